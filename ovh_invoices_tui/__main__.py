@@ -1,0 +1,3 @@
+from ovh_invoices_tui.cli import main
+
+raise SystemExit(main())

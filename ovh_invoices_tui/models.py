@@ -1,0 +1,590 @@
+"""Typed, immutable models of what the OVHcloud billing API returns.
+
+Field names follow the API's schema (``billing.Bill``, ``debt.Debt`` …) in snake_case.
+Parsing is strict about structure (a malformed object raises :class:`ModelError` naming the
+object and the field) and lenient about vocabulary (an unknown enum value is kept as a string).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any, TypeVar
+
+UCENTS_PER_UNIT = 100_000_000  # priceInUcents = value × 10^8
+
+T = TypeVar("T")
+
+
+class ModelError(ValueError):
+    """An API object that cannot be read: names the object type, its id when known, and the field."""
+
+    def __init__(self, model: str, field: str, reason: str, object_id: str | None = None) -> None:
+        self.model = model
+        self.field = field
+        self.reason = reason
+        self.object_id = object_id
+        where = f"{model} {object_id}" if object_id else model
+        super().__init__(f"{where}: field {field!r} {reason}")
+
+
+# --- field readers -------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads fields of one raw API object, raising ModelError with the object's name on failure."""
+
+    __slots__ = ("model", "obj", "object_id")
+
+    def __init__(self, model: str, obj: Any, id_field: str | None = None) -> None:
+        if not isinstance(obj, Mapping):
+            raise ModelError(model, "<object>", f"is not an object (got {type(obj).__name__})")
+        self.model = model
+        self.obj = obj
+        raw_id = obj.get(id_field) if id_field else None
+        self.object_id = str(raw_id) if raw_id is not None else None
+
+    def fail(self, field: str, reason: str) -> ModelError:
+        return ModelError(self.model, field, reason, self.object_id)
+
+    def raw(self, field: str, nullable: bool) -> Any:
+        if field not in self.obj or self.obj[field] is None:
+            if nullable:
+                return None
+            raise self.fail(field, "is missing" if field not in self.obj else "is null")
+        return self.obj[field]
+
+    def str(self, field: str, nullable: bool = False) -> Any:
+        value = self.raw(field, nullable)
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            raise self.fail(field, f"is not a string (got {type(value).__name__})")
+        return str(value)
+
+    def int(self, field: str, nullable: bool = False) -> Any:
+        value = self.raw(field, nullable)
+        if value is None:
+            return None
+        if isinstance(value, bool):
+            raise self.fail(field, "is not an integer (got bool)")
+        if isinstance(value, int):
+            return value
+        if isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+        raise self.fail(field, f"is not an integer (got {value!r:.40})")
+
+    def bool(self, field: str, nullable: bool = False) -> Any:
+        value = self.raw(field, nullable)
+        if value is None or isinstance(value, bool):
+            return value
+        raise self.fail(field, f"is not a boolean (got {value!r:.40})")
+
+    def datetime(self, field: str, nullable: bool = False) -> Any:
+        value = self.raw(field, nullable)
+        if value is None:
+            return None
+        try:
+            return parse_datetime(value)
+        except (TypeError, ValueError):
+            raise self.fail(field, f"is not a date-time (got {value!r:.40})") from None
+
+    def date(self, field: str, nullable: bool = False) -> Any:
+        value = self.raw(field, nullable)
+        if value is None:
+            return None
+        try:
+            return date.fromisoformat(value[:10]) if isinstance(value, str) else _bad()
+        except (TypeError, ValueError):
+            raise self.fail(field, f"is not a date (got {value!r:.40})") from None
+
+    def money(self, field: str, nullable: bool = False) -> Any:
+        value = self.raw(field, nullable)
+        if value is None:
+            return None
+        try:
+            return Money.from_api(value)
+        except ModelError as exc:
+            raise self.fail(f"{field}.{exc.field}", exc.reason) from None
+
+    def nested(self, field: str, parse: Callable[[Any], T], nullable: bool = False) -> T | None:
+        value = self.raw(field, nullable)
+        if value is None:
+            return None
+        try:
+            return parse(value)
+        except ModelError as exc:
+            raise self.fail(f"{field}.{exc.field}", exc.reason) from None
+
+
+def _bad() -> Any:
+    raise ValueError
+
+
+def parse_datetime(value: Any) -> datetime:
+    """Parse the API's ISO 8601 date-times (``2024-01-15T10:30:00+01:00``; a bare date is midnight)."""
+    if not isinstance(value, str):
+        raise TypeError(value)
+    if value.endswith("Z"):
+        value = value[:-1] + "+00:00"
+    if len(value) == 10:
+        return datetime.fromisoformat(value + "T00:00:00")
+    return datetime.fromisoformat(value)
+
+
+# --- money ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An exact amount: integer micro-cents (10^-8 of the unit), the currency and the API's own text."""
+
+    ucents: int
+    currency: str
+    text: str = ""
+
+    @property
+    def value(self) -> Decimal:
+        """The amount as an exact Decimal."""
+        return Decimal(self.ucents) / UCENTS_PER_UNIT
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Money:
+        """Read an ``order.Price`` (exact ``priceInUcents`` when present) or an ``order.LongPrice``."""
+        r = _Reader("order.Price", obj)
+        currency = r.str("currencyCode")
+        text = r.str("text", nullable=True) or ""
+        ucents = r.int("priceInUcents", nullable=True)
+        if ucents is None:
+            raw = r.raw("value", nullable=False)
+            if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+                raise r.fail("value", f"is not a number (got {raw!r:.40})")
+            try:
+                # str() of the float gives its shortest repr, so 12.99 stays 12.99 and not 12.98999…
+                ucents = int((Decimal(str(raw)) * UCENTS_PER_UNIT).to_integral_value())
+            except InvalidOperation:
+                raise r.fail("value", f"is not a number (got {raw!r:.40})") from None
+        return cls(ucents, currency, text)
+
+    @classmethod
+    def of(cls, amount: Decimal | int | str, currency: str = "EUR") -> Money:
+        """Build from a decimal amount (tests, sums)."""
+        ucents = int((Decimal(amount) * UCENTS_PER_UNIT).to_integral_value())
+        return cls(ucents, currency, "")
+
+    @classmethod
+    def zero(cls, currency: str = "EUR") -> Money:
+        return cls(0, currency, "")
+
+    def to_api(self) -> dict[str, Any]:
+        """The ``order.Price`` JSON form."""
+        value = self.value
+        return {
+            "currencyCode": self.currency,
+            "priceInUcents": self.ucents,
+            "text": self.text or f"{value.quantize(Decimal('0.01'))} {self.currency}",
+            "value": float(value),
+        }
+
+    def __add__(self, other: Money) -> Money:
+        return Money(self.ucents + other.ucents, self.currency, "")
+
+    def __sub__(self, other: Money) -> Money:
+        return Money(self.ucents - other.ucents, self.currency, "")
+
+    def __bool__(self) -> bool:
+        return self.ucents != 0
+
+
+# --- billing objects -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Bill:
+    """``billing.Bill``: an invoice. ``url``/``pdf_url``/``password`` are secrets (open the document)."""
+
+    bill_id: str
+    category: str
+    date: datetime
+    order_id: int
+    price_with_tax: Money
+    price_without_tax: Money
+    tax: Money
+    url: str
+    pdf_url: str
+    password: str
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Bill:
+        r = _Reader("billing.Bill", obj, "billId")
+        return cls(
+            bill_id=r.str("billId"),
+            category=r.str("category", nullable=True) or "",
+            date=r.datetime("date"),
+            order_id=r.int("orderId"),
+            price_with_tax=r.money("priceWithTax"),
+            price_without_tax=r.money("priceWithoutTax"),
+            tax=r.money("tax"),
+            url=r.str("url", nullable=True) or "",
+            pdf_url=r.str("pdfUrl", nullable=True) or "",
+            password=r.str("password", nullable=True) or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class BillDetail:
+    """``billing.BillDetail``: one line of an invoice."""
+
+    bill_detail_id: str
+    description: str
+    domain: str
+    period_start: date | None
+    period_end: date | None
+    quantity: str
+    total_price: Money
+    unit_price: Money
+
+    @classmethod
+    def from_api(cls, obj: Any) -> BillDetail:
+        r = _Reader("billing.BillDetail", obj, "billDetailId")
+        return cls(
+            bill_detail_id=r.str("billDetailId"),
+            description=r.str("description", nullable=True) or "",
+            domain=r.str("domain", nullable=True) or "",
+            period_start=r.date("periodStart", nullable=True),
+            period_end=r.date("periodEnd", nullable=True),
+            quantity=r.str("quantity", nullable=True) or "",
+            total_price=r.money("totalPrice"),
+            unit_price=r.money("unitPrice"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """``billing.Payment``: how and when a bill (or deposit, refund, order) was paid."""
+
+    payment_date: datetime
+    payment_identifier: str | None
+    payment_type: str
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Payment:
+        r = _Reader("billing.Payment", obj)
+        return cls(
+            payment_date=r.datetime("paymentDate"),
+            payment_identifier=r.str("paymentIdentifier", nullable=True),
+            payment_type=r.str("paymentType"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Debt:
+    """``debt.Debt``: what is owed on one order (joined to its bill on ``order_id``)."""
+
+    debt_id: int
+    order_id: int
+    date: datetime
+    due_date: datetime | None
+    status: str
+    amount: Money
+    due_amount: Money
+    pending_amount: Money
+    todo_amount: Money
+    unmatured_amount: Money
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Debt:
+        r = _Reader("debt.Debt", obj, "debtId")
+        return cls(
+            debt_id=r.int("debtId"),
+            order_id=r.int("orderId"),
+            date=r.datetime("date"),
+            due_date=r.datetime("dueDate", nullable=True),
+            status=r.str("status"),
+            amount=r.money("amount"),
+            due_amount=r.money("dueAmount"),
+            pending_amount=r.money("pendingAmount"),
+            todo_amount=r.money("todoAmount"),
+            unmatured_amount=r.money("unmaturedAmount"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DebtBalance:
+    """``debt.Balance``: the account-wide balance (``/me/debtAccount``)."""
+
+    active: bool
+    due_amount: Money
+    pending_amount: Money
+    todo_amount: Money
+    unmatured_amount: Money
+
+    @classmethod
+    def from_api(cls, obj: Any) -> DebtBalance:
+        r = _Reader("debt.Balance", obj)
+        return cls(
+            active=bool(r.bool("active", nullable=True)),
+            due_amount=r.money("dueAmount"),
+            pending_amount=r.money("pendingAmount"),
+            todo_amount=r.money("todoAmount"),
+            unmatured_amount=r.money("unmaturedAmount"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentInfo:
+    """``debt.associatedObject.PaymentInfo``."""
+
+    payment_type: str
+    description: str | None = None
+    public_label: str | None = None
+
+    @classmethod
+    def from_api(cls, obj: Any) -> PaymentInfo:
+        r = _Reader("debt.associatedObject.PaymentInfo", obj)
+        return cls(
+            payment_type=r.str("paymentType"),
+            description=r.str("description", nullable=True),
+            public_label=r.str("publicLabel", nullable=True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DebtOperation:
+    """``debt.Operation``: one movement on a debt (a payment, a refund, a cancellation …)."""
+
+    operation_id: int
+    date: datetime
+    amount: Money
+    deposit_order_id: int
+    status: str
+    type: str | None
+
+    @classmethod
+    def from_api(cls, obj: Any) -> DebtOperation:
+        r = _Reader("debt.Operation", obj, "operationId")
+        return cls(
+            operation_id=r.int("operationId"),
+            date=r.datetime("date"),
+            amount=r.money("amount"),
+            deposit_order_id=r.int("depositOrderId"),
+            status=r.str("status"),
+            type=r.str("type", nullable=True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Deposit:
+    """``billing.Deposit``: a payment, as listed in payment tracking ("Suivi des paiements")."""
+
+    deposit_id: str
+    date: datetime
+    order_id: int
+    amount: Money
+    payment_info: PaymentInfo | None
+    url: str
+    pdf_url: str
+    password: str
+
+    @property
+    def payment_type(self) -> str:
+        """The payment mean, ``missing`` when the API does not say."""
+        return self.payment_info.payment_type if self.payment_info else "missing"
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Deposit:
+        r = _Reader("billing.Deposit", obj, "depositId")
+        return cls(
+            deposit_id=r.str("depositId"),
+            date=r.datetime("date"),
+            order_id=r.int("orderId"),
+            amount=r.money("amount"),
+            payment_info=r.nested("paymentInfo", PaymentInfo.from_api, nullable=True),
+            url=r.str("url", nullable=True) or "",
+            pdf_url=r.str("pdfUrl", nullable=True) or "",
+            password=r.str("password", nullable=True) or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Refund:
+    """``billing.Refund``: a credit note ("avoir"), tied to the bill it credits by ``original_bill_id``."""
+
+    refund_id: str
+    date: datetime
+    order_id: int
+    original_bill_id: str | None
+    price_with_tax: Money
+    price_without_tax: Money
+    tax: Money
+    url: str
+    pdf_url: str
+    password: str
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Refund:
+        r = _Reader("billing.Refund", obj, "refundId")
+        return cls(
+            refund_id=r.str("refundId"),
+            date=r.datetime("date"),
+            order_id=r.int("orderId"),
+            original_bill_id=r.str("originalBillId", nullable=True),
+            price_with_tax=r.money("priceWithTax"),
+            price_without_tax=r.money("priceWithoutTax"),
+            tax=r.money("tax"),
+            url=r.str("url", nullable=True) or "",
+            pdf_url=r.str("pdfUrl", nullable=True) or "",
+            password=r.str("password", nullable=True) or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """``billing.Order``: e.g. the regularisation order created by paying the balance (``url`` pays it)."""
+
+    order_id: int
+    date: datetime | None
+    expiration_date: datetime | None
+    retraction_date: datetime | None
+    price_with_tax: Money
+    price_without_tax: Money
+    tax: Money
+    url: str
+    pdf_url: str
+    password: str
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Order:
+        r = _Reader("billing.Order", obj, "orderId")
+        return cls(
+            order_id=r.int("orderId"),
+            date=r.datetime("date", nullable=True),
+            expiration_date=r.datetime("expirationDate", nullable=True),
+            retraction_date=r.datetime("retractionDate", nullable=True),
+            price_with_tax=r.money("priceWithTax"),
+            price_without_tax=r.money("priceWithoutTax"),
+            tax=r.money("tax"),
+            url=r.str("url", nullable=True) or "",
+            pdf_url=r.str("pdfUrl", nullable=True) or "",
+            password=r.str("password", nullable=True) or "",
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """``nichandle.Nichandle`` (``/me``): the account and its billing contact."""
+
+    nichandle: str
+    email: str
+    country: str
+    currency_code: str
+    language: str | None
+    ovh_subsidiary: str
+    firstname: str | None
+    name: str | None
+    organisation: str | None
+    address: str | None
+    zip: str | None
+    city: str | None
+    phone: str | None
+    vat: str | None
+    customer_code: str | None
+
+    @classmethod
+    def from_api(cls, obj: Any) -> Account:
+        r = _Reader("nichandle.Nichandle", obj, "nichandle")
+        currency = r.raw("currency", nullable=True)
+        code = currency.get("code") if isinstance(currency, Mapping) else None
+        return cls(
+            nichandle=r.str("nichandle"),
+            email=r.str("email", nullable=True) or "",
+            country=r.str("country", nullable=True) or "",
+            currency_code=str(code or "EUR"),
+            language=r.str("language", nullable=True),
+            ovh_subsidiary=r.str("ovhSubsidiary", nullable=True) or "",
+            firstname=r.str("firstname", nullable=True),
+            name=r.str("name", nullable=True),
+            organisation=r.str("organisation", nullable=True),
+            address=r.str("address", nullable=True),
+            zip=r.str("zip", nullable=True),
+            city=r.str("city", nullable=True),
+            phone=r.str("phone", nullable=True),
+            vat=r.str("vat", nullable=True),
+            customer_code=r.str("customerCode", nullable=True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class NewTicket:
+    """``support.NewMessageInfo``: the support ticket created by a cancellation request."""
+
+    ticket_id: int
+    ticket_number: int
+    message_id: int
+    additional_notice: str | None
+
+    @classmethod
+    def from_api(cls, obj: Any) -> NewTicket:
+        r = _Reader("support.NewMessageInfo", obj, "ticketId")
+        return cls(
+            ticket_id=r.int("ticketId"),
+            ticket_number=r.int("ticketNumber"),
+            message_id=r.int("messageId"),
+            additional_notice=r.str("additionalNotice", nullable=True),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class CredentialRequest:
+    """``auth.ApiCredentialRequest``: a consumer key waiting for the user's validation."""
+
+    consumer_key: str
+    validation_url: str
+    state: str
+
+    @classmethod
+    def from_api(cls, obj: Any) -> CredentialRequest:
+        r = _Reader("auth.ApiCredentialRequest", obj)
+        return cls(
+            consumer_key=r.str("consumerKey"),
+            validation_url=r.str("validationUrl"),
+            state=r.str("state"),
+        )
+
+
+# --- status as OVHcloud's console computes it ------------------------------------------------------
+
+PAID = "PAID"
+UNPAID = "UNPAID"
+TO_BE_PAID = "TO_BE_PAID"
+UNMATURED = "UNMATURED"
+REFUNDED = "REFUNDED"
+WRITE_OFF = "WRITE_OFF"
+
+
+def bill_status(debt: Debt | None) -> str:
+    """A bill with no debt is paid; otherwise its debt's status says (unknown values kept)."""
+    return PAID if debt is None else debt.status
+
+
+def bill_balance(debt: Debt | None, currency: str) -> Money:
+    """The "Solde": the debt's due amount, zero without a debt."""
+    return Money.zero(currency) if debt is None else debt.due_amount
+
+
+@dataclass(frozen=True, slots=True)
+class BillRow:
+    """A bill with its debt joined: one row of the invoice list (status and balance as the console shows)."""
+
+    bill: Bill
+    debt: Debt | None = None
+
+    @property
+    def status(self) -> str:
+        return bill_status(self.debt)
+
+    @property
+    def balance(self) -> Money:
+        return bill_balance(self.debt, self.bill.price_with_tax.currency)
