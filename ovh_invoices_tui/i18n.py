@@ -53,7 +53,7 @@ _LABELS: dict[str, dict[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "en", **values: object) -> str:
+def t(key: str, lang: str = "en", /, **values: object) -> str:
     """The label ``key`` in ``lang`` (English, then the key itself, as fallbacks)."""
     entry = _LABELS.get(key)
     text = key if entry is None else entry.get(lang) or entry["en"]

@@ -56,7 +56,7 @@ class _Reader:
             raise self.fail(field, "is missing" if field not in self.obj else "is null")
         return self.obj[field]
 
-    def str(self, field: str, nullable: bool = False) -> Any:
+    def string(self, field: str, nullable: bool = False) -> Any:
         value = self.raw(field, nullable)
         if value is None:
             return None
@@ -64,7 +64,7 @@ class _Reader:
             raise self.fail(field, f"is not a string (got {type(value).__name__})")
         return str(value)
 
-    def int(self, field: str, nullable: bool = False) -> Any:
+    def integer(self, field: str, nullable: bool = False) -> Any:
         value = self.raw(field, nullable)
         if value is None:
             return None
@@ -76,7 +76,7 @@ class _Reader:
             return int(value)
         raise self.fail(field, f"is not an integer (got {value!r:.40})")
 
-    def bool(self, field: str, nullable: bool = False) -> Any:
+    def boolean(self, field: str, nullable: bool = False) -> Any:
         value = self.raw(field, nullable)
         if value is None or isinstance(value, bool):
             return value
@@ -154,9 +154,9 @@ class Money:
     def from_api(cls, obj: Any) -> Money:
         """Read an ``order.Price`` (exact ``priceInUcents`` when present) or an ``order.LongPrice``."""
         r = _Reader("order.Price", obj)
-        currency = r.str("currencyCode")
-        text = r.str("text", nullable=True) or ""
-        ucents = r.int("priceInUcents", nullable=True)
+        currency = r.string("currencyCode")
+        text = r.string("text", nullable=True) or ""
+        ucents = r.integer("priceInUcents", nullable=True)
         if ucents is None:
             raw = r.raw("value", nullable=False)
             if isinstance(raw, bool) or not isinstance(raw, int | float | str):
@@ -220,16 +220,16 @@ class Bill:
     def from_api(cls, obj: Any) -> Bill:
         r = _Reader("billing.Bill", obj, "billId")
         return cls(
-            bill_id=r.str("billId"),
-            category=r.str("category", nullable=True) or "",
+            bill_id=r.string("billId"),
+            category=r.string("category", nullable=True) or "",
             date=r.datetime("date"),
-            order_id=r.int("orderId"),
+            order_id=r.integer("orderId"),
             price_with_tax=r.money("priceWithTax"),
             price_without_tax=r.money("priceWithoutTax"),
             tax=r.money("tax"),
-            url=r.str("url", nullable=True) or "",
-            pdf_url=r.str("pdfUrl", nullable=True) or "",
-            password=r.str("password", nullable=True) or "",
+            url=r.string("url", nullable=True) or "",
+            pdf_url=r.string("pdfUrl", nullable=True) or "",
+            password=r.string("password", nullable=True) or "",
         )
 
 
@@ -250,12 +250,12 @@ class BillDetail:
     def from_api(cls, obj: Any) -> BillDetail:
         r = _Reader("billing.BillDetail", obj, "billDetailId")
         return cls(
-            bill_detail_id=r.str("billDetailId"),
-            description=r.str("description", nullable=True) or "",
-            domain=r.str("domain", nullable=True) or "",
+            bill_detail_id=r.string("billDetailId"),
+            description=r.string("description", nullable=True) or "",
+            domain=r.string("domain", nullable=True) or "",
             period_start=r.date("periodStart", nullable=True),
             period_end=r.date("periodEnd", nullable=True),
-            quantity=r.str("quantity", nullable=True) or "",
+            quantity=r.string("quantity", nullable=True) or "",
             total_price=r.money("totalPrice"),
             unit_price=r.money("unitPrice"),
         )
@@ -274,8 +274,8 @@ class Payment:
         r = _Reader("billing.Payment", obj)
         return cls(
             payment_date=r.datetime("paymentDate"),
-            payment_identifier=r.str("paymentIdentifier", nullable=True),
-            payment_type=r.str("paymentType"),
+            payment_identifier=r.string("paymentIdentifier", nullable=True),
+            payment_type=r.string("paymentType"),
         )
 
 
@@ -298,11 +298,11 @@ class Debt:
     def from_api(cls, obj: Any) -> Debt:
         r = _Reader("debt.Debt", obj, "debtId")
         return cls(
-            debt_id=r.int("debtId"),
-            order_id=r.int("orderId"),
+            debt_id=r.integer("debtId"),
+            order_id=r.integer("orderId"),
             date=r.datetime("date"),
             due_date=r.datetime("dueDate", nullable=True),
-            status=r.str("status"),
+            status=r.string("status"),
             amount=r.money("amount"),
             due_amount=r.money("dueAmount"),
             pending_amount=r.money("pendingAmount"),
@@ -325,7 +325,7 @@ class DebtBalance:
     def from_api(cls, obj: Any) -> DebtBalance:
         r = _Reader("debt.Balance", obj)
         return cls(
-            active=bool(r.bool("active", nullable=True)),
+            active=bool(r.boolean("active", nullable=True)),
             due_amount=r.money("dueAmount"),
             pending_amount=r.money("pendingAmount"),
             todo_amount=r.money("todoAmount"),
@@ -345,9 +345,9 @@ class PaymentInfo:
     def from_api(cls, obj: Any) -> PaymentInfo:
         r = _Reader("debt.associatedObject.PaymentInfo", obj)
         return cls(
-            payment_type=r.str("paymentType"),
-            description=r.str("description", nullable=True),
-            public_label=r.str("publicLabel", nullable=True),
+            payment_type=r.string("paymentType"),
+            description=r.string("description", nullable=True),
+            public_label=r.string("publicLabel", nullable=True),
         )
 
 
@@ -366,12 +366,12 @@ class DebtOperation:
     def from_api(cls, obj: Any) -> DebtOperation:
         r = _Reader("debt.Operation", obj, "operationId")
         return cls(
-            operation_id=r.int("operationId"),
+            operation_id=r.integer("operationId"),
             date=r.datetime("date"),
             amount=r.money("amount"),
-            deposit_order_id=r.int("depositOrderId"),
-            status=r.str("status"),
-            type=r.str("type", nullable=True),
+            deposit_order_id=r.integer("depositOrderId"),
+            status=r.string("status"),
+            type=r.string("type", nullable=True),
         )
 
 
@@ -397,14 +397,14 @@ class Deposit:
     def from_api(cls, obj: Any) -> Deposit:
         r = _Reader("billing.Deposit", obj, "depositId")
         return cls(
-            deposit_id=r.str("depositId"),
+            deposit_id=r.string("depositId"),
             date=r.datetime("date"),
-            order_id=r.int("orderId"),
+            order_id=r.integer("orderId"),
             amount=r.money("amount"),
             payment_info=r.nested("paymentInfo", PaymentInfo.from_api, nullable=True),
-            url=r.str("url", nullable=True) or "",
-            pdf_url=r.str("pdfUrl", nullable=True) or "",
-            password=r.str("password", nullable=True) or "",
+            url=r.string("url", nullable=True) or "",
+            pdf_url=r.string("pdfUrl", nullable=True) or "",
+            password=r.string("password", nullable=True) or "",
         )
 
 
@@ -427,16 +427,16 @@ class Refund:
     def from_api(cls, obj: Any) -> Refund:
         r = _Reader("billing.Refund", obj, "refundId")
         return cls(
-            refund_id=r.str("refundId"),
+            refund_id=r.string("refundId"),
             date=r.datetime("date"),
-            order_id=r.int("orderId"),
-            original_bill_id=r.str("originalBillId", nullable=True),
+            order_id=r.integer("orderId"),
+            original_bill_id=r.string("originalBillId", nullable=True),
             price_with_tax=r.money("priceWithTax"),
             price_without_tax=r.money("priceWithoutTax"),
             tax=r.money("tax"),
-            url=r.str("url", nullable=True) or "",
-            pdf_url=r.str("pdfUrl", nullable=True) or "",
-            password=r.str("password", nullable=True) or "",
+            url=r.string("url", nullable=True) or "",
+            pdf_url=r.string("pdfUrl", nullable=True) or "",
+            password=r.string("password", nullable=True) or "",
         )
 
 
@@ -459,16 +459,16 @@ class Order:
     def from_api(cls, obj: Any) -> Order:
         r = _Reader("billing.Order", obj, "orderId")
         return cls(
-            order_id=r.int("orderId"),
+            order_id=r.integer("orderId"),
             date=r.datetime("date", nullable=True),
             expiration_date=r.datetime("expirationDate", nullable=True),
             retraction_date=r.datetime("retractionDate", nullable=True),
             price_with_tax=r.money("priceWithTax"),
             price_without_tax=r.money("priceWithoutTax"),
             tax=r.money("tax"),
-            url=r.str("url", nullable=True) or "",
-            pdf_url=r.str("pdfUrl", nullable=True) or "",
-            password=r.str("password", nullable=True) or "",
+            url=r.string("url", nullable=True) or "",
+            pdf_url=r.string("pdfUrl", nullable=True) or "",
+            password=r.string("password", nullable=True) or "",
         )
 
 
@@ -498,21 +498,21 @@ class Account:
         currency = r.raw("currency", nullable=True)
         code = currency.get("code") if isinstance(currency, Mapping) else None
         return cls(
-            nichandle=r.str("nichandle"),
-            email=r.str("email", nullable=True) or "",
-            country=r.str("country", nullable=True) or "",
+            nichandle=r.string("nichandle"),
+            email=r.string("email", nullable=True) or "",
+            country=r.string("country", nullable=True) or "",
             currency_code=str(code or "EUR"),
-            language=r.str("language", nullable=True),
-            ovh_subsidiary=r.str("ovhSubsidiary", nullable=True) or "",
-            firstname=r.str("firstname", nullable=True),
-            name=r.str("name", nullable=True),
-            organisation=r.str("organisation", nullable=True),
-            address=r.str("address", nullable=True),
-            zip=r.str("zip", nullable=True),
-            city=r.str("city", nullable=True),
-            phone=r.str("phone", nullable=True),
-            vat=r.str("vat", nullable=True),
-            customer_code=r.str("customerCode", nullable=True),
+            language=r.string("language", nullable=True),
+            ovh_subsidiary=r.string("ovhSubsidiary", nullable=True) or "",
+            firstname=r.string("firstname", nullable=True),
+            name=r.string("name", nullable=True),
+            organisation=r.string("organisation", nullable=True),
+            address=r.string("address", nullable=True),
+            zip=r.string("zip", nullable=True),
+            city=r.string("city", nullable=True),
+            phone=r.string("phone", nullable=True),
+            vat=r.string("vat", nullable=True),
+            customer_code=r.string("customerCode", nullable=True),
         )
 
 
@@ -529,10 +529,10 @@ class NewTicket:
     def from_api(cls, obj: Any) -> NewTicket:
         r = _Reader("support.NewMessageInfo", obj, "ticketId")
         return cls(
-            ticket_id=r.int("ticketId"),
-            ticket_number=r.int("ticketNumber"),
-            message_id=r.int("messageId"),
-            additional_notice=r.str("additionalNotice", nullable=True),
+            ticket_id=r.integer("ticketId"),
+            ticket_number=r.integer("ticketNumber"),
+            message_id=r.integer("messageId"),
+            additional_notice=r.string("additionalNotice", nullable=True),
         )
 
 
@@ -548,9 +548,9 @@ class CredentialRequest:
     def from_api(cls, obj: Any) -> CredentialRequest:
         r = _Reader("auth.ApiCredentialRequest", obj)
         return cls(
-            consumer_key=r.str("consumerKey"),
-            validation_url=r.str("validationUrl"),
-            state=r.str("state"),
+            consumer_key=r.string("consumerKey"),
+            validation_url=r.string("validationUrl"),
+            state=r.string("state"),
         )
 
 

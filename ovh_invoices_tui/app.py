@@ -1,0 +1,261 @@
+"""The Textual application: one store, one API client, the screens on top."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from textual import on, work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from ovh_invoices_tui import row_actions  # noqa: F401 - registers the row actions
+from ovh_invoices_tui.api.client import OvhClient
+from ovh_invoices_tui.api.errors import OvhError
+from ovh_invoices_tui.api.factory import make_client
+from ovh_invoices_tui.api.session import RequestLog
+from ovh_invoices_tui.commands import CommandProvider, run_command
+from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
+from ovh_invoices_tui.i18n import language_of, register, t
+from ovh_invoices_tui.loader import load_all, refresh_balance
+from ovh_invoices_tui.models import DebtOperation, Deposit
+from ovh_invoices_tui.screens.action_menu import ActionMenu
+from ovh_invoices_tui.screens.command_line import CommandLine
+from ovh_invoices_tui.screens.detail import DetailScreen
+from ovh_invoices_tui.screens.help import HelpScreen
+from ovh_invoices_tui.screens.invoices import InvoicesScreen
+from ovh_invoices_tui.store import LoadProgress, Store
+
+ClientFactory = Callable[..., OvhClient]
+
+register(
+    {
+        "app.load_failed": {"en": "Loading failed: {error}", "fr": "Échec du chargement : {error}"},
+        "app.error": {"en": "{error}", "fr": "{error}"},
+        "app.unknown_bill": {"en": "No invoice {ref} in this account", "fr": "Aucune facture {ref} sur ce compte"},
+        "app.hidden_bill": {
+            "en": "{ref} is hidden by the filter: filters cleared",
+            "fr": "{ref} est masquée par le filtre : filtres effacés",
+        },
+        "app.switched": {"en": "Switched to profile {name}", "fr": "Profil {name} activé"},
+        "app.refreshing": {"en": "Refreshing…", "fr": "Actualisation…"},
+    }
+)
+
+
+class OvhInvoicesApp(App[int]):
+    """ovh-invoices: every invoice of the account, found, read, paid and exported from the keyboard."""
+
+    TITLE = "ovh-invoices"
+    COMMANDS = App.COMMANDS | {CommandProvider}
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit ovh-invoices"),
+        Binding("question_mark", "help", "Help", id="app.help", tooltip="Every binding of this screen"),
+        Binding("colon", "command_line", "Command", id="app.command", tooltip="Command line (:open REF, :q …)"),
+        Binding("r", "refresh", "Refresh", id="app.refresh", tooltip="Re-read balance and statuses"),
+    ]
+
+    def __init__(
+        self,
+        *,
+        settings: Settings,
+        profile: Profile,
+        readonly: bool = False,
+        lang: str | None = None,
+        client_factory: ClientFactory = make_client,
+    ) -> None:
+        super().__init__()
+        self.settings = settings
+        self.profile = profile
+        self.readonly = readonly or settings.readonly or profile.readonly
+        self.explicit_lang = lang or profile.language or settings.language
+        self.lang = language_of(self.explicit_lang) if self.explicit_lang else "en"
+        self.client_factory = client_factory
+        self.store = Store()
+        self.request_log: deque[RequestLog] = deque(maxlen=500)
+        self.client = self._make_client(profile)
+        self.deposits_by_order: dict[int, Deposit] = {}
+
+    # --- set-up ---------------------------------------------------------------------------------
+
+    def _make_client(self, profile: Profile) -> OvhClient:
+        return self.client_factory(profile, on_request=self.request_log.append)
+
+    @property
+    def profile_name(self) -> str:
+        return self.profile.name
+
+    @property
+    def endpoint_label(self) -> str:
+        return "sandbox" if self.profile.demo else self.profile.endpoint
+
+    def on_mount(self) -> None:
+        if self.settings.keymap:
+            self.set_keymap(dict(self.settings.keymap))
+        self.push_screen(InvoicesScreen())
+        self.load()
+
+    async def on_unmount(self) -> None:
+        await self.client.aclose()
+
+    def key_for(self, binding_id: str) -> str | None:
+        """The key a binding id is bound to now (after the user's key map), for messages like "press $"."""
+        remapped = self.settings.keymap.get(binding_id)
+        if remapped:
+            return remapped.split(",")[0].strip()
+        for screen in (self.screen, *self.screen_stack):
+            for binding in getattr(screen, "BINDINGS", []):
+                if isinstance(binding, Binding) and binding.id == binding_id:
+                    return binding.key_display or binding.key
+        return None
+
+    # --- loading --------------------------------------------------------------------------------
+
+    @work(exclusive=True, group="load", exit_on_error=False)
+    async def load(self) -> None:
+        """Load everything of the current profile, page by page, into the store."""
+        try:
+            await load_all(self.client, self.store)
+        except OvhError as exc:
+            self.store.set_progress(
+                LoadProgress(self.store.progress.loaded, self.store.progress.total, done=True, error=str(exc))
+            )
+            self.notify(t("app.load_failed", self.lang, error=str(exc)), severity="error", timeout=15)
+            return
+        if self.explicit_lang is None and self.store.account is not None:
+            await self.set_language(language_of(self.store.account.language))
+
+    async def set_language(self, lang: str) -> None:
+        """Switch every label to ``lang`` (screens are recomposed, the store is untouched)."""
+        if lang == self.lang:
+            return
+        self.lang = lang
+        for screen in self.screen_stack:
+            if isinstance(screen, InvoicesScreen):
+                screen.apply_language()
+
+    @work(exclusive=True, group="refresh", exit_on_error=False)
+    async def action_refresh(self) -> None:
+        self.notify(t("app.refreshing", self.lang), timeout=2)
+        await refresh_balance(self.client, self.store)
+
+    @on(Worker.StateChanged)
+    def _worker_failed(self, event: Worker.StateChanged) -> None:
+        """The one place where worker failures surface: an OVH error as its message, anything else too."""
+        if event.state is not WorkerState.ERROR:
+            return
+        error = event.worker.error
+        message = str(error) if isinstance(error, OvhError) else f"{type(error).__name__}: {error}"
+        self.notify(t("app.error", self.lang, error=message), severity="error", timeout=15)
+
+    def run_io(self, work: Awaitable[Any], *, group: str = "io", exclusive: bool = False) -> Worker[Any]:
+        """Run an I/O coroutine in a worker; failures are reported by :meth:`_worker_failed`."""
+        return self.run_worker(work, group=group, exclusive=exclusive, exit_on_error=False)
+
+    # --- navigation -----------------------------------------------------------------------------
+
+    def open_detail(self, bill_id: str) -> None:
+        self.push_screen(DetailScreen(bill_id))
+
+    def open_action_menu(self, bill_id: str) -> None:
+        def chosen(action_id: str | None) -> None:
+            if action_id is None:
+                return
+            from ovh_invoices_tui.actions import actions_for
+
+            row = self.store.row(bill_id)
+            if row is None:
+                return
+            for action, reason in actions_for(self, row):
+                if action.id == action_id and reason is None:
+                    result = action.run(self, row)
+                    if isinstance(result, Awaitable):
+                        self.run_io(result)
+
+        self.push_screen(ActionMenu(bill_id), chosen)
+
+    def open_invoice(self, reference: str) -> None:
+        """``:open REF``: put the cursor on the invoice (clearing filters that hide it) and open it."""
+        ref = reference.strip().upper()
+        if self.store.row(ref) is None:
+            self.notify(t("app.unknown_bill", self.lang, ref=ref), severity="warning")
+            return
+        main = self.main_screen
+        while self.screen is not main and len(self.screen_stack) > 1:
+            self.pop_screen()
+        if not main.jump_to(ref):
+            from ovh_invoices_tui.filters import BillFilter
+
+            self.store.set_filter(BillFilter())
+            self.notify(t("app.hidden_bill", self.lang, ref=ref))
+            main.jump_to(ref)
+        self.open_detail(ref)
+
+    @property
+    def main_screen(self) -> InvoicesScreen:
+        return next(s for s in self.screen_stack if isinstance(s, InvoicesScreen))
+
+    async def switch_profile(self, name: str) -> None:
+        """``:account NAME``: another profile, a fresh store, a new load."""
+        try:
+            profile = resolve_profile(self.settings, name, demo=False)
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if profile is None:
+            self.notify(f"Profile {name}: no credentials", severity="error")
+            return
+        old = self.client
+        self.profile = profile
+        self.readonly = self.readonly or profile.readonly
+        self.client = self._make_client(profile)
+        await old.aclose()
+        self.store.clear()
+        self.notify(t("app.switched", self.lang, name=name))
+        self.load()
+
+    async def find_settling_deposit(self, bill_id: str, operations: list[DebtOperation]) -> Deposit | None:
+        """The payment that settled a bill: via its debt operations' ``depositOrderId``, else its debt."""
+        order_ids = [op.deposit_order_id for op in operations if op.deposit_order_id]
+        for order_id in order_ids:
+            if order_id in self.deposits_by_order:
+                return self.deposits_by_order[order_id]
+            for deposit_id in await self.client.get("/me/deposit", {"orderId": order_id}):
+                deposit = await self.client.deposit(str(deposit_id))
+                self.deposits_by_order[deposit.order_id] = deposit
+                return deposit
+        return None
+
+    # --- help, command line, palette ------------------------------------------------------------
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+    def action_command_line(self) -> None:
+        def submitted(command: str | None) -> None:
+            if command:
+                self.run_worker(run_command(self, command), exit_on_error=False)
+
+        self.push_screen(CommandLine(), submitted)
+
+    def get_system_commands(self, screen: Screen[Any]) -> Any:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Refresh", "Re-read the balance and every invoice's status", self.action_refresh)
+
+
+def run_app(
+    *,
+    settings: Settings,
+    profile: Profile,
+    readonly: bool = False,
+    lang: str | None = None,
+    use_cache: bool = True,
+) -> int:
+    """Run the terminal app until the user quits; returns the exit code."""
+    app = OvhInvoicesApp(settings=settings, profile=profile, readonly=readonly, lang=lang)
+    result = app.run()
+    return int(result or 0)

@@ -1,0 +1,328 @@
+"""Settings and profiles: the project's TOML file, plus the official clients' ``ovh.conf`` / ``OVH_*``.
+
+Precedence of the profile used: ``--profile``, then ``default_profile``, then the ``ovh.conf`` files and
+``OVH_*`` environment variables (as the profile named ``ovh.conf``), else nothing is configured.
+"""
+
+from __future__ import annotations
+
+import configparser
+import os
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+import tomli_w
+
+from ovh_invoices_tui import locations
+from ovh_invoices_tui.api import endpoints
+from ovh_invoices_tui.sandbox import credentials as sandbox_credentials
+
+LANGUAGES = ("en", "fr")
+OVH_CONF_PROFILE = "ovh.conf"
+DEMO_PROFILE = "demo"
+_CREDENTIAL_FIELDS = ("application_key", "application_secret", "consumer_key", "client_id", "client_secret")
+_ENV = {name: f"OVH_{name.upper()}" for name in _CREDENTIAL_FIELDS}
+
+
+class ConfigError(Exception):
+    """A configuration file that cannot be used: names the file and the key."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One account to talk to. Secrets are kept out of ``repr``."""
+
+    name: str
+    endpoint: str = endpoints.DEFAULT_ENDPOINT
+    application_key: str | None = None
+    application_secret: str | None = field(default=None, repr=False)
+    consumer_key: str | None = field(default=None, repr=False)
+    client_id: str | None = None
+    client_secret: str | None = field(default=None, repr=False)
+    ovh_conf: str | None = None
+    readonly: bool = False
+    language: str | None = None
+    demo: bool = False
+    sandbox_bills: int | None = None
+    sandbox_seed: int | None = None
+    source: str = "config"  # "config", "ovh.conf" or "demo": where it came from
+
+    @property
+    def base_url(self) -> str:
+        return sandbox_credentials.INPROCESS_BASE_URL if self.demo else endpoints.base_url(self.endpoint)
+
+    @property
+    def token_url(self) -> str | None:
+        return None if self.demo else endpoints.token_url(self.endpoint)
+
+    @property
+    def uses_oauth2(self) -> bool:
+        return bool(self.client_id and self.client_secret)
+
+    @property
+    def has_credentials(self) -> bool:
+        """Enough to sign calls (application key, secret, consumer key) or to get an OAuth2 token."""
+        signed = self.application_key and self.application_secret and self.consumer_key
+        return self.demo or bool(signed) or self.uses_oauth2
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The TOML config file, validated. ``raw`` keeps the whole table for modules with their own keys."""
+
+    path: Path
+    default_profile: str | None = None
+    language: str | None = None
+    readonly: bool = False
+    download_dir: Path = field(default_factory=locations.default_download_dir)
+    keymap: Mapping[str, str] = field(default_factory=dict)
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+
+# --- loading -------------------------------------------------------------------------------------
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
+    """Read the config (``--config``, ``$OVH_INVOICES_CONFIG`` or the default); a missing file is empty."""
+    config_path = locations.config_file(path)
+    data = _read_toml(config_path)
+    where = str(config_path)
+    default_profile = _opt_str(data, "default_profile", where)
+    language = _language(data, "language", where)
+    readonly = _bool(data, "readonly", where)
+    download_dir = _opt_str(data, "download_dir", where)
+    keymap = _table(data, "keymap", where)
+    for binding, keys in keymap.items():
+        if not isinstance(keys, str):
+            raise ConfigError(f"{where}: keymap.{binding}: expected a string of keys, got {keys!r:.40}")
+    profiles = {name: _profile(name, table, where) for name, table in _table(data, "profiles", where).items()}
+    if default_profile is not None and default_profile not in profiles:
+        known = ", ".join(profiles) or "none"
+        raise ConfigError(f"{where}: default_profile: no profile named {default_profile!r} (known: {known})")
+    return Settings(
+        path=config_path,
+        default_profile=default_profile,
+        language=language,
+        readonly=readonly,
+        download_dir=Path(download_dir).expanduser() if download_dir else locations.default_download_dir(),
+        keymap=dict(keymap),
+        profiles=profiles,
+        raw=data,
+    )
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def _profile(name: str, table: Any, where: str) -> Profile:
+    key = f"profiles.{name}"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where}: {key}: expected a table")
+    known = {f.name for f in fields(Profile)} - {"name", "source"}
+    for unknown in sorted(set(table) - known):
+        raise ConfigError(f"{where}: {key}.{unknown}: unknown setting (known: {', '.join(sorted(known))})")
+    endpoint = _opt_str(table, "endpoint", where, key) or endpoints.DEFAULT_ENDPOINT
+    try:
+        endpoints.base_url(endpoint)
+    except endpoints.UnknownEndpointError as exc:
+        raise ConfigError(f"{where}: {key}.endpoint: {exc}") from None
+    values: dict[str, Any] = {name: _opt_str(table, name, where, key) for name in _CREDENTIAL_FIELDS}
+    return Profile(
+        name=name,
+        endpoint=endpoint,
+        ovh_conf=_opt_str(table, "ovh_conf", where, key),
+        readonly=_bool(table, "readonly", where, key),
+        language=_language(table, "language", where, key),
+        demo=_bool(table, "demo", where, key),
+        sandbox_bills=_opt_int(table, "sandbox_bills", where, key),
+        sandbox_seed=_opt_int(table, "sandbox_seed", where, key),
+        **values,
+    )
+
+
+def _name(key: str, prefix: str) -> str:
+    return f"{prefix}.{key}" if prefix else key
+
+
+def _opt_str(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> str | None:
+    value = table.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    raise ConfigError(f"{where}: {_name(key, prefix)}: expected a string, got {value!r:.40}")
+
+
+def _bool(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> bool:
+    value = table.get(key, False)
+    if isinstance(value, bool):
+        return value
+    raise ConfigError(f"{where}: {_name(key, prefix)}: expected true or false, got {value!r:.40}")
+
+
+def _opt_int(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> int | None:
+    value = table.get(key)
+    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+        return value
+    raise ConfigError(f"{where}: {_name(key, prefix)}: expected a non-negative integer, got {value!r:.40}")
+
+
+def _language(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> str | None:
+    value = _opt_str(table, key, where, prefix)
+    if value is None or value in LANGUAGES:
+        return value
+    raise ConfigError(f"{where}: {_name(key, prefix)}: expected one of {', '.join(LANGUAGES)}, got {value!r}")
+
+
+def _table(table: Mapping[str, Any], key: str, where: str) -> dict[str, Any]:
+    value = table.get(key, {})
+    if isinstance(value, dict):
+        return value
+    raise ConfigError(f"{where}: {key}: expected a table")
+
+
+# --- ovh.conf and OVH_* --------------------------------------------------------------------------
+
+
+def load_ovh_conf(
+    paths: Sequence[Path] | None = None,
+    environ: Mapping[str, str] | None = None,
+    endpoint: str | None = None,
+) -> Profile | None:
+    """Credentials as the official clients find them (files lowest priority first, ``OVH_*`` override).
+
+    ``endpoint`` forces the section read; otherwise ``OVH_ENDPOINT`` or ``[default] endpoint``.
+    None when no credential is found anywhere.
+    """
+    env = os.environ if environ is None else environ
+    parser = configparser.ConfigParser(interpolation=None)
+    files = locations.ovh_conf_paths() if paths is None else list(paths)
+    try:
+        read = parser.read([str(p) for p in files], encoding="utf-8")
+    except configparser.Error as exc:
+        raise ConfigError(f"ovh.conf: {exc}".replace("\n", " ")) from None
+    chosen = endpoint or env.get("OVH_ENDPOINT") or parser.get("default", "endpoint", fallback=None)
+    chosen = (chosen or endpoints.DEFAULT_ENDPOINT).strip()
+    values: dict[str, Any] = {}
+    for name in _CREDENTIAL_FIELDS:
+        value = env.get(_ENV[name]) or parser.get(chosen, name, fallback=None)
+        values[name] = value.strip() if value and value.strip() else None
+    if not any(values.values()):
+        return None
+    try:
+        endpoints.base_url(chosen)
+    except endpoints.UnknownEndpointError as exc:
+        raise ConfigError(f"{', '.join(read) or 'OVH_ENDPOINT'}: endpoint: {exc}") from None
+    return Profile(name=OVH_CONF_PROFILE, endpoint=chosen, source=OVH_CONF_PROFILE, **values)
+
+
+def demo_profile(base: Profile | None = None) -> Profile:
+    """The in-process sandbox (``--demo``), keeping a configured demo profile's size and seed."""
+    if base is not None and base.demo:
+        return base
+    return Profile(name=DEMO_PROFILE, endpoint=sandbox_credentials.INPROCESS_BASE_URL, demo=True, source="demo")
+
+
+def resolve_profile(
+    settings: Settings,
+    name: str | None = None,
+    demo: bool = False,
+    *,
+    environ: Mapping[str, str] | None = None,
+    ovh_conf_paths: Sequence[Path] | None = None,
+) -> Profile | None:
+    """The profile to use (see the module docstring); None means "not configured"."""
+    if demo:
+        chosen = name or settings.default_profile
+        return demo_profile(settings.profiles.get(chosen) if chosen else None)
+    if name == OVH_CONF_PROFILE and name not in settings.profiles:
+        found = load_ovh_conf(ovh_conf_paths, environ)
+        if found is None:
+            raise ConfigError("no credentials in ovh.conf files nor OVH_* environment variables")
+        return found
+    if name is not None:
+        if name not in settings.profiles:
+            known = ", ".join(settings.profiles) or "none"
+            raise ConfigError(f"{settings.path}: no profile named {name!r} (known: {known})")
+        return _complete(settings.profiles[name], environ, ovh_conf_paths)
+    if settings.default_profile:
+        return _complete(settings.profiles[settings.default_profile], environ, ovh_conf_paths)
+    return load_ovh_conf(ovh_conf_paths, environ)
+
+
+def _complete(profile: Profile, environ: Mapping[str, str] | None, paths: Sequence[Path] | None) -> Profile:
+    """Fill the credentials a profile leaves out from its ``ovh_conf`` file (or the usual ones)."""
+    if profile.demo or profile.has_credentials:
+        return profile
+    if profile.ovh_conf:
+        conf_path = Path(profile.ovh_conf).expanduser()
+        if not conf_path.is_file():
+            raise ConfigError(f"profiles.{profile.name}.ovh_conf: no such file {conf_path}")
+        found = load_ovh_conf([conf_path], environ={}, endpoint=profile.endpoint)
+    else:
+        found = load_ovh_conf(paths, environ, endpoint=profile.endpoint)
+    if found is None:
+        return profile
+    missing = {name: getattr(found, name) for name in _CREDENTIAL_FIELDS if not getattr(profile, name)}
+    return replace(profile, **missing)
+
+
+# --- saving --------------------------------------------------------------------------------------
+
+
+def save_profile(
+    profile: Profile, path: str | os.PathLike[str] | None = None, *, make_default: bool | None = None
+) -> Path:
+    """Write ``[profiles.NAME]`` into the TOML (mode 0600, directory 0700), keeping everything else.
+
+    ``make_default`` None sets ``default_profile`` only when none is set yet.
+    """
+    config_path = locations.config_file(path)
+    data = _read_toml(config_path)
+    profiles = _table(data, "profiles", str(config_path))
+    profiles[profile.name] = _profile_table(profile)
+    data["profiles"] = profiles
+    if make_default or (make_default is None and not data.get("default_profile")):
+        data["default_profile"] = profile.name
+    _write_private(config_path, tomli_w.dumps(data).encode("utf-8"))
+    return config_path
+
+
+def _profile_table(profile: Profile) -> dict[str, Any]:
+    table: dict[str, Any] = {"endpoint": profile.endpoint}
+    for item in fields(Profile):
+        if item.name in ("name", "source", "endpoint"):
+            continue
+        value = getattr(profile, item.name)
+        if value is None or value is False:
+            continue
+        table[item.name] = value
+    return table
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    directory = path.parent
+    if not directory.exists():
+        directory.mkdir(parents=True, mode=0o700)
+        os.chmod(directory, 0o700)  # mkdir's mode is masked by the umask
+    temporary = directory / f".{path.name}.tmp"
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        os.chmod(temporary, 0o600)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise

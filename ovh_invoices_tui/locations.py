@@ -1,0 +1,45 @@
+"""Where ovh-invoices keeps its files (platformdirs), overridable for tests and power users."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "ovh-invoices"
+CONFIG_ENV = "OVH_INVOICES_CONFIG"
+CONFIG_FILE_NAME = "config.toml"
+
+
+def config_dir() -> Path:
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False))
+
+
+def config_file(override: str | os.PathLike[str] | None = None) -> Path:
+    """The TOML config: ``--config``, else ``$OVH_INVOICES_CONFIG``, else ``<config dir>/config.toml``."""
+    if override:
+        return Path(override).expanduser()
+    from_env = os.environ.get(CONFIG_ENV)
+    if from_env:
+        return Path(from_env).expanduser()
+    return config_dir() / CONFIG_FILE_NAME
+
+
+def cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir(APP_NAME, appauthor=False))
+
+
+def log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False))
+
+
+def default_download_dir() -> Path:
+    """The user's downloads folder when it exists, else the home directory."""
+    downloads = Path(platformdirs.user_downloads_dir())
+    return downloads if downloads.is_dir() else Path.home()
+
+
+def ovh_conf_paths() -> list[Path]:
+    """The official clients' ``ovh.conf`` files, lowest priority first."""
+    return [Path("/etc/ovh.conf"), Path.home() / ".ovh.conf", Path.cwd() / "ovh.conf"]

@@ -1,0 +1,261 @@
+"""Payment tracking and credit notes: ``/me/deposit/*``, ``/me/refund/*``, ``/me/order/*``."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .api import ApiError, endpoint, json_fields, json_response, listing, native_dates, native_long, not_found
+from .iceberg import Field
+from .records import DepositRec, RefundRec
+from .routes_bills import bill_fields, export
+from .state import SandboxState
+
+
+def _dated(request: Request, items: Sequence[Any], ts: Callable[[Any], int],
+           order_id: Callable[[Any], int]) -> list[Any]:
+    """Native filters ``date.from``, ``date.to`` and ``orderId``."""
+    ts_from, ts_to = native_dates(request)
+    wanted = native_long(request, "orderId")
+    return [i for i in items if (ts_from is None or ts(i) >= ts_from) and (ts_to is None or ts(i) <= ts_to)
+            and (wanted is None or order_id(i) == wanted)]
+
+
+def _detail_fields(id_field: str) -> Mapping[str, Field]:
+    kinds = {id_field: "str", "description": "str", "domain": "str", "quantity": "str", "totalPrice": "price",
+             "unitPrice": "price"}
+    return json_fields(lambda d: d, kinds)
+
+
+# --- deposits -------------------------------------------------------------------------------------------
+
+
+def deposit_fields(state: SandboxState) -> Mapping[str, Field]:
+    kinds = {"depositId": "str", "date": "date", "orderId": "int", "amount": "price"}
+    fields = json_fields(state.views.deposit, kinds)
+    fields["paymentType"] = Field(lambda d: d.payment_type or "missing", str)
+    return fields
+
+
+def deposit_of(state: SandboxState, deposit_id: str) -> DepositRec:
+    index = state.data.deposit_index.get(deposit_id)
+    if index is None:
+        raise not_found("depositId", deposit_id)
+    return state.data.deposits[index]
+
+
+@endpoint
+async def list_deposits(request: Request, state: SandboxState) -> Response:
+    items = _dated(request, state.data.deposits, lambda d: d.ts, lambda d: d.order_id)
+    return listing(request, state, "deposits", items, lambda d: d.deposit_id, state.views.deposit,
+                   lambda: deposit_fields(state))
+
+
+@endpoint
+async def get_deposit(request: Request, state: SandboxState) -> Response:
+    return json_response(state.views.deposit(deposit_of(state, request.path_params["depositId"])))
+
+
+@endpoint
+async def deposit_details(request: Request, state: SandboxState) -> Response:
+    details = state.views.deposit_details(deposit_of(state, request.path_params["depositId"]))
+    return listing(request, state, "depositDetails", details, lambda d: d["depositDetailId"], lambda d: d,
+                   lambda: _detail_fields("depositDetailId"))
+
+
+@endpoint
+async def deposit_detail(request: Request, state: SandboxState) -> Response:
+    wanted = request.path_params["depositDetailId"]
+    for detail in state.views.deposit_details(deposit_of(state, request.path_params["depositId"])):
+        if detail["depositDetailId"] == wanted:
+            return json_response(detail)
+    raise not_found("depositDetailId", wanted)
+
+
+@endpoint
+async def paid_bills(request: Request, state: SandboxState) -> Response:
+    deposit = deposit_of(state, request.path_params["depositId"])
+    bills = state.data.bills
+    return listing(request, state, "paidBills", deposit.bills, lambda i: bills[i].bill_id, state.views.bill,
+                   lambda: bill_fields(state), state.views.bill_raw)
+
+
+@endpoint
+async def paid_bill(request: Request, state: SandboxState) -> Response:
+    deposit = deposit_of(state, request.path_params["depositId"])
+    bill_id = request.path_params["billId"]
+    index = state.data.bill_index.get(bill_id)
+    if index is None or index not in deposit.bills:
+        raise not_found("billId", bill_id)
+    return json_response(state.views.bill(index))
+
+
+@endpoint
+async def deposit_payment(request: Request, state: SandboxState) -> Response:
+    d = deposit_of(state, request.path_params["depositId"])
+    return json_response(state.views.payment(d.ts, d.deposit_id, d.payment_type))
+
+
+# --- refunds (credit notes) -------------------------------------------------------------------------------
+
+
+def refund_fields(state: SandboxState) -> Mapping[str, Field]:
+    kinds = {"refundId": "str", "date": "date", "orderId": "int", "originalBillId": "str",
+             "priceWithTax": "price", "priceWithoutTax": "price", "tax": "price"}
+    return json_fields(state.views.refund, kinds)
+
+
+def refund_of(state: SandboxState, refund_id: str) -> RefundRec:
+    index = state.data.refund_index.get(refund_id)
+    if index is None:
+        raise not_found("refundId", refund_id)
+    return state.data.refunds[index]
+
+
+@endpoint
+async def list_refunds(request: Request, state: SandboxState) -> Response:
+    items = _dated(request, state.data.refunds, lambda r: r.ts, lambda r: r.order_id)
+    return listing(request, state, "refunds", items, lambda r: r.refund_id, state.views.refund,
+                   lambda: refund_fields(state))
+
+
+@endpoint
+async def get_refund(request: Request, state: SandboxState) -> Response:
+    return json_response(state.views.refund(refund_of(state, request.path_params["refundId"])))
+
+
+@endpoint
+async def refund_details(request: Request, state: SandboxState) -> Response:
+    details = state.views.refund_details(refund_of(state, request.path_params["refundId"]))
+    return listing(request, state, "refundDetails", details, lambda d: d["refundDetailId"], lambda d: d,
+                   lambda: _detail_fields("refundDetailId"))
+
+
+@endpoint
+async def refund_detail(request: Request, state: SandboxState) -> Response:
+    wanted = request.path_params["refundDetailId"]
+    for detail in state.views.refund_details(refund_of(state, request.path_params["refundId"])):
+        if detail["refundDetailId"] == wanted:
+            return json_response(detail)
+    raise not_found("refundDetailId", wanted)
+
+
+@endpoint
+async def refund_payment(request: Request, state: SandboxState) -> Response:
+    return json_response(state.views.refund_payment(refund_of(state, request.path_params["refundId"])))
+
+
+# --- orders ---------------------------------------------------------------------------------------------
+
+
+def order_ids(state: SandboxState) -> list[int]:
+    cache: dict[int, list[int]] = state.cache.setdefault("order_ids", {})
+    if state.version not in cache:
+        data = state.data
+        ids = {b.order_id for b in data.bills} | {d.order_id for d in data.deposits} | set(state.orders)
+        cache.clear()
+        cache[state.version] = sorted(ids)
+    return cache[state.version]
+
+
+def order_json(state: SandboxState, order_id: int) -> dict[str, Any]:
+    obj = state.views.order(order_id, state.orders)
+    if obj is None:
+        raise not_found("orderId", order_id)
+    return obj
+
+
+def order_fields(state: SandboxState) -> Mapping[str, Field]:
+    kinds = {"orderId": "int", "date": "date", "expirationDate": "date", "priceWithTax": "price",
+             "priceWithoutTax": "price", "tax": "price"}
+    return json_fields(lambda i: order_json(state, i), kinds)
+
+
+def order_id_param(request: Request) -> int:
+    raw = request.path_params["orderId"]
+    if not raw.isdigit():
+        raise not_found("orderId", raw)
+    return int(raw)
+
+
+@endpoint
+async def list_orders(request: Request, state: SandboxState) -> Response:
+    ts_from, ts_to = native_dates(request)
+    items: list[int] = order_ids(state)
+    if ts_from is not None or ts_to is not None:
+        fields = order_fields(state)
+        date = fields["date"].get
+        items = [i for i in items if (ts_from is None or date(i) >= ts_from) and (ts_to is None or date(i) <= ts_to)]
+    return listing(request, state, "orders", items, lambda i: i, lambda i: order_json(state, i),
+                   lambda: order_fields(state))
+
+
+@endpoint
+async def get_order(request: Request, state: SandboxState) -> Response:
+    return json_response(order_json(state, order_id_param(request)))
+
+
+@endpoint
+async def order_debt(request: Request, state: SandboxState) -> Response:
+    order_id = order_id_param(request)
+    index = state.data.bill_by_order.get(order_id)
+    debt = state.data.debt_by_bill.get(index) if index is not None else None
+    if debt is None:
+        order_json(state, order_id)
+        raise ApiError(404, {"class": "Client::NotFound", "message": f"No debt for order {order_id}"})
+    return json_response(state.views.debt(debt))
+
+
+@endpoint
+async def order_status(request: Request, state: SandboxState) -> Response:
+    order_id = order_id_param(request)
+    order_json(state, order_id)
+    regularisation = state.orders.get(order_id)
+    return json_response("notPaid" if regularisation and not regularisation.paid else "delivered")
+
+
+@endpoint
+async def order_payment(request: Request, state: SandboxState) -> Response:
+    order_id = order_id_param(request)
+    order_json(state, order_id)
+    data, views = state.data, state.views
+    payment = None
+    if order_id in state.orders:
+        order = state.orders[order_id]
+        if order.paid:
+            d = data.deposits[order.deposit]
+            payment = views.payment(d.ts, d.deposit_id, d.payment_type)
+    elif order_id in data.bill_by_order:
+        payment = views.bill_payment(data.bill_by_order[order_id])
+    elif order_id in data.deposit_by_order:
+        d = data.deposits[data.deposit_by_order[order_id]]
+        payment = views.payment(d.ts, d.deposit_id, d.payment_type)
+    if payment is None:
+        raise ApiError(404, {"class": "Client::NotFound", "message": f"No payment for order {order_id}"})
+    return json_response(payment)
+
+
+ROUTES = [
+    Route("/me/deposit", list_deposits),
+    Route("/me/deposit/{depositId}", get_deposit),
+    Route("/me/deposit/{depositId}/details", deposit_details),
+    Route("/me/deposit/{depositId}/details/{depositDetailId}", deposit_detail),
+    Route("/me/deposit/{depositId}/paidBills", paid_bills),
+    Route("/me/deposit/{depositId}/paidBills/{billId}", paid_bill),
+    Route("/me/deposit/{depositId}/payment", deposit_payment),
+    Route("/me/refund", list_refunds),
+    Route("/me/refund/export", export, methods=["POST"]),
+    Route("/me/refund/{refundId}", get_refund),
+    Route("/me/refund/{refundId}/details", refund_details),
+    Route("/me/refund/{refundId}/details/{refundDetailId}", refund_detail),
+    Route("/me/refund/{refundId}/payment", refund_payment),
+    Route("/me/order", list_orders),
+    Route("/me/order/{orderId}", get_order),
+    Route("/me/order/{orderId}/debt", order_debt),
+    Route("/me/order/{orderId}/status", order_status),
+    Route("/me/order/{orderId}/payment", order_payment),
+]

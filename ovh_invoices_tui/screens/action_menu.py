@@ -1,0 +1,72 @@
+"""The "…" menu of one invoice: the registered actions that apply, disabled ones with their reason."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ovh_invoices_tui.actions import RowAction, actions_for
+from ovh_invoices_tui.i18n import format_money, register, t
+from ovh_invoices_tui.text import clean
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register({"menu.title": {"en": "Invoice {ref} · {amount}", "fr": "Facture {ref} · {amount}"}})
+
+
+class ActionMenu(ModalScreen[str | None]):
+    """Dismisses with the chosen action id (or None); each action's key picks it directly."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="menu.close", tooltip="Close the menu")]
+
+    DEFAULT_CSS = """
+    ActionMenu { align: center middle; }
+    ActionMenu > Vertical { width: 64; max-width: 95%; height: auto; border: round $accent; background: $surface; }
+    ActionMenu #menu-title { text-style: bold; padding: 0 1; width: 100%; background: $panel; }
+    ActionMenu OptionList { height: auto; max-height: 16; border: none; }
+    """
+
+    def __init__(self, bill_id: str) -> None:
+        super().__init__()
+        self.bill_id = bill_id
+        self._actions: list[tuple[RowAction, str | None]] = []
+
+    def compose(self) -> ComposeResult:
+        app = cast("OvhInvoicesApp", self.app)
+        row = app.store.row(self.bill_id)
+        self._actions = actions_for(app, row) if row else []
+        amount = format_money(row.bill.price_with_tax, app.lang) if row else ""
+        options = []
+        for action, reason in self._actions:
+            prompt = Text()
+            prompt.append(f" {action.key} ", style="bold reverse")
+            prompt.append(f"  {t(action.label_key, app.lang)}")
+            if reason:
+                prompt.append(f"  — {reason}", style="italic")
+            options.append(Option(prompt, id=action.id, disabled=reason is not None))
+        with Vertical():
+            yield Label(Text(t("menu.title", app.lang, ref=clean(self.bill_id), amount=amount)), id="menu-title")
+            yield OptionList(*options)
+
+    def on_key(self, event: events.Key) -> None:
+        for action, reason in self._actions:
+            if event.character == action.key and reason is None:
+                event.stop()
+                self.dismiss(action.id)
+                return
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

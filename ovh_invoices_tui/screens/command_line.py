@@ -1,0 +1,35 @@
+"""The ``:`` command line (k9s style): one input at the bottom, Enter runs, Esc cancels."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import ModalScreen
+from textual.widgets import Input
+
+from ovh_invoices_tui.commands import COMMAND_HELP
+
+
+class CommandLine(ModalScreen[str | None]):
+    """Dismisses with the command typed (without the colon), or None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="command.cancel", tooltip="Close the command line")]
+
+    DEFAULT_CSS = """
+    CommandLine { align: left bottom; background: $background 0%; }
+    CommandLine Input { dock: bottom; width: 100%; border: tall $accent; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Input(placeholder=COMMAND_HELP, id="command-input")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip().lstrip(":") or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,249 @@
+"""Invoice detail: the guide's "Comprendre votre facture", loaded in a worker."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, LoadingIndicator, Static
+
+from ovh_invoices_tui.api.errors import OvhError
+from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, status_label, t
+from ovh_invoices_tui.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
+from ovh_invoices_tui.text import clean
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register(
+    {
+        "detail.title": {"en": "Invoice {ref}", "fr": "Facture {ref}"},
+        "detail.info": {"en": "Invoice information", "fr": "Informations sur la facture"},
+        "detail.contact": {"en": "Billing contact", "fr": "Contact facturation"},
+        "detail.lines": {"en": "Lines", "fr": "Détail"},
+        "detail.totals": {"en": "Totals", "fr": "Totaux"},
+        "detail.operations": {"en": "Payment history", "fr": "Historique des opérations"},
+        "detail.settled_by": {"en": "Settled by", "fr": "Réglée par"},
+        "detail.no_operations": {"en": "No operation on this invoice", "fr": "Aucune opération sur cette facture"},
+        "detail.no_deposit": {
+            "en": "No payment found for this invoice yet",
+            "fr": "Aucun paiement trouvé pour cette facture",
+        },
+        "detail.payment_type": {"en": "Payment type", "fr": "Type de paiement"},
+        "detail.payment_date": {"en": "Payment date", "fr": "Date de paiement"},
+        "detail.customer": {"en": "Customer id", "fr": "Identifiant client"},
+        "detail.category": {"en": "Category", "fr": "Catégorie"},
+        "detail.description": {"en": "Description", "fr": "Abonnement"},
+        "detail.period": {"en": "Period", "fr": "Période"},
+        "detail.service": {"en": "Service reference", "fr": "Référence"},
+        "detail.quantity": {"en": "Qty", "fr": "Quantité"},
+        "detail.unit_price": {"en": "Unit price excl. tax", "fr": "Prix unitaire HT"},
+        "detail.total": {"en": "Total excl. tax", "fr": "Total HT"},
+        "detail.op_type": {"en": "Operation", "fr": "Opération"},
+        "detail.op_status": {"en": "Status", "fr": "Statut"},
+        "detail.load_failed": {"en": "Could not load the invoice: {error}", "fr": "Chargement impossible : {error}"},
+        "detail.unknown": {"en": "Unknown invoice {ref}", "fr": "Facture inconnue {ref}"},
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceContent:
+    """Everything the detail screen shows beyond the row itself."""
+
+    details: list[BillDetail]
+    operations: list[DebtOperation]
+    payment: Payment | None
+    deposit: Deposit | None
+
+
+def _pair_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    return table
+
+
+def info_block(row: BillRow, content: InvoiceContent | None, account: Account | None, lang: str) -> Table:
+    bill = row.bill
+    table = _pair_table()
+    table.add_row(t("col.reference", lang), Text(clean(bill.bill_id)))
+    table.add_row(t("col.date", lang), format_date(bill.date, lang))
+    table.add_row(t("col.order", lang), str(bill.order_id))
+    table.add_row(t("detail.category", lang), Text(clean(bill.category)))
+    if content is not None and content.payment is not None:
+        table.add_row(t("detail.payment_type", lang), payment_type_label(content.payment.payment_type, lang))
+        table.add_row(t("detail.payment_date", lang), format_date(content.payment.payment_date, lang))
+    if account is not None:
+        table.add_row(t("detail.customer", lang), Text(clean(account.nichandle)))
+    return table
+
+
+def contact_block(account: Account | None) -> Text:
+    if account is None:
+        return Text("…")
+    person = " ".join(part for part in (account.firstname, account.name) if part)
+    lines = [account.organisation, person, account.address, " ".join(p for p in (account.zip, account.city) if p),
+             account.country, account.email, account.phone, account.vat and f"VAT {account.vat}"]
+    return Text("\n".join(clean(line) for line in lines if line))
+
+
+def lines_table(details: list[BillDetail], lang: str) -> Table:
+    table = Table(expand=True, show_edge=False, pad_edge=False)
+    table.add_column(t("detail.description", lang), ratio=3)
+    table.add_column(t("detail.period", lang), no_wrap=True)
+    table.add_column(t("detail.service", lang), ratio=2, overflow="fold")
+    table.add_column(t("detail.quantity", lang), justify="right")
+    table.add_column(t("detail.unit_price", lang), justify="right", no_wrap=True)
+    table.add_column(t("detail.total", lang), justify="right", no_wrap=True)
+    for line in details:
+        if line.period_start or line.period_end:
+            period = f"{format_date(line.period_start, lang)} → {format_date(line.period_end, lang)}"
+        else:
+            period = ""
+        table.add_row(
+            Text(clean(line.description)),
+            period,
+            Text(clean(line.domain)),
+            Text(clean(line.quantity)),
+            format_money(line.unit_price, lang),
+            format_money(line.total_price, lang),
+        )
+    return table
+
+
+def totals_block(row: BillRow, lang: str) -> Table:
+    bill = row.bill
+    table = _pair_table()
+    table.add_row(t("col.amount_ht", lang), format_money(bill.price_without_tax, lang))
+    table.add_row(t("col.tax", lang), format_money(bill.tax, lang))
+    table.add_row(t("col.amount_ttc", lang), Text(format_money(bill.price_with_tax, lang), style="bold"))
+    status_style = "green" if row.status == "PAID" else "bold red"
+    table.add_row(t("col.status", lang), Text(status_label(row.status, lang), style=status_style))
+    balance = row.balance
+    table.add_row(
+        t("col.balance", lang),
+        Text(format_money(balance, lang), style="bold red" if balance.ucents > 0 else ""),
+    )
+    return table
+
+
+def operations_table(operations: list[DebtOperation], lang: str) -> Table | Text:
+    if not operations:
+        return Text(t("detail.no_operations", lang), style="dim")
+    table = Table(expand=True, show_edge=False, pad_edge=False)
+    table.add_column(t("col.date", lang), no_wrap=True)
+    table.add_column(t("detail.op_type", lang))
+    table.add_column(t("detail.op_status", lang))
+    table.add_column(t("col.total_amount", lang), justify="right", no_wrap=True)
+    for op in sorted(operations, key=lambda o: o.date):
+        kind = Text(clean(op.type or ""))
+        table.add_row(format_date(op.date, lang), kind, Text(clean(op.status)), format_money(op.amount, lang))
+    return table
+
+
+def deposit_block(deposit: Deposit | None, lang: str) -> Text:
+    if deposit is None:
+        return Text(t("detail.no_deposit", lang), style="dim")
+    text = Text()
+    text.append(clean(deposit.deposit_id), style="bold")
+    text.append(f" · {format_date(deposit.date, lang)} · {format_money(deposit.amount, lang)} · ")
+    text.append(payment_type_label(deposit.payment_type, lang))
+    return text
+
+
+class DetailScreen(Screen[None]):
+    """One invoice: information, billing contact, lines, totals, status, operations, the payment that settled it."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the list"),
+        Binding("full_stop", "action_menu", "…Actions", id="detail.menu", tooltip="Actions on this invoice"),
+    ]
+
+    DEFAULT_CSS = """
+    DetailScreen VerticalScroll { padding: 0 1; }
+    DetailScreen .section-title { text-style: bold; color: $accent; margin-top: 1; }
+    DetailScreen #detail-title { text-style: bold; background: $panel; padding: 0 1; }
+    DetailScreen LoadingIndicator { height: 3; }
+    """
+
+    def __init__(self, bill_id: str) -> None:
+        super().__init__()
+        self.bill_id = bill_id
+        self.content: InvoiceContent | None = None
+
+    @property
+    def ovh_app(self) -> OvhInvoicesApp:
+        return cast("OvhInvoicesApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        lang = self.ovh_app.lang
+        yield Static(Text(t("detail.title", lang, ref=clean(self.bill_id))), id="detail-title")
+        with VerticalScroll():
+            yield Static(t("detail.info", lang), classes="section-title")
+            yield Static(id="detail-info")
+            yield Static(t("detail.contact", lang), classes="section-title")
+            yield Static(id="detail-contact")
+            yield Static(t("detail.lines", lang), classes="section-title")
+            yield LoadingIndicator(id="detail-loading")
+            yield Static(id="detail-lines")
+            yield Static(t("detail.totals", lang), classes="section-title")
+            yield Static(id="detail-totals")
+            yield Static(t("detail.operations", lang), classes="section-title")
+            yield Static(id="detail-operations")
+            yield Static(t("detail.settled_by", lang), classes="section-title")
+            yield Static(id="detail-deposit")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._render_content()
+        self.load_content()
+
+    def _render_content(self) -> None:
+        app = self.ovh_app
+        lang = app.lang
+        row = app.store.row(self.bill_id)
+        if row is None:
+            self.query_one("#detail-info", Static).update(Text(t("detail.unknown", lang, ref=clean(self.bill_id))))
+            return
+        content = self.content
+        self.query_one("#detail-info", Static).update(info_block(row, content, app.store.account, lang))
+        self.query_one("#detail-contact", Static).update(contact_block(app.store.account))
+        self.query_one("#detail-totals", Static).update(totals_block(row, lang))
+        if content is not None:
+            self.query_one("#detail-loading").display = False
+            self.query_one("#detail-lines", Static).update(lines_table(content.details, lang))
+            self.query_one("#detail-operations", Static).update(operations_table(content.operations, lang))
+            self.query_one("#detail-deposit", Static).update(deposit_block(content.deposit, lang))
+
+    @work(exclusive=True, group="detail", exit_on_error=False)
+    async def load_content(self) -> None:
+        app = self.ovh_app
+        client = app.client
+        try:
+            details, operations, payment = await asyncio.gather(
+                client.bill_details(self.bill_id),
+                client.bill_debt_operations(self.bill_id),
+                client.bill_payment(self.bill_id),
+            )
+            deposit = await app.find_settling_deposit(self.bill_id, operations)
+        except OvhError as exc:
+            self.query_one("#detail-loading").display = False
+            self.query_one("#detail-lines", Static).update(
+                Text(t("detail.load_failed", app.lang, error=str(exc)), style="bold red")
+            )
+            return
+        app.store.set_services(self.bill_id, [d.domain for d in details if d.domain])
+        self.content = InvoiceContent(details, operations, payment, deposit)
+        self._render_content()
+
+    def action_action_menu(self) -> None:
+        self.ovh_app.open_action_menu(self.bill_id)

@@ -1,0 +1,62 @@
+"""The top line: account, profile / endpoint, read-only badge, offline/cached marker and load progress."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ovh_invoices_tui.i18n import register, t
+from ovh_invoices_tui.store import LoadProgress
+from ovh_invoices_tui.text import clean
+
+register(
+    {
+        "bar.readonly": {"en": "READ-ONLY", "fr": "LECTURE SEULE"},
+        "bar.loading": {"en": "loading {loaded}/{total}", "fr": "chargement {loaded}/{total}"},
+        "bar.loaded": {"en": "{count} invoices", "fr": "{count} factures"},
+        "bar.cached": {"en": "cached", "fr": "en cache"},
+        "bar.offline": {"en": "OFFLINE", "fr": "HORS LIGNE"},
+        "bar.failed": {"en": "load failed", "fr": "échec du chargement"},
+    }
+)
+
+
+class AccountBar(Static):
+    """``ovh-invoices │ xx1234-ovh │ demo (sandbox) │ READ-ONLY │ loading 5000/10000``."""
+
+    DEFAULT_CSS = """
+    AccountBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
+    """
+
+    def show(
+        self,
+        *,
+        nichandle: str | None,
+        profile: str,
+        endpoint: str,
+        readonly: bool,
+        progress: LoadProgress,
+        lang: str,
+    ) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append("ovh-invoices", style="bold")
+        line.append(" │ ")
+        line.append(clean(nichandle) if nichandle else "…", style="bold")
+        line.append(f" │ {clean(profile)} ({clean(endpoint)})", style="dim")
+        if readonly:
+            line.append(" ")
+            line.append(f" {t('bar.readonly', lang)} ", style="bold black on yellow")
+        if progress.offline:
+            line.append(" ")
+            line.append(f" {t('bar.offline', lang)} ", style="bold white on red")
+        line.append(" │ ")
+        if progress.error:
+            line.append(t("bar.failed", lang), style="bold red")
+        elif not progress.done:
+            total = "?" if progress.total is None else f"{progress.total:,}"
+            line.append(t("bar.loading", lang, loaded=f"{progress.loaded:,}", total=total), style="italic")
+        else:
+            line.append(t("bar.loaded", lang, count=f"{progress.loaded:,}"))
+        if progress.from_cache:
+            line.append(f" ({t('bar.cached', lang)})", style="dim italic")
+        self.update(line)

@@ -1,0 +1,43 @@
+"""The balance banner: red when something is due, with the key that pays."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ovh_invoices_tui.i18n import format_money, register, t
+from ovh_invoices_tui.models import DebtBalance
+
+register(
+    {
+        "banner.due": {"en": "{amount} is due", "fr": "{amount} à régler"},
+        "banner.pay_key": {"en": " — press {key} to pay", "fr": " — touche {key} pour payer"},
+        "banner.readonly": {"en": " (read-only: paying is disabled)", "fr": " (lecture seule : paiement désactivé)"},
+        "banner.pending": {"en": " · {amount} being processed", "fr": " · {amount} en cours de traitement"},
+    }
+)
+
+
+class BalanceBanner(Static):
+    """Hidden when nothing is due; otherwise ``€42.00 is due — press $ to pay``."""
+
+    DEFAULT_CSS = """
+    BalanceBanner { height: 1; padding: 0 1; background: $error 30%; color: $text; display: none; }
+    BalanceBanner.-due { display: block; }
+    """
+
+    def show(self, balance: DebtBalance | None, *, lang: str, pay_key: str | None, readonly: bool) -> None:
+        due = balance.due_amount if balance else None
+        self.set_class(bool(due and due.ucents > 0), "-due")
+        if not balance or not due or due.ucents <= 0:
+            self.update("")
+            return
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(t("banner.due", lang, amount=format_money(due, lang)), style="bold red")
+        if balance.pending_amount.ucents > 0:
+            line.append(t("banner.pending", lang, amount=format_money(balance.pending_amount, lang)))
+        if readonly:
+            line.append(t("banner.readonly", lang), style="dim")
+        elif pay_key:
+            line.append(t("banner.pay_key", lang, key=pay_key))
+        self.update(line)

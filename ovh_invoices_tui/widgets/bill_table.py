@@ -1,0 +1,167 @@
+"""The invoice list: a :class:`VirtualTable` over ``BillRow`` with the console's columns (Référence … Statut)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from typing import Any, ClassVar
+
+from rich.style import Style
+
+from ovh_invoices_tui.i18n import format_date, format_money, status_label, t
+from ovh_invoices_tui.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow
+from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
+
+__all__ = ["BILL_COLUMN_IDS", "BillTable", "bill_key"]
+
+BILL_COLUMN_IDS = ("reference", "order", "date", "amount_ht", "amount_ttc", "balance", "status")
+
+_STATUS_CLASSES = {
+    PAID: "bill-table--paid",
+    UNPAID: "bill-table--unpaid",
+    TO_BE_PAID: "bill-table--to-pay",
+    UNMATURED: "bill-table--to-pay",
+}
+
+
+def bill_key(row: BillRow) -> str:
+    """The id of a bill row (what the store's selection holds)."""
+    return row.bill.bill_id
+
+
+class BillTable(VirtualTable):
+    """Bills with their debt: mark, Référence, order, date, HT, TTC, Solde (red when due), Statut.
+
+    On 80 columns the order number goes first, then the amount excl. tax, then the date shrinks; the
+    reference, the amount incl. tax, the balance and the status always stay.
+    """
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        *VirtualTable.COMPONENT_CLASSES,
+        "bill-table--debt",
+        "bill-table--paid",
+        "bill-table--unpaid",
+        "bill-table--to-pay",
+    }
+
+    DEFAULT_CSS = """
+    BillTable {
+        & > .bill-table--debt {
+            color: $text-error;
+            text-style: bold;
+        }
+        & > .bill-table--paid {
+            color: $text-success;
+            text-style: dim;
+        }
+        & > .bill-table--unpaid {
+            color: $text-error;
+        }
+        & > .bill-table--to-pay {
+            color: $text-warning;
+        }
+    }
+    """
+
+    def __init__(
+        self,
+        rows: Sequence[BillRow] = (),
+        *,
+        lang: str = "en",
+        marked: AbstractSet[str] | None = None,
+        empty_message: str = "No invoices match the filter",
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        self._lang = lang
+        super().__init__(
+            self._build_columns(lang),
+            rows,
+            key=bill_key,
+            marked=marked,
+            empty_message=empty_message,
+            name=name,
+            id=id,
+            classes=classes,
+            disabled=disabled,
+        )
+
+    @property
+    def lang(self) -> str:
+        return self._lang
+
+    def set_language(self, lang: str) -> None:
+        """Rebuild the column labels and the date/amount formats for ``lang`` ("en" or "fr")."""
+        self._lang = lang
+        self.set_columns(self._build_columns(lang))
+
+    def _component_style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _balance_style(self, row: BillRow) -> Style | None:
+        return self._component_style("bill-table--debt") if row.balance.ucents > 0 else None
+
+    def _status_style(self, row: BillRow) -> Style | None:
+        name = _STATUS_CLASSES.get(row.status)
+        return self._component_style(name) if name else None
+
+    def _build_columns(self, lang: str) -> list[Column]:
+        def column(column_id: str, **kwargs: Any) -> Column:
+            return Column(column_id, t(f"col.{column_id}", lang), **kwargs)
+
+        return [
+            column(
+                "reference",
+                width=12,
+                min_width=10,
+                max_width=24,
+                flex=True,
+                render=lambda row: row.bill.bill_id,
+            ),
+            column(
+                "order",
+                width=10,
+                min_width=8,
+                priority=3,
+                align="right",
+                render=lambda row: str(row.bill.order_id),
+            ),
+            column(
+                "date",
+                width=10,
+                priority=1,
+                render=lambda row: format_date(row.bill.date, lang),
+            ),
+            column(
+                "amount_ht",
+                width=12,
+                min_width=11,
+                priority=2,
+                align="right",
+                render=lambda row: format_money(row.bill.price_without_tax, lang),
+            ),
+            column(
+                "amount_ttc",
+                width=12,
+                min_width=11,
+                align="right",
+                render=lambda row: format_money(row.bill.price_with_tax, lang),
+            ),
+            column(
+                "balance",
+                width=12,
+                min_width=11,
+                align="right",
+                render=lambda row: format_money(row.balance, lang),
+                style_fn=self._balance_style,
+            ),
+            column(
+                "status",
+                width=11,
+                min_width=10,
+                render=lambda row: status_label(row.status, lang),
+                style_fn=self._status_style,
+            ),
+        ]

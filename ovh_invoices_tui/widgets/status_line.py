@@ -1,0 +1,72 @@
+"""The status line under the table: the view's count and totals, the marks and their totals, the filters."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from ovh_invoices_tui.i18n import format_money, register, t
+from ovh_invoices_tui.models import Money
+from ovh_invoices_tui.store import Totals
+from ovh_invoices_tui.text import clean
+
+register(
+    {
+        "status.view": {"en": "{count} invoices", "fr": "{count} factures"},
+        "status.marked": {"en": "{count} marked", "fr": "{count} cochées"},
+        "status.hidden": {"en": "{count} hidden by the filter", "fr": "{count} masquées par le filtre"},
+        "status.ht": {"en": "excl. tax", "fr": "HT"},
+        "status.ttc": {"en": "incl. tax", "fr": "TTC"},
+        "status.due": {"en": "due", "fr": "dû"},
+        "status.filter": {"en": "Filter", "fr": "Filtre"},
+    }
+)
+
+
+def _amounts(values: list[Money], lang: str) -> str:
+    return " + ".join(format_money(m, lang) for m in values)
+
+
+def totals_text(totals: Totals, currency: str, lang: str) -> Text:
+    """``1,234 invoices · excl. tax €… · incl. tax €… · due €…`` (due in red when above zero)."""
+    ht, ttc, due = totals.amounts(currency)
+    text = Text()
+    text.append(f" · {t('status.ht', lang)} {_amounts(ht, lang)}")
+    text.append(f" · {t('status.ttc', lang)} {_amounts(ttc, lang)}")
+    if totals.due:
+        text.append(f" · {t('status.due', lang)} ")
+        text.append(_amounts(due, lang), style="bold red")
+    return text
+
+
+class StatusLine(Static):
+    """Two lines: totals of the view and of the marks; the active filters."""
+
+    DEFAULT_CSS = """
+    StatusLine { height: 2; padding: 0 1; background: $panel; }
+    """
+
+    def show(
+        self,
+        *,
+        view: Totals,
+        marked: Totals,
+        hidden_marked: int,
+        filter_text: str,
+        filter_active: bool,
+        currency: str,
+        lang: str,
+    ) -> None:
+        line = Text(no_wrap=True, overflow="ellipsis")
+        line.append(t("status.view", lang, count=f"{view.count:,}"), style="bold")
+        line.append_text(totals_text(view, currency, lang))
+        if marked.count:
+            line.append("  │  ")
+            line.append(t("status.marked", lang, count=f"{marked.count:,}"), style="bold reverse")
+            if hidden_marked:
+                line.append(f" ({t('status.hidden', lang, count=hidden_marked)})", style="italic")
+            line.append_text(totals_text(marked, currency, lang))
+        second = Text(no_wrap=True, overflow="ellipsis")
+        second.append(f"{t('status.filter', lang)}: ", style="dim")
+        second.append(clean(filter_text), style="bold yellow" if filter_active else "dim")
+        self.update(Text("\n").join([line, second]))

@@ -1,0 +1,719 @@
+"""A virtual table: a Line API ``ScrollView`` that renders only the visible rows of a sequence it does not copy.
+
+Made for the invoice list of accounts with 100,000 bills (Textual's ``DataTable`` builds a widget-side copy of
+every cell and takes tens of seconds there). The table is given the store's derived view (a plain ``Sequence``),
+renders ``render_line(y)`` on demand with an LRU cache of strips (the toolong approach), and only displays and
+navigates: marking, sorting and filtering belong to the screen and the store, which call :meth:`set_rows`,
+:meth:`set_marked` and :meth:`set_sort_indicator`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from typing import Any, ClassVar, Literal
+
+from rich.cells import cell_len
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+__all__ = ["Column", "VirtualTable", "compute_layout", "sanitize"]
+
+Align = Literal["left", "right", "center"]
+CellStyle = Style | str | None
+
+# C0 and C1 controls (ESC included) and bidi overrides would reach the terminal or reorder the line:
+# they are data, never instructions. Tabs and line breaks become a space so a cell stays one line.
+_CONTROL_TABLE: dict[int, str | None] = {
+    code: None
+    for code in (
+        *range(0x00, 0x20),
+        *range(0x7F, 0xA0),
+        0x200E,
+        0x200F,
+        *range(0x202A, 0x202F),
+        *range(0x2066, 0x206A),
+    )
+}
+_CONTROL_TABLE.update({0x09: " ", 0x0A: " ", 0x0D: " "})
+
+
+def sanitize(value: str) -> str:
+    """Remove control characters (C0, C1, ESC, bidi overrides) from text shown in a cell."""
+    return value.translate(_CONTROL_TABLE)
+
+
+def _default_render(row: Any) -> str:
+    return str(row)
+
+
+def _identity_key(row: Any) -> str:
+    return str(id(row))
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """How one column of a :class:`VirtualTable` is laid out and rendered.
+
+    ``width`` is the preferred width of the data (the header label widens it when room allows); ``min_width``
+    is how far it may shrink on a narrow terminal (default ``width``). ``priority`` 0 columns are never
+    dropped; on a short width the column with the highest ``priority`` is shrunk first, then dropped.
+    ``flex`` columns take the spare width (up to ``max_width``). ``render`` returns plain data (a ``str`` is
+    never parsed as markup) and ``style_fn`` an optional style for the cell.
+    """
+
+    id: str
+    label: str
+    width: int = 10
+    align: Align = "left"
+    render: Callable[[Any], Text | str] = _default_render
+    style_fn: Callable[[Any], CellStyle] | None = None
+    sortable: bool = True
+    flex: bool = False
+    priority: int = 0
+    min_width: int | None = None
+    max_width: int | None = None
+
+    @property
+    def natural_width(self) -> int:
+        """Width that shows the data and the whole header label (with room for a sort arrow)."""
+        return max(self.width, cell_len(self.label) + (2 if self.sortable else 0), 1)
+
+    @property
+    def minimum_width(self) -> int:
+        return max(1, min(self.width, self.min_width if self.min_width is not None else self.width))
+
+
+@dataclass(frozen=True, slots=True)
+class _Placed:
+    """A column as laid out: its offset from the start of the scrollable part and its width."""
+
+    column: Column
+    x: int
+    width: int
+
+
+def compute_layout(columns: Sequence[Column], available: int, fixed: int = 0) -> list[tuple[Column, int]]:
+    """Choose the columns shown and their widths for ``available`` cells (``fixed`` are taken by the mark).
+
+    Order of sacrifices when the width is short: shrink the least important droppable columns (``priority``
+    > 0) towards their ``min_width``; then drop the least important one and retry; when only ``priority`` 0
+    columns remain, shrink them from the right. What still does not fit scrolls horizontally.
+    Spare width goes to ``flex`` columns.
+    """
+    kept = list(columns)
+    if not kept:
+        return []
+    index = {column.id: i for i, column in enumerate(columns)}
+
+    def least_important_first(cands: Iterable[Column]) -> list[Column]:
+        return sorted(cands, key=lambda c: (-c.priority, -index[c.id]))
+
+    def total(widths: dict[str, int]) -> int:
+        return fixed + sum(widths[c.id] for c in kept) + max(0, len(kept) - 1)
+
+    def shrink(widths: dict[str, int], cands: list[Column], deficit: int) -> int:
+        for column in cands:
+            if deficit <= 0:
+                break
+            give = min(widths[column.id] - column.minimum_width, deficit)
+            if give > 0:
+                widths[column.id] -= give
+                deficit -= give
+        return deficit
+
+    while True:
+        widths = {c.id: c.natural_width for c in kept}
+        if available <= 0:
+            break
+        deficit = total(widths) - available
+        if deficit <= 0:
+            break
+        droppable = least_important_first(c for c in kept if c.priority > 0)
+        deficit = shrink(widths, droppable, deficit)
+        if deficit <= 0:
+            break
+        if droppable and len(kept) > 1:
+            kept.remove(droppable[0])
+            continue
+        shrink(widths, least_important_first(kept), deficit)
+        break
+
+    spare = available - total(widths) if available > 0 else 0
+    flexible = [c for c in kept if c.flex]
+    while spare > 0 and flexible:
+        share = max(1, spare // len(flexible))
+        for column in list(flexible):
+            room = (column.max_width - widths[column.id]) if column.max_width is not None else share
+            give = min(share, room, spare)
+            widths[column.id] += give
+            spare -= give
+            if give <= 0 or (column.max_width is not None and widths[column.id] >= column.max_width):
+                flexible.remove(column)
+            if spare <= 0:
+                break
+    return [(c, widths[c.id]) for c in kept]
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    """A table over a ``Sequence`` of rows that renders only what is on screen.
+
+    Line 0 is the header (fixed vertically, scrolls horizontally with the cells); the mark column on the left
+    stays put when scrolling horizontally. The cursor is a row index (``cursor_row``).
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", show=False, id="table.cursor_down", tooltip="Next row"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="table.cursor_up", tooltip="Previous row"),
+        Binding(
+            "pagedown,ctrl+f",
+            "page_down",
+            "Page down",
+            show=False,
+            id="table.page_down",
+            tooltip="Move the cursor one screen down",
+        ),
+        Binding(
+            "pageup,ctrl+b",
+            "page_up",
+            "Page up",
+            show=False,
+            id="table.page_up",
+            tooltip="Move the cursor one screen up",
+        ),
+        Binding("g,home", "cursor_top", "Top", show=False, id="table.top", tooltip="First row"),
+        Binding("G,end", "cursor_bottom", "Bottom", show=False, id="table.bottom", tooltip="Last row"),
+        Binding(
+            "h,left",
+            "scroll_columns_left",
+            "Left",
+            show=False,
+            id="table.scroll_left",
+            tooltip="Scroll the columns left",
+        ),
+        Binding(
+            "l,right",
+            "scroll_columns_right",
+            "Right",
+            show=False,
+            id="table.scroll_right",
+            tooltip="Scroll the columns right",
+        ),
+        Binding("enter", "activate", "Open", id="table.activate", tooltip="Open the row under the cursor"),
+    ]
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "virtual-table--header",
+        "virtual-table--sorted",
+        "virtual-table--cursor",
+        "virtual-table--marked",
+        "virtual-table--even-row",
+        "virtual-table--empty",
+    }
+
+    DEFAULT_CSS = """
+    VirtualTable {
+        background: $surface;
+        color: $foreground;
+        height: 1fr;
+        & > .virtual-table--header {
+            text-style: bold;
+            background: $panel;
+            color: $foreground;
+        }
+        & > .virtual-table--sorted {
+            color: $accent;
+        }
+        & > .virtual-table--even-row {
+            background: $surface-lighten-1 30%;
+        }
+        & > .virtual-table--marked {
+            color: $text-accent;
+            text-style: bold;
+        }
+        & > .virtual-table--cursor {
+            background: $block-cursor-blurred-background;
+            color: $block-cursor-blurred-foreground;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .virtual-table--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+        & > .virtual-table--empty {
+            color: $text-muted;
+            text-style: italic;
+        }
+    }
+    """
+
+    cursor_row: reactive[int] = reactive(0, init=False, always_update=True)
+    """Index of the cursor in :attr:`rows` (0 when the table is empty)."""
+
+    empty_message: reactive[str] = reactive("Nothing to show", init=False)
+    """Centred message shown when there are no rows."""
+
+    # --- messages ---------------------------------------------------------------------------------
+
+    class CursorMoved(Message):
+        """The cursor is on another row (``row`` is None when the table became empty)."""
+
+        def __init__(self, table: VirtualTable, index: int, row: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.row = row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class RowActivated(Message):
+        """Enter (or a double click) on a row."""
+
+        def __init__(self, table: VirtualTable, index: int, row: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.row = row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class HeaderClicked(Message):
+        """A click on the header of a sortable column (the screen decides how to sort)."""
+
+        def __init__(self, table: VirtualTable, column_id: str) -> None:
+            super().__init__()
+            self.table = table
+            self.column_id = column_id
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    # --- construction -----------------------------------------------------------------------------
+
+    def __init__(
+        self,
+        columns: Sequence[Column] = (),
+        rows: Sequence[Any] = (),
+        *,
+        key: Callable[[Any], str] | None = None,
+        marked: AbstractSet[str] | None = None,
+        show_marks: bool = True,
+        mark_glyph: str = "✓",
+        empty_message: str = "Nothing to show",
+        cache_size: int = 1024,
+        name: str | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+        disabled: bool = False,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes, disabled=disabled)
+        self._columns: list[Column] = list(columns)
+        self._rows: Sequence[Any] = rows
+        self._key: Callable[[Any], str] = key if key is not None else _identity_key
+        self._marked: AbstractSet[str] = marked if marked is not None else frozenset()
+        self._show_marks = show_marks
+        self._mark_glyph = sanitize(mark_glyph)[:1] or "✓"
+        self._sort: tuple[str, bool] | None = None
+        self._placed: list[_Placed] = []
+        self._layout_width = -1
+        self._line_cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(cache_size)
+        self._header_cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(8)
+        self._pseudo_state: Any = None
+        self._last_posted: tuple[int, str | None] | None = None
+        self.set_reactive(VirtualTable.empty_message, empty_message)
+        self._relayout()
+
+    # --- public API -------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> Sequence[Any]:
+        """The rows shown (the sequence given to :meth:`set_rows`, not a copy)."""
+        return self._rows
+
+    @property
+    def columns(self) -> list[Column]:
+        return list(self._columns)
+
+    @property
+    def visible_columns(self) -> list[Column]:
+        """The columns laid out for the current width (low-priority ones may be dropped)."""
+        return [placed.column for placed in self._placed]
+
+    @property
+    def current_row(self) -> Any | None:
+        """The row under the cursor, or None when the table is empty."""
+        if not self._rows:
+            return None
+        return self._rows[self.cursor_row]
+
+    @property
+    def marked(self) -> AbstractSet[str]:
+        return self._marked
+
+    def row_key(self, row: Any) -> str:
+        """The key (id) of a row, as given by the ``key`` callable."""
+        return self._key(row)
+
+    def set_columns(self, columns: Sequence[Column]) -> None:
+        """Replace the column specs (e.g. after a language change)."""
+        self._columns = list(columns)
+        self._relayout(force=True)
+        self._invalidate()
+
+    def set_rows(
+        self,
+        rows: Sequence[Any],
+        *,
+        marked: AbstractSet[str] | None = None,
+        keep_cursor_key: str | None = None,
+    ) -> None:
+        """Show another view of the data; the cursor follows ``keep_cursor_key`` if present, else is clamped.
+
+        Finding the key is a single scan of ``rows`` (only when the row at the cursor's index is not it).
+        """
+        self._rows = rows
+        if marked is not None:
+            self._marked = marked
+        index = self.cursor_row
+        if (
+            keep_cursor_key is not None
+            and rows
+            and not (0 <= index < len(rows) and self._key(rows[index]) == keep_cursor_key)
+        ):
+            key = self._key
+            found = next((i for i, row in enumerate(rows) if key(row) == keep_cursor_key), None)
+            if found is not None:
+                index = found
+        self._relayout(force=True)
+        self._invalidate()
+        self.cursor_row = index
+
+    def set_marked(self, marked: AbstractSet[str]) -> None:
+        """Show another set of marked row keys."""
+        self._marked = marked
+        self._invalidate()
+
+    def set_sort_indicator(self, column_id: str | None, descending: bool = False) -> None:
+        """Show ▲ (ascending) or ▼ (descending) on ``column_id``; None removes the indicator."""
+        self._sort = (column_id, descending) if column_id is not None else None
+        self._header_cache.clear()
+        self.refresh()
+
+    def refresh_rows(self) -> None:
+        """Forget the rendered rows (the row objects or their rendering changed) and repaint."""
+        self._invalidate()
+
+    def move_cursor(self, index: int) -> None:
+        """Put the cursor on ``index`` (clamped) and scroll it into view."""
+        self.cursor_row = index
+
+    # --- reactives --------------------------------------------------------------------------------
+
+    def validate_cursor_row(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1))
+
+    def watch_cursor_row(self) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+        self._post_cursor_moved()
+
+    def watch_empty_message(self) -> None:
+        if not self._rows:
+            self.refresh()
+
+    # --- actions ----------------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.cursor_row += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor_row -= 1
+
+    def action_page_down(self) -> None:
+        page = self._page_height
+        self.scroll_to(y=self.scroll_offset.y + page, animate=False, immediate=True)
+        self.cursor_row += page
+
+    def action_page_up(self) -> None:
+        page = self._page_height
+        self.scroll_to(y=max(0, self.scroll_offset.y - page), animate=False, immediate=True)
+        self.cursor_row -= page
+
+    def action_cursor_top(self) -> None:
+        self.cursor_row = 0
+
+    def action_cursor_bottom(self) -> None:
+        self.cursor_row = len(self._rows) - 1
+
+    def action_scroll_columns_left(self) -> None:
+        self.scroll_to(x=max(0, self.scroll_offset.x - 8), animate=False, immediate=True)
+
+    def action_scroll_columns_right(self) -> None:
+        self.scroll_to(x=self.scroll_offset.x + 8, animate=False, immediate=True)
+
+    def action_activate(self) -> None:
+        if self._rows:
+            index = self.cursor_row
+            self.post_message(self.RowActivated(self, index, self._rows[index]))
+
+    # --- events -----------------------------------------------------------------------------------
+
+    def _on_resize(self, event: events.Resize) -> None:
+        self._relayout()
+        self._invalidate()
+        self.call_after_refresh(self._scroll_cursor_into_view)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._line_cache.clear()
+        self._header_cache.clear()
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        if offset.y == 0:
+            column = self._column_at(offset.x)
+            if column is not None and column.sortable:
+                self.post_message(self.HeaderClicked(self, column.id))
+            event.stop()
+            return
+        index = self.scroll_offset.y + offset.y - 1
+        if 0 <= index < len(self._rows):
+            event.stop()
+            if index == self.cursor_row and event.chain >= 2:
+                self.post_message(self.RowActivated(self, index, self._rows[index]))
+            else:
+                self.cursor_row = index
+
+    # --- layout -----------------------------------------------------------------------------------
+
+    @property
+    def _mark_width(self) -> int:
+        return 2 if self._show_marks else 0
+
+    @property
+    def _page_height(self) -> int:
+        """Rows that fit under the header."""
+        return max(1, self.scrollable_content_region.height - 1)
+
+    @property
+    def _total_width(self) -> int:
+        if not self._placed:
+            return self._mark_width
+        last = self._placed[-1]
+        return self._mark_width + last.x + last.width
+
+    def _available_width(self) -> int:
+        width = self.size.width
+        if width <= 0:
+            return 0
+        # The vertical scrollbar takes cells from the table as soon as the rows overflow.
+        if len(self._rows) + 1 > self.size.height and self.styles.overflow_y != "hidden":
+            width -= self.styles.scrollbar_size_vertical
+        return max(0, width)
+
+    def _relayout(self, force: bool = False) -> None:
+        available = self._available_width() if self.is_mounted else 0
+        if not force and available == self._layout_width:
+            return
+        self._layout_width = available
+        placed: list[_Placed] = []
+        x = 0
+        for column, width in compute_layout(self._columns, available, self._mark_width):
+            placed.append(_Placed(column, x, width))
+            x += width + 1
+        self._placed = placed
+        self.virtual_size = Size(self._total_width, len(self._rows) + 1)
+
+    def _column_at(self, content_x: int) -> Column | None:
+        if content_x < self._mark_width:
+            return None
+        x = content_x - self._mark_width + self.scroll_offset.x
+        for placed in self._placed:
+            if placed.x <= x < placed.x + placed.width:
+                return placed.column
+        return None
+
+    def _invalidate(self) -> None:
+        self._line_cache.clear()
+        self._header_cache.clear()
+        self.refresh()
+
+    def _scroll_cursor_into_view(self) -> None:
+        if not self._rows or not self.is_mounted:
+            return
+        top = self.scroll_offset.y
+        page = self._page_height
+        cursor = self.cursor_row
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + page:
+            self.scroll_to(y=cursor - page + 1, animate=False, immediate=True)
+
+    def _post_cursor_moved(self) -> None:
+        row = self.current_row
+        state = (self.cursor_row, self._key(row) if row is not None else None)
+        if state != self._last_posted:
+            self._last_posted = state
+            self.post_message(self.CursorMoved(self, self.cursor_row, row))
+
+    # --- rendering --------------------------------------------------------------------------------
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # Component styles depend on :focus (cursor colour); read the pseudo classes once per frame.
+        self._pseudo_state = self.get_pseudo_class_state()
+        return super().render_lines(crop)
+
+    def render_line(self, y: int) -> Strip:
+        """Line ``y`` of the widget: 0 is the header, then the rows from ``scroll_y``. O(1) per line."""
+        width = self.scrollable_content_region.width or self.size.width
+        scroll_x, scroll_y = self.scroll_offset
+        base = self.rich_style
+        if y == 0:
+            return self._render_header(width, scroll_x, base)
+        if not self._rows:
+            if y == 1 + max(0, self._page_height - 1) // 2:
+                return self._render_empty(width, base)
+            return Strip.blank(width, base)
+        index = scroll_y + y - 1
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        key = self._key(row)
+        is_marked = key in self._marked
+        is_cursor = index == self.cursor_row
+        cache_key = (index, key, is_marked, is_cursor, width, scroll_x, self._pseudo_state)
+        strip = self._line_cache.get(cache_key)
+        if strip is None:
+            strip = self._render_row(row, index, is_marked, is_cursor, width, scroll_x, base)
+            self._line_cache[cache_key] = strip
+        return strip
+
+    def _crop(self, line: Text, width: int, scroll_x: int, base: Style) -> Strip:
+        """Keep the mark column fixed and scroll the rest horizontally."""
+        console = self.app.console
+        full = Strip(list(line.render(console)), line.cell_len)
+        fixed = self._mark_width
+        scrolled = full.crop(fixed + scroll_x, fixed + scroll_x + max(0, width - fixed))
+        return Strip.join([full.crop(0, fixed), scrolled]).adjust_cell_length(width, base).simplify()
+
+    def _render_header(self, width: int, scroll_x: int, base: Style) -> Strip:
+        cache_key = (width, scroll_x, self._sort, self._pseudo_state)
+        strip = self._header_cache.get(cache_key)
+        if strip is not None:
+            return strip
+        header_style = base + self.get_component_rich_style("virtual-table--header")
+        sorted_style = self.get_component_rich_style("virtual-table--sorted")
+        line = Text(" " * self._mark_width, style=header_style, end="")
+        for n, placed in enumerate(self._placed):
+            if n:
+                line.append(" ")
+            column = placed.column
+            label = sanitize(column.label)
+            if self._sort is not None and self._sort[0] == column.id:
+                arrow = "▼" if self._sort[1] else "▲"
+                room = placed.width - 2
+                if room <= 0:
+                    cell = _fit(Text(arrow), placed.width, column.align)
+                elif column.align == "right":
+                    cell = Text.assemble(arrow, " ", _fit(Text(label), room, "right"))
+                else:
+                    cell = Text.assemble(_fit(Text(label), room, "left"), " ", arrow)
+                line.append(cell.plain, sorted_style)
+            else:
+                line.append_text(_fit(Text(label), placed.width, column.align))
+        line.pad_right(max(0, width - line.cell_len + scroll_x))
+        strip = self._crop(line, width, scroll_x, header_style)
+        self._header_cache[cache_key] = strip
+        return strip
+
+    def _render_empty(self, width: int, base: Style) -> Strip:
+        style = base + self.get_component_rich_style("virtual-table--empty")
+        message = sanitize(self.empty_message)
+        text = _fit(Text(message), width, "center")
+        return Strip(list(text.render(self.app.console)), width).apply_style(style).simplify()
+
+    def _render_row(
+        self, row: Any, index: int, is_marked: bool, is_cursor: bool, width: int, scroll_x: int, base: Style
+    ) -> Strip:
+        row_style = base
+        if index % 2:
+            row_style += self.get_component_rich_style("virtual-table--even-row")
+        if is_marked:
+            row_style += self.get_component_rich_style("virtual-table--marked", partial=True)
+        line = Text(style=row_style, end="")
+        if self._show_marks:
+            line.append(f"{self._mark_glyph} " if is_marked else "  ")
+        for n, placed in enumerate(self._placed):
+            if n:
+                line.append(" ")
+            column = placed.column
+            value = column.render(row)
+            if isinstance(value, Text):
+                cell = value.copy()
+                if _needs_sanitizing(cell.plain):
+                    cell = Text(sanitize(cell.plain), style=cell.style)
+            else:
+                cell = Text(sanitize(str(value)))
+            cell = _fit(cell, placed.width, column.align)
+            if column.style_fn is not None:
+                cell_style = column.style_fn(row)
+                if cell_style:
+                    cell.stylize_before(_as_style(cell_style))
+            line.append_text(cell)
+        line.pad_right(max(0, width - line.cell_len + scroll_x))
+        if is_cursor:
+            line.stylize(self.get_component_rich_style("virtual-table--cursor"))
+        return self._crop(line, width, scroll_x, base)
+
+
+# --- helpers ----------------------------------------------------------------------------------------
+
+
+def _needs_sanitizing(value: str) -> bool:
+    return value != value.translate(_CONTROL_TABLE)
+
+
+_style_cache: dict[str, Style] = {}
+
+
+def _as_style(style: Style | str) -> Style:
+    if isinstance(style, Style):
+        return style
+    parsed = _style_cache.get(style)
+    if parsed is None:
+        parsed = _style_cache[style] = Style.parse(style)
+    return parsed
+
+
+def _fit(text: Text, width: int, align: Align) -> Text:
+    """Truncate with an ellipsis and pad ``text`` to exactly ``width`` cells."""
+    text.end = ""
+    if text.cell_len > width:
+        text.truncate(width, overflow="ellipsis")
+    if text.cell_len < width:
+        pad = width - text.cell_len
+        if align == "right":
+            text.pad_left(pad)
+        elif align == "center":
+            text.pad_left(pad // 2)
+            text.pad_right(pad - pad // 2)
+        else:
+            text.pad_right(pad)
+    return text

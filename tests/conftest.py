@@ -1,0 +1,68 @@
+"""Shared fixtures: the app wired to the in-process sandbox, with its config in a temporary folder."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Keep tests away from the user's real config and downloads.
+os.environ.setdefault("OVH_INVOICES_CONFIG", "/nonexistent/ovh-invoices-test-config.toml")
+
+
+@pytest.fixture
+def sandbox_config() -> Any:
+    from ovh_invoices_tui.sandbox import SandboxConfig
+
+    return SandboxConfig(bills=120, seed=7)
+
+
+@pytest.fixture
+def make_app(tmp_path: Path, sandbox_config: Any) -> Callable[..., Any]:
+    """Build an OvhInvoicesApp on the in-process sandbox (``bills=``, ``lang=``, ``readonly=``)."""
+    from dataclasses import replace
+
+    from ovh_invoices_tui.api.factory import make_client
+    from ovh_invoices_tui.app import OvhInvoicesApp
+    from ovh_invoices_tui.config import Settings, demo_profile
+
+    def factory(
+        *, bills: int | None = None, keymap: dict[str, str] | None = None, lang: str = "en", **options: Any
+    ) -> Any:
+        config = replace(sandbox_config, bills=bills) if bills is not None else sandbox_config
+        settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path / "downloads", keymap=keymap or {})
+        app = OvhInvoicesApp(
+            settings=settings,
+            profile=demo_profile(),
+            client_factory=lambda profile, **kw: make_client(profile, sandbox=config, **kw),
+            lang=lang,
+            **options,
+        )
+        return app
+
+    return factory
+
+
+async def wait_loaded(app: Any, pilot: Any, timeout: float = 20.0) -> None:
+    """Wait until the store says loading is done, then let the screen repaint."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not app.store.progress.done:
+        if loop.time() > deadline:
+            raise AssertionError(f"load did not finish: {app.store.progress}")
+        await pilot.pause(0.05)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def wait_for(predicate: Callable[[], bool], pilot: Any, timeout: float = 10.0) -> None:
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while not predicate():
+        if loop.time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)

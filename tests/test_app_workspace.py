@@ -1,0 +1,203 @@
+"""Pilot tests of the invoice workspace on the in-process sandbox: what a user does and sees."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from ovh_invoices_tui.screens.action_menu import ActionMenu
+from ovh_invoices_tui.screens.detail import DetailScreen
+from ovh_invoices_tui.screens.help import HelpScreen
+from ovh_invoices_tui.screens.invoices import InvoicesScreen
+from ovh_invoices_tui.screens.viewer import DocumentViewer
+from ovh_invoices_tui.widgets.bill_table import BillTable
+from tests.conftest import wait_for, wait_loaded
+from tests.screen_text import screen_text
+
+
+async def test_loads_every_bill_with_status_and_account(make_app) -> None:
+    app = make_app(bills=150)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        assert len(app.store.rows) == 150
+        text = screen_text(app)
+        assert app.store.account.nichandle in text
+        assert "150 invoices" in text
+        # newest first, and the reference of the first row is on screen
+        assert app.store.view[0].bill.bill_id in text
+        statuses = {row.status for row in app.store.rows}
+        assert "PAID" in statuses and len(statuses) > 1
+
+
+async def test_quick_filter_finds_one_invoice_and_esc_returns_to_table(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        target = app.store.rows[37].bill.bill_id
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        for ch in target:
+            await pilot.press(ch)
+        await pilot.pause()
+        assert [r.bill.bill_id for r in app.store.view] == [target]
+        await pilot.press("escape")
+        assert isinstance(app.focused, BillTable)
+        text = screen_text(app)
+        assert "1 invoices" in text
+        assert f"search={target}" in text
+        await pilot.press("x")
+        assert len(app.store.view) == len(app.store.rows)
+
+
+async def test_marks_three_and_shows_their_totals(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        first_three = [r.bill.bill_id for r in app.store.view[:3]]
+        await pilot.press("space", "space", "space")
+        assert app.store.marked == set(first_three)
+        assert app.screen.query_one(BillTable).cursor_row == 3
+        text = screen_text(app)
+        assert "3 marked" in text
+        totals = app.store.selection_totals()
+        assert totals.count == 3
+        # marks survive a filter that hides them, and the status line says so
+        await pilot.press("slash", *list(app.store.view[10].bill.bill_id), "enter")
+        await pilot.pause()
+        assert "3 hidden by the filter" in screen_text(app)
+
+
+async def test_range_invert_all_clear(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("space", "j", "j", "v")
+        assert len(app.store.marked) == 4
+        await pilot.press("i")
+        assert len(app.store.marked) == len(app.store.rows) - 4
+        await pilot.press("u")
+        assert not app.store.marked
+        await pilot.press("a")
+        assert len(app.store.marked) == len(app.store.rows)
+
+
+async def test_sort_keys_and_header_indicator(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("5")  # Montant TTC, descending first
+        amounts = [r.bill.price_with_tax.ucents for r in app.store.view]
+        assert amounts == sorted(amounts, reverse=True)
+        await pilot.press("5")
+        amounts = [r.bill.price_with_tax.ucents for r in app.store.view]
+        assert amounts == sorted(amounts)
+        assert "▲" in screen_text(app)
+
+
+async def test_filter_bar_rejects_a_malformed_date(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("f")
+        date_input = app.screen.query_one("#filter-date", Input)
+        date_input.focus()
+        for ch in "2024-13-40":
+            await pilot.press(ch)
+        await pilot.pause()
+        assert "not a date" in screen_text(app)
+        assert app.store.filter.date_from is None
+        assert len(app.store.view) == len(app.store.rows)
+        date_input.value = ""
+        year = app.store.rows[0].bill.date.year
+        for ch in str(year):
+            await pilot.press(ch)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.store.filter.date_from is not None
+        assert all(r.bill.date.year == year for r in app.store.view)
+
+
+async def test_detail_shows_lines_and_escape_keeps_cursor(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("j", "j", "j")
+        bill = app.store.view[3].bill
+        await pilot.press("enter")
+        assert isinstance(app.screen, DetailScreen)
+        await wait_for(lambda: app.screen.content is not None, pilot)
+        await pilot.pause()
+        text = screen_text(app)
+        assert bill.bill_id in text
+        assert str(bill.order_id) in text
+        first_line = app.screen.content.details[0]
+        assert first_line.domain[:20] in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, InvoicesScreen)
+        assert app.screen.query_one(BillTable).cursor_row == 3
+
+
+async def test_action_menu_pdf_viewer_shows_the_invoice_text(make_app, tmp_path) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        bill = app.store.view[0].bill
+        await pilot.press("full_stop")
+        assert isinstance(app.screen, ActionMenu)
+        text = screen_text(app)
+        assert "View HTML version" in text and "View PDF version" in text
+        await pilot.press("p")
+        await wait_for(lambda: isinstance(app.screen, DocumentViewer), pilot)
+        viewer_text = app.screen.text
+        assert bill.bill_id in viewer_text
+        assert (tmp_path / "downloads" / f"{bill.bill_id}.pdf").read_bytes().startswith(b"%PDF")
+
+
+async def test_html_viewer_renders_readable_text(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        bill = app.store.view[0].bill
+        await pilot.press("full_stop", "h")
+        await wait_for(lambda: isinstance(app.screen, DocumentViewer), pilot)
+        assert bill.bill_id in app.screen.text
+        assert "<td" not in app.screen.text
+
+
+async def test_french_labels_and_amounts(make_app) -> None:
+    app = make_app(lang="fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        text = screen_text(app)
+        assert "Référence" in text and "Date d'émission" in text and "Statut" in text
+        assert "€" in text and "factures" in text
+
+
+async def test_help_lists_bindings_and_command_line_opens_invoice(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        assert "invoices.mark" in text and "Quick filter" in text
+        await pilot.press("escape")
+        target = app.store.rows[50].bill.bill_id
+        await pilot.press("colon", *list(f"open {target}"), "enter")
+        await wait_for(lambda: isinstance(app.screen, DetailScreen), pilot)
+        assert app.screen.bill_id == target
+
+
+async def test_keymap_remaps_a_binding(make_app) -> None:
+    app = make_app(keymap={"invoices.mark": "m"})
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("m")
+        assert len(app.store.marked) == 1
+
+
+async def test_small_terminal_shows_key_columns(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        text = screen_text(app)
+        assert "Reference" in text and "Balance" in text and "Status" in text

@@ -1,0 +1,133 @@
+"""Signing, endpoints, error mapping, retry policy: pure units."""
+
+from __future__ import annotations
+
+import pytest
+
+from ovh_invoices_tui.api import endpoints
+from ovh_invoices_tui.api.errors import (
+    ApiError,
+    AuthenticationError,
+    NotFoundError,
+    NotGrantedError,
+    NothingToPayError,
+    RateLimitedError,
+    ServerError,
+    error_from_response,
+)
+from ovh_invoices_tui.api.retry import RetryPolicy, parse_retry_after
+from ovh_invoices_tui.api.rules import access_rules
+from ovh_invoices_tui.api.signing import signature, signed_headers
+
+
+def test_signature_known_vector_get() -> None:
+    # sha1("EXEMPLEsecret+EXEMPLEck+GET+https://eu.api.ovh.com/1.0/me/bill?date.from=2024-01-01++1700000000")
+    sig = signature(
+        "EXEMPLEsecret", "EXEMPLEck", "get", "https://eu.api.ovh.com/1.0/me/bill?date.from=2024-01-01", b"", 1700000000
+    )
+    assert sig == "$1$71cebdab483f0a4a908476ddc1f245661acabe18"
+
+
+def test_signature_known_vector_post_body() -> None:
+    url = "https://eu.api.ovh.com/1.0/support/tickets/create"
+    sig = signature("EXEMPLEsecret", "EXEMPLEck", "POST", url, b'{"subject":"x"}', 1700000000)
+    assert sig == "$1$aa8fe638ad5c1f7db9a6b7bf777635e2a81737b5"
+
+
+def test_signed_headers() -> None:
+    headers = signed_headers("ak", "as", "ck", "GET", "http://x/1.0/me", "", 42)
+    assert headers["X-Ovh-Application"] == "ak"
+    assert headers["X-Ovh-Consumer"] == "ck"
+    assert headers["X-Ovh-Timestamp"] == "42"
+    assert headers["X-Ovh-Signature"].startswith("$1$")
+
+
+@pytest.mark.parametrize(
+    ("name", "url"),
+    [
+        ("ovh-eu", "https://eu.api.ovh.com/1.0"),
+        ("ovh-ca", "https://ca.api.ovh.com/1.0"),
+        ("ovh-us", "https://api.us.ovhcloud.com/1.0"),
+        ("kimsufi-eu", "https://eu.api.kimsufi.com/1.0"),
+        ("kimsufi-ca", "https://ca.api.kimsufi.com/1.0"),
+        ("soyoustart-eu", "https://eu.api.soyoustart.com/1.0"),
+        ("soyoustart-ca", "https://ca.api.soyoustart.com/1.0"),
+        ("http://127.0.0.1:8080/1.0/", "http://127.0.0.1:8080/1.0"),
+    ],
+)
+def test_endpoint_base_urls(name: str, url: str) -> None:
+    assert endpoints.base_url(name) == url
+
+
+def test_token_urls() -> None:
+    assert endpoints.token_url("ovh-eu") == "https://www.ovh.com/auth/oauth2/token"
+    assert endpoints.token_url("ovh-ca") == "https://ca.ovh.com/auth/oauth2/token"
+    assert endpoints.token_url("ovh-us") == "https://us.ovhcloud.com/auth/oauth2/token"
+    assert endpoints.token_url("kimsufi-eu") is None
+    assert endpoints.token_url("http://127.0.0.1:8080/1.0") == "http://127.0.0.1:8080/auth/oauth2/token"
+
+
+def test_unknown_endpoint() -> None:
+    with pytest.raises(endpoints.UnknownEndpointError, match="ovh-xx"):
+        endpoints.base_url("ovh-xx")
+
+
+@pytest.mark.parametrize(
+    ("status", "body", "kind"),
+    [
+        (404, {"class": "Client::NotFound", "message": "The requested object does not exist"}, NotFoundError),
+        (403, {"errorCode": "NOT_GRANTED_CALL", "message": "This call has not been granted"}, NotGrantedError),
+        (403, {"errorCode": "INVALID_CREDENTIAL", "message": "This credential is not valid"}, AuthenticationError),
+        (400, {"errorCode": "INVALID_SIGNATURE", "message": "Invalid signature"}, AuthenticationError),
+        (403, {"errorCode": "INVALID_KEY", "message": "Invalid application key"}, AuthenticationError),
+        (401, {"message": "You must login first"}, AuthenticationError),
+        (400, {"class": "Client::BadRequest", "message": "Nothing to pay"}, NothingToPayError),
+        (429, {"message": "Too many requests"}, RateLimitedError),
+        (503, "<html>oops</html>", ServerError),
+        (400, {"class": "Client::BadRequest", "message": "Invalid date"}, ApiError),
+    ],
+)  # fmt: skip
+def test_error_mapping(status: int, body: object, kind: type[ApiError]) -> None:
+    error = error_from_response(status, body, "EU.ext-1.abc")
+    assert type(error) is kind
+    assert error.status == status
+    assert error.query_id == "EU.ext-1.abc"
+    text = str(error)
+    assert "\n" not in text
+    assert f"HTTP {status}" in text and "EU.ext-1.abc" in text
+
+
+def test_error_fields_and_not_granted_hint() -> None:
+    body = {"errorCode": "NOT_GRANTED_CALL", "message": "This call has not been granted"}
+    error = error_from_response(403, body, "q1")
+    assert isinstance(error, NotGrantedError)
+    assert error.error_code == "NOT_GRANTED_CALL"
+    assert error.message == "This call has not been granted"
+    assert "billing contact" in str(error)
+    not_found = error_from_response(404, {"class": "Client::NotFound", "message": "gone"}, None)
+    assert not_found.error_class == "Client::NotFound"
+    assert str(not_found) == "gone (HTTP 404)"
+
+
+def test_retry_after_parsing() -> None:
+    assert parse_retry_after("3") == 3.0
+    assert parse_retry_after(None) is None
+    assert parse_retry_after("soon") is None
+    assert parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT") == 0.0
+    policy = RetryPolicy(retry_after_cap=2.0)
+    assert policy.delay(1, "120") == 2.0
+    assert 0 < policy.delay(1, None) <= policy.base_delay
+
+
+def test_backoff_grows_and_is_capped() -> None:
+    policy = RetryPolicy(base_delay=0.1, max_delay=0.5)
+    assert policy.backoff(1) <= 0.1
+    assert 0.25 <= policy.backoff(10) <= 0.5
+
+
+def test_access_rules() -> None:
+    full = access_rules()
+    readonly = access_rules(readonly=True)
+    assert {"method": "POST", "path": "/me/debtAccount/pay"} in full
+    assert all(rule["method"] == "GET" for rule in readonly)
+    assert {"method": "GET", "path": "/me/bill/*"} in readonly

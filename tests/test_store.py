@@ -1,0 +1,124 @@
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from ovh_invoices_tui.filters import BillFilter, FilterInputError, StatusFilter, parse_date_range
+from ovh_invoices_tui.store import Change, Sort, Store
+from tests.factories import make_bill, make_debt
+
+
+@pytest.fixture
+def store() -> Store:
+    s = Store()
+    bills = [make_bill(n, f"{n}.50") for n in range(1, 21)]
+    s.add_bills(bills)
+    s.set_debts([make_debt(bills[2], "3.60"), make_debt(bills[4], "6.60", "TO_BE_PAID")])
+    return s
+
+
+def ids(rows):
+    return [r.bill.bill_id for r in rows]
+
+
+def test_status_and_balance_joined_on_order_id(store: Store) -> None:
+    assert store.row("FR00000003").status == "UNPAID"
+    assert store.row("FR00000003").balance.value == Decimal("3.6")
+    assert store.row("FR00000001").status == "PAID"
+    assert store.row("FR00000001").balance.ucents == 0
+
+
+def test_default_view_is_newest_first(store: Store) -> None:
+    assert ids(store.view)[:2] == ["FR00000020", "FR00000019"]
+
+
+def test_sort_by_amount_and_flip(store: Store) -> None:
+    store.set_sort(Sort("amount_ttc", descending=False))
+    assert ids(store.view)[0] == "FR00000001"
+    store.toggle_sort("amount_ttc")
+    assert ids(store.view)[0] == "FR00000020"
+
+
+def test_filters_combine(store: Store) -> None:
+    store.set_filter(BillFilter(reference="fr0000001"))
+    assert set(ids(store.view)) == {f"FR{n:08d}" for n in range(10, 20)}
+    store.set_filter(BillFilter(reference="fr0000001", date_from=date(2024, 1, 15), date_to=date(2024, 1, 16)))
+    assert ids(store.view) == ["FR00000015", "FR00000014"]
+    store.set_filter(BillFilter(status=StatusFilter.UNPAID))
+    assert set(ids(store.view)) == {"FR00000003", "FR00000005"}
+    store.set_filter(BillFilter(order="100007"))
+    assert ids(store.view) == ["FR00000007"]
+
+
+def test_quick_filter_narrows_and_widens(store: Store) -> None:
+    store.set_filter(BillFilter(quick="fr0000001"))
+    assert len(store.view) == 10
+    store.set_filter(BillFilter(quick="fr00000012"))
+    assert ids(store.view) == ["FR00000012"]
+    store.set_filter(BillFilter(quick="fr"))
+    assert len(store.view) == 20
+
+
+def test_quick_filter_matches_service_names_once_known(store: Store) -> None:
+    store.set_services("FR00000004", ["vps-abc123.vps.ovh.net"])
+    store.set_filter(BillFilter(quick="VPS-ABC"))
+    assert ids(store.view) == ["FR00000004"]
+
+
+def test_marks_survive_filter_and_sort_and_count_hidden(store: Store) -> None:
+    store.toggle_mark("FR00000001")
+    store.toggle_mark("FR00000002")
+    store.toggle_mark("FR00000003")
+    store.set_filter(BillFilter(status=StatusFilter.UNPAID))
+    assert store.marked == {"FR00000001", "FR00000002", "FR00000003"}
+    assert store.hidden_marked_count == 2
+    totals = store.selection_totals()
+    assert totals.count == 3
+    assert totals.due == {"EUR": 360_000_000}
+    store.set_sort(Sort("reference", False))
+    assert len(store.marked) == 3
+
+
+def test_range_all_invert_clear(store: Store) -> None:
+    store.mark_range(3, 1)
+    assert store.marked == {"FR00000019", "FR00000018", "FR00000017"}
+    store.invert_marks_in_view()
+    assert len(store.marked) == 17
+    store.clear_marks()
+    store.set_filter(BillFilter(reference="FR0000001"))
+    store.mark_all_in_view()
+    assert len(store.marked) == 10
+
+
+def test_view_totals_are_exact(store: Store) -> None:
+    totals = store.view_totals()
+    assert totals.count == 20
+    expected_ht = sum(Decimal(f"{n}.50") for n in range(1, 21))
+    assert Decimal(totals.without_tax["EUR"]) / 10**8 == expected_ht
+    assert totals.due == {"EUR": 1_020_000_000}
+
+
+def test_subscribers_hear_changes_once_per_batch(store: Store) -> None:
+    heard: list[set[Change]] = []
+    store.subscribe(heard.append)
+    with store.batch():
+        store.toggle_mark("FR00000001")
+        store.set_filter(BillFilter(quick="1"))
+    assert heard == [{Change.MARKS, Change.VIEW}]
+
+
+def test_debts_refresh_replaces_status(store: Store) -> None:
+    store.set_debts([])
+    assert store.row("FR00000003").status == "PAID"
+
+
+def test_date_range_parsing() -> None:
+    assert parse_date_range("2024-03") == (date(2024, 3, 1), date(2024, 3, 31))
+    assert parse_date_range("01/02/2024..") == (date(2024, 2, 1), None)
+    assert parse_date_range("2023") == (date(2023, 1, 1), date(2023, 12, 31))
+    with pytest.raises(FilterInputError, match="not a date"):
+        parse_date_range("2024-13-45")
+    with pytest.raises(FilterInputError, match="ends before"):
+        parse_date_range("2024-02-01..2024-01-01")
