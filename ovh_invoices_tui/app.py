@@ -10,6 +10,7 @@ from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from ovh_invoices_tui import row_actions  # noqa: F401 - registers the row actions
@@ -17,10 +18,11 @@ from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
+from ovh_invoices_tui.cache import BillCache
 from ovh_invoices_tui.commands import CommandProvider, run_command
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
 from ovh_invoices_tui.i18n import language_of, register, t
-from ovh_invoices_tui.loader import load_all, refresh_balance
+from ovh_invoices_tui.loader import load_all, load_with_cache, refresh_balance, refresh_with_cache
 from ovh_invoices_tui.models import DebtOperation, Deposit
 from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine
@@ -54,7 +56,9 @@ class OvhInvoicesApp(App[int]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit ovh-invoices"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every binding of this screen"),
-        Binding("colon", "command_line", "Command", id="app.command", tooltip="Command line (:open REF, :q …)"),
+        Binding(
+            "colon", "command_line", "Command", id="app.command", tooltip="Command line (:open REF, :q)", priority=True
+        ),
         Binding("r", "refresh", "Refresh", id="app.refresh", tooltip="Re-read balance and statuses"),
     ]
 
@@ -66,8 +70,10 @@ class OvhInvoicesApp(App[int]):
         readonly: bool = False,
         lang: str | None = None,
         client_factory: ClientFactory = make_client,
+        cache: BillCache | None = None,
     ) -> None:
         super().__init__()
+        self.cache = cache  # the profile's local cache (None: --no-cache, or it cannot be opened)
         self.settings = settings
         self.profile = profile
         self.readonly = readonly or settings.readonly or profile.readonly
@@ -118,7 +124,16 @@ class OvhInvoicesApp(App[int]):
     async def load(self) -> None:
         """Load everything of the current profile, page by page, into the store."""
         try:
-            await load_all(self.client, self.store)
+            if self.cache is None:
+                await load_all(self.client, self.store)
+            else:
+                loaded = await load_with_cache(
+                    self.client, self.store, self.cache, on_notice=lambda text: self.notify(text, severity="warning")
+                )
+                if loaded.offline:
+                    self.readonly = True
+                    self.store.set_progress(self.store.progress)  # repaint the bar with its READ-ONLY badge
+                    self.notify(t("cache.offline", self.lang, error=loaded.offline), severity="warning", timeout=15)
         except OvhError as exc:
             self.store.set_progress(
                 LoadProgress(self.store.progress.loaded, self.store.progress.total, done=True, error=str(exc))
@@ -140,7 +155,10 @@ class OvhInvoicesApp(App[int]):
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def action_refresh(self) -> None:
         self.notify(t("app.refreshing", self.lang), timeout=2)
-        await refresh_balance(self.client, self.store)
+        if self.cache is None:
+            await refresh_balance(self.client, self.store)
+        else:
+            await refresh_with_cache(self.client, self.store, self.cache)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -213,6 +231,11 @@ class OvhInvoicesApp(App[int]):
         self.readonly = self.readonly or profile.readonly
         self.client = self._make_client(profile)
         await old.aclose()
+        if self.cache is not None:  # never one account's invoices in another's cache
+            from ovh_invoices_tui.cache_profile import open_profile_cache
+
+            self.cache.close()
+            self.cache = open_profile_cache(profile)
         self.store.clear()
         self.notify(t("app.switched", self.lang, name=name))
         self.load()
@@ -235,6 +258,10 @@ class OvhInvoicesApp(App[int]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # ":" is a priority key (what is typed right after it must reach the command line) but types in inputs.
+        return not (action == "command_line" and isinstance(self.focused, Input))
+
     def action_command_line(self) -> None:
         def submitted(command: str | None) -> None:
             if command:
@@ -256,6 +283,16 @@ def run_app(
     use_cache: bool = True,
 ) -> int:
     """Run the terminal app until the user quits; returns the exit code."""
-    app = OvhInvoicesApp(settings=settings, profile=profile, readonly=readonly, lang=lang)
-    result = app.run()
+    from ovh_invoices_tui.cache_profile import demo_client_factory, open_profile_cache
+
+    cache = open_profile_cache(profile) if use_cache else None
+    # a demo's sandbox keeps the "today" of its first start, so its cache stays true like a real account's
+    factory = demo_client_factory(cache) if cache is not None and profile.demo else make_client
+    app = OvhInvoicesApp(settings=settings, profile=profile, readonly=readonly, lang=lang, client_factory=factory,
+                         cache=cache)  # fmt: skip
+    try:
+        result = app.run()
+    finally:
+        if app.cache is not None:
+            app.cache.close()
     return int(result or 0)

@@ -201,3 +201,24 @@ async def test_small_terminal_shows_key_columns(make_app) -> None:
         await wait_loaded(app, pilot)
         text = screen_text(app)
         assert "Reference" in text and "Balance" in text and "Status" in text
+
+
+async def test_keys_typed_in_one_burst_after_slash_and_colon_are_not_lost(make_app) -> None:
+    """Over SSH "/FR…" can arrive in one read: every key must land in the input opened by the first."""
+    from textual import events
+
+    app = make_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        target = app.store.rows[5].bill.bill_id
+        for ch in "/" + target:
+            app.post_message(events.Key("slash" if ch == "/" else ch, ch))
+        await pilot.pause(0.3)
+        assert [r.bill.bill_id for r in app.store.view] == [target]
+        assert app.store.sort.column == "date"  # the digits did not trigger the sort keys
+        await pilot.press("escape", "x")
+        for ch in ":open " + target:
+            app.post_message(events.Key({":": "colon", " ": "space"}.get(ch, ch), ch))
+        app.post_message(events.Key("enter", "\r"))
+        await wait_for(lambda: isinstance(app.screen, DetailScreen), pilot)
+        assert app.screen.bill_id == target

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import ModalScreen
@@ -26,6 +26,14 @@ class CommandLine(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()
+
+    def on_key(self, event: events.Key) -> None:
+        """Keys typed right after ":" can arrive before the input has focus: they still go into it."""
+        box = self.query_one(Input)
+        if self.focused is not box and event.is_printable and event.character:
+            box.insert_text_at_cursor(event.character)
+            box.focus()
+            event.stop()
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

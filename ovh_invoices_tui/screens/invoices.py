@@ -53,11 +53,17 @@ class InvoicesScreen(Screen[None]):
         Binding("a", "mark_all", "All", show=False, id="invoices.mark_all", tooltip="Mark every row of the view"),
         Binding("i", "invert_marks", "Invert", show=False, id="invoices.invert", tooltip="Invert marks in the view"),
         Binding("u", "clear_marks", "Unmark", show=False, id="invoices.unmark_all", tooltip="Clear every mark"),
-        Binding("slash", "quick_filter", "Search", id="invoices.quick_filter", tooltip="Quick filter"),
-        Binding("f", "toggle_filters", "Filters", id="invoices.filters", tooltip="Open or close the filter bar"),
+        # Priority, so focus moves before the keys typed right after arrive (they may come in one read over SSH).
+        Binding(
+            "slash", "quick_filter", "Search", id="invoices.quick_filter", tooltip="Quick filter", priority=True
+        ),
+        Binding(
+            "f", "toggle_filters", "Filters", id="invoices.filters", tooltip="Open or close filters", priority=True
+        ),
         Binding("x", "clear_filters", "Clear", id="invoices.clear_filters", tooltip="Clear every filter"),
         Binding("enter", "open_detail", "Open", id="invoices.open", tooltip="Open the invoice"),
         Binding("full_stop", "action_menu", "…Actions", id="invoices.menu", tooltip="Actions on this invoice"),
+        Binding("b", "bulk_menu", "Bulk", id="invoices.bulk", tooltip="Bulk actions: export all, the view, the marks"),
         Binding("s", "cycle_sort", "Sort", id="invoices.sort", tooltip="Sort by the next column"),
         Binding("S", "reverse_sort", "Reverse", show=False, id="invoices.sort_reverse", tooltip="Reverse the sort"),
         *(
@@ -76,7 +82,6 @@ class InvoicesScreen(Screen[None]):
     DEFAULT_CSS = """
     InvoicesScreen { layout: vertical; }
     InvoicesScreen #quick-filter { display: none; height: 3; margin: 0 1; }
-    InvoicesScreen #quick-filter.-open { display: block; }
     InvoicesScreen BillTable { height: 1fr; }
     """
 
@@ -204,10 +209,15 @@ class InvoicesScreen(Screen[None]):
 
     # --- filters --------------------------------------------------------------------------------
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # The priority keys must still type into inputs.
+        return not (action in ("quick_filter", "toggle_filters") and isinstance(self.focused, Input))
+
     def action_quick_filter(self) -> None:
         box = self.query_one("#quick-filter", Input)
-        box.add_class("-open")
-        box.focus()
+        # Inline display and a synchronous focus: keys typed right after "/" are already queued and must land here.
+        box.display = True
+        self.set_focus(box)
 
     @on(Input.Changed, "#quick-filter")
     def _quick_changed(self, event: Input.Changed) -> None:
@@ -221,18 +231,18 @@ class InvoicesScreen(Screen[None]):
     def _leave_quick_filter(self) -> None:
         box = self.query_one("#quick-filter", Input)
         if not box.value:
-            box.remove_class("-open")
+            box.display = False
         self.query_one(BillTable).focus()
 
     def action_toggle_filters(self) -> None:
         bar = self.query_one(FilterBar)
-        if bar.has_class("-open"):
-            bar.remove_class("-open")
+        if bar.display:
+            bar.display = False
             self.query_one(BillTable).focus()
         else:
-            bar.add_class("-open")
+            bar.display = True
             bar.show_filter(self.ovh_app.store.filter)
-            bar.query_one("#filter-reference", Input).focus()
+            self.set_focus(bar.query_one("#filter-reference", Input))
 
     @on(FilterBar.Changed)
     def _filters_changed(self, event: FilterBar.Changed) -> None:
@@ -250,7 +260,7 @@ class InvoicesScreen(Screen[None]):
         box = self.query_one("#quick-filter", Input)
         with box.prevent(Input.Changed):
             box.value = ""
-        box.remove_class("-open")
+        box.display = False
 
     def key_escape(self) -> bool:
         """Esc leaves an input and goes back to the table."""
@@ -294,6 +304,11 @@ class InvoicesScreen(Screen[None]):
             self.notify(t("invoices.no_row", self.ovh_app.lang), severity="warning")
             return
         self.ovh_app.open_detail(row.bill.bill_id)
+
+    def action_bulk_menu(self) -> None:
+        from ovh_invoices_tui.screens.bulk_menu import open_bulk_menu
+
+        open_bulk_menu(self.ovh_app)
 
     def action_action_menu(self) -> None:
         row = self.query_one(BillTable).current_row

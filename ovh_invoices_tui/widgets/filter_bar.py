@@ -34,7 +34,6 @@ class FilterBar(Horizontal):
 
     DEFAULT_CSS = """
     FilterBar { height: auto; display: none; padding: 0 1; background: $boost; }
-    FilterBar.-open { display: block; }
     FilterBar Input { width: 1fr; }
     FilterBar #filter-date { width: 2fr; }
     FilterBar Select { width: 22; }

@@ -1,0 +1,95 @@
+"""The "Bulk actions" menu (key ``b``): the registered bulk actions that apply, disabled ones with their reason."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList
+from textual.widgets.option_list import Option
+
+from ovh_invoices_tui.bulk_actions import BulkAction, bulk_actions_for
+from ovh_invoices_tui.i18n import register, t
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register(
+    {
+        "bulk.title": {"en": "Bulk actions", "fr": "Actions de masse"},
+        "bulk.title_marked": {"en": "Bulk actions · {count} marked", "fr": "Actions de masse · {count} cochée(s)"},
+    }
+)
+
+
+class BulkMenu(ModalScreen[str | None]):
+    """Dismisses with the chosen bulk action id (or None); each action's key picks it directly."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Close", id="bulk.close", tooltip="Close the menu")]
+
+    DEFAULT_CSS = """
+    BulkMenu { align: center middle; }
+    BulkMenu > Vertical { width: 64; max-width: 95%; height: auto; border: round $accent; background: $surface; }
+    BulkMenu #bulk-title { text-style: bold; padding: 0 1; width: 100%; background: $panel; }
+    BulkMenu OptionList { height: auto; max-height: 16; border: none; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._actions: list[tuple[BulkAction, str | None]] = []
+
+    def compose(self) -> ComposeResult:
+        app = cast("OvhInvoicesApp", self.app)
+        self._actions = bulk_actions_for(app)
+        options = []
+        for action, reason in self._actions:
+            prompt = Text()
+            prompt.append(f" {action.key} ", style="bold reverse")
+            prompt.append(f"  {t(action.label_key, app.lang)}")
+            detail = action.detail(app)
+            if reason:
+                prompt.append(f"  — {reason}", style="italic")
+            elif detail:
+                prompt.append(f"  · {detail}", style="dim")
+            options.append(Option(prompt, id=action.id, disabled=reason is not None))
+        marked = len(app.store.marked)
+        title = t("bulk.title_marked", app.lang, count=marked) if marked else t("bulk.title", app.lang)
+        with Vertical():
+            yield Label(Text(title), id="bulk-title")
+            yield OptionList(*options)
+
+    def on_key(self, event: events.Key) -> None:
+        for action, reason in self._actions:
+            if event.character == action.key and reason is None:
+                event.stop()
+                self.dismiss(action.id)
+                return
+
+    @on(OptionList.OptionSelected)
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)
+
+
+def open_bulk_menu(app: OvhInvoicesApp) -> None:
+    """Show the menu and run the chosen action (a coroutine result runs in an I/O worker)."""
+
+    def chosen(action_id: str | None) -> None:
+        if action_id is None:
+            return
+        for action, reason in bulk_actions_for(app):
+            if action.id == action_id and reason is None:
+                result = action.run(app)
+                if isinstance(result, Awaitable):
+                    app.run_io(result)
+                return
+
+    app.push_screen(BulkMenu(), chosen)

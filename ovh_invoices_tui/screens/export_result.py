@@ -1,0 +1,71 @@
+"""The documents an export could not include: "bill id — reason", one per line, scrollable."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ovh_invoices_tui.export import Failure
+from ovh_invoices_tui.i18n import register, t
+from ovh_invoices_tui.text import clean
+
+register(
+    {
+        "export.failures.title": {
+            "en": "{count} invoice(s) could not be exported",
+            "fr": "{count} facture(s) n'ont pas pu être exportée(s)",
+        },
+        "export.failures.hint": {"en": "Esc or Enter: close", "fr": "Échap ou Entrée : fermer"},
+    }
+)
+
+
+class ExportFailures(ModalScreen[None]):
+    """Lists an export's failures (reasons are API text: shown literally, never as markup)."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="export_failures.close", tooltip="Close the list"),
+        Binding("enter", "close", "Close", show=False, id="export_failures.close_enter", tooltip="Close the list"),
+    ]
+
+    DEFAULT_CSS = """
+    ExportFailures { align: center middle; }
+    ExportFailures > Vertical {
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: round $error; background: $surface;
+    }
+    ExportFailures #failures-title { text-style: bold; width: 100%; background: $panel; padding: 0 1; }
+    ExportFailures #failures-message { padding: 0 1; }
+    ExportFailures OptionList { height: auto; max-height: 14; border: none; }
+    ExportFailures #failures-hint { color: $text-muted; padding: 0 1; }
+    """
+
+    def __init__(self, message: str, failures: Sequence[Failure], *, lang: str = "en") -> None:
+        super().__init__()
+        self.message = message
+        self.failures = tuple(failures)
+        self.lang = lang
+
+    def compose(self) -> ComposeResult:
+        lines = [Option(Text(f"{clean(f.bill_id)} — {clean(f.reason)}")) for f in self.failures]
+        with Vertical():
+            yield Label(Text(t("export.failures.title", self.lang, count=len(self.failures))), id="failures-title")
+            yield Static(Text(self.message), id="failures-message")
+            yield OptionList(*lines)
+            yield Static(t("export.failures.hint", self.lang), id="failures-hint")
+
+    def on_mount(self) -> None:
+        self.query_one(OptionList).focus()
+
+    def on_option_list_option_selected(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
