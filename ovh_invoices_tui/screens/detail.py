@@ -11,7 +11,7 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
@@ -96,22 +96,36 @@ def contact_block(account: Account | None) -> Text:
     return Text("\n".join(clean(line) for line in lines if line))
 
 
-def lines_table(details: list[BillDetail], lang: str) -> Table:
+def _period(line: BillDetail, lang: str) -> str:
+    if line.period_start or line.period_end:
+        return f"{format_date(line.period_start, lang)} → {format_date(line.period_end, lang)}"
+    return ""
+
+
+def lines_table(details: list[BillDetail], lang: str, width: int = 120) -> Table:
+    """One row per line; below ~110 columns each line becomes two (what, then period · service · qty × price)."""
+    if width < 110:
+        table = Table.grid(padding=(0, 1), expand=True)
+        table.add_column(ratio=1)
+        table.add_column(justify="right", no_wrap=True)
+        for line in details:
+            what = Text(clean(line.description), style="bold")
+            facts = [p for p in (_period(line, lang), clean(line.domain)) if p]
+            facts.append(f"{clean(line.quantity)} × {format_money(line.unit_price, lang)}\u00a0{t('status.ht', lang)}")
+            what.append("\n" + " · ".join(facts), style="dim")
+            table.add_row(what, format_money(line.total_price, lang))
+        return table
     table = Table(expand=True, show_edge=False, pad_edge=False)
     table.add_column(t("detail.description", lang), ratio=3)
-    table.add_column(t("detail.period", lang), no_wrap=True)
-    table.add_column(t("detail.service", lang), ratio=2, overflow="fold")
+    table.add_column(t("detail.period", lang))
+    table.add_column(t("detail.service", lang), ratio=2, overflow="fold", min_width=16)
     table.add_column(t("detail.quantity", lang), justify="right")
     table.add_column(t("detail.unit_price", lang), justify="right", no_wrap=True)
     table.add_column(t("detail.total", lang), justify="right", no_wrap=True)
     for line in details:
-        if line.period_start or line.period_end:
-            period = f"{format_date(line.period_start, lang)} → {format_date(line.period_end, lang)}"
-        else:
-            period = ""
         table.add_row(
             Text(clean(line.description)),
-            period,
+            _period(line, lang),
             Text(clean(line.domain)),
             Text(clean(line.quantity)),
             format_money(line.unit_price, lang),
@@ -173,6 +187,8 @@ class DetailScreen(Screen[None]):
     DetailScreen .section-title { text-style: bold; color: $accent; margin-top: 1; }
     DetailScreen #detail-title { text-style: bold; background: $panel; padding: 0 1; }
     DetailScreen LoadingIndicator { height: 3; }
+    DetailScreen #detail-head { height: auto; }
+    DetailScreen #detail-head > Vertical { width: 1fr; height: auto; }
     """
 
     def __init__(self, bill_id: str) -> None:
@@ -188,10 +204,13 @@ class DetailScreen(Screen[None]):
         lang = self.ovh_app.lang
         yield Static(Text(t("detail.title", lang, ref=clean(self.bill_id))), id="detail-title")
         with VerticalScroll():
-            yield Static(t("detail.info", lang), classes="section-title")
-            yield Static(id="detail-info")
-            yield Static(t("detail.contact", lang), classes="section-title")
-            yield Static(id="detail-contact")
+            with Horizontal(id="detail-head"):
+                with Vertical():
+                    yield Static(t("detail.info", lang), classes="section-title")
+                    yield Static(id="detail-info")
+                with Vertical():
+                    yield Static(t("detail.contact", lang), classes="section-title")
+                    yield Static(id="detail-contact")
             yield Static(t("detail.lines", lang), classes="section-title")
             yield LoadingIndicator(id="detail-loading")
             yield Static(id="detail-lines")
@@ -220,7 +239,7 @@ class DetailScreen(Screen[None]):
         self.query_one("#detail-totals", Static).update(totals_block(row, lang))
         if content is not None:
             self.query_one("#detail-loading").display = False
-            self.query_one("#detail-lines", Static).update(lines_table(content.details, lang))
+            self.query_one("#detail-lines", Static).update(lines_table(content.details, lang, self.size.width))
             self.query_one("#detail-operations", Static).update(operations_table(content.operations, lang))
             self.query_one("#detail-deposit", Static).update(deposit_block(content.deposit, lang))
 
@@ -243,6 +262,9 @@ class DetailScreen(Screen[None]):
             return
         app.store.set_services(self.bill_id, [d.domain for d in details if d.domain])
         self.content = InvoiceContent(details, operations, payment, deposit)
+        self._render_content()
+
+    def on_resize(self) -> None:
         self._render_content()
 
     def action_action_menu(self) -> None:
