@@ -123,6 +123,12 @@ class Store:
         self._services: dict[str, str] = {}
         self._search_keys: list[str] = []
         self._days: list[date] = []
+        # Per-row amounts in micro-cents, parallel to rows, so totals of 100,000 rows are a few sums.
+        self._currency: list[str] = []
+        self._ht: list[int] = []
+        self._ttc: list[int] = []
+        self._due: list[int] = []
+        self._view_totals: Totals | None = None
         self._sorted: dict[Sort, list[int]] = {}
         self._view_indices: list[int] = []
         self._subscribers: list[Subscriber] = []
@@ -164,16 +170,26 @@ class Store:
         for bill in bills:
             row = BillRow(bill, self._debts.get(bill.order_id))
             position = index.get(bill.bill_id)
+            due = row.debt.due_amount.ucents if row.debt is not None else 0
+            amounts = (bill.price_with_tax.currency, bill.price_without_tax.ucents, bill.price_with_tax.ucents, due)
             if position is None:
                 index[bill.bill_id] = len(rows)
                 rows.append(row)
                 keys.append(self._search_key(bill))
                 days.append(bill.date.date())
+                for column, value in zip(self._amount_columns, amounts, strict=True):
+                    column.append(value)
             else:
                 rows[position] = row
                 keys[position] = self._search_key(bill)
                 days[position] = bill.date.date()
+                for column, value in zip(self._amount_columns, amounts, strict=True):
+                    column[position] = value
         self._rows_changed()
+
+    @property
+    def _amount_columns(self) -> tuple[list[Any], list[int], list[int], list[int]]:
+        return (self._currency, self._ht, self._ttc, self._due)
 
     def set_debts(self, debts: Iterable[Debt], *, replace_all: bool = True) -> None:
         """Join debts to bills on ``orderId``; with ``replace_all`` a bill absent from ``debts`` is paid."""
@@ -187,6 +203,7 @@ class Store:
             row if lookup(row.bill.order_id) is row.debt else BillRow(row.bill, lookup(row.bill.order_id))
             for row in self.rows
         ]
+        self._due = [row.debt.due_amount.ucents if row.debt is not None else 0 for row in self.rows]
         self._rows_changed()
 
     def set_services(self, bill_id: str, services: Iterable[str]) -> None:
@@ -213,6 +230,7 @@ class Store:
         self._services.clear()
         self._search_keys = []
         self._days = []
+        self._currency, self._ht, self._ttc, self._due = [], [], [], []
         self.marked.clear()
         self.load_errors.clear()
         self.progress = LoadProgress()
@@ -298,6 +316,7 @@ class Store:
         if indices is candidates:
             indices = list(indices)
         self._view_indices = indices
+        self._view_totals = None
         self.view = [rows[i] for i in indices]
 
     # --- marks -------------------------------------------------------------------------------
@@ -352,11 +371,26 @@ class Store:
     # --- derived totals ------------------------------------------------------------------------
 
     def view_totals(self) -> Totals:
-        return Totals.of(self.view)
+        if self._view_totals is None:
+            self._view_totals = self._totals(self._view_indices)
+        return self._view_totals
 
     def selection_totals(self) -> Totals:
-        rows, index = self.rows, self._index
-        return Totals.of(rows[index[i]] for i in self.marked if i in index)
+        index = self._index
+        return self._totals([index[i] for i in self.marked if i in index])
+
+    def _totals(self, indices: list[int]) -> Totals:
+        """Sums over rows by index; one currency (the usual case) is three plain sums."""
+        currencies = set(self._currency)
+        if len(currencies) <= 1:
+            if not indices:
+                return Totals()
+            currency = next(iter(currencies))
+            ht = sum(map(self._ht.__getitem__, indices))
+            ttc = sum(map(self._ttc.__getitem__, indices))
+            due = sum(map(self._due.__getitem__, indices))
+            return Totals(len(indices), {currency: ht}, {currency: ttc}, {currency: due} if due else {})
+        return Totals.of(self.rows[i] for i in indices)
 
     @property
     def currency(self) -> str:
