@@ -9,27 +9,34 @@ from typing import Any
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from ovh_invoices_tui import row_actions  # noqa: F401 - registers the row actions
+from ovh_invoices_tui import money_actions, row_actions  # noqa: F401 - register the row and money actions
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.api.errors import OvhError
+from ovh_invoices_tui.api.errors import NotFoundError, OvhError
 from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
+from ovh_invoices_tui.binding_labels import localise_bindings
 from ovh_invoices_tui.cache import BillCache
+from ovh_invoices_tui.cache_profile import demo_client_factory, open_profile_cache  # also registers cache.*
 from ovh_invoices_tui.commands import CommandProvider, run_command
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
+from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.i18n import language_of, register, t
 from ovh_invoices_tui.loader import load_all, load_with_cache, refresh_balance, refresh_with_cache
-from ovh_invoices_tui.models import DebtOperation, Deposit
+from ovh_invoices_tui.models import DebtOperation, Deposit, Payment
+from ovh_invoices_tui.payment_flow import ActionGuard
+from ovh_invoices_tui.payments_store import PaymentsStore
 from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.store import LoadProgress, Store
+from ovh_invoices_tui.text import clean
 
 ClientFactory = Callable[..., OvhClient]
 
@@ -54,12 +61,19 @@ class OvhInvoicesApp(App[int]):
     TITLE = "ovh-invoices"
     COMMANDS = App.COMMANDS | {CommandProvider}
     BINDINGS = [
-        Binding("q", "quit", "Quit", id="app.quit", tooltip="Quit ovh-invoices"),
+        Binding("q", "quit", "Quit", show=False, id="app.quit", tooltip="Quit ovh-invoices"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every binding of this screen"),
         Binding(
-            "colon", "command_line", "Command", id="app.command", tooltip="Command line (:open REF, :q)", priority=True
+            "colon",
+            "command_line",
+            "Command",
+            show=False,
+            id="app.command",
+            tooltip="Command line (:open REF, :q)",
+            priority=True,
         ),
-        Binding("r", "refresh", "Refresh", id="app.refresh", tooltip="Re-read balance and statuses"),
+        Binding("r", "refresh", "Refresh", show=False, id="app.refresh", tooltip="Re-read balance and statuses"),
+        Binding("at", "request_log", "API log", show=False, id="app.requests", tooltip="Recent API calls"),
     ]
 
     def __init__(
@@ -84,11 +98,12 @@ class OvhInvoicesApp(App[int]):
         self.request_log: deque[RequestLog] = deque(maxlen=500)
         self.client = self._make_client(profile)
         self.deposits_by_order: dict[int, Deposit] = {}
+        self.action_guard = ActionGuard()  # one money flow at a time, one POST per flow
 
     # --- set-up ---------------------------------------------------------------------------------
 
     def _make_client(self, profile: Profile) -> OvhClient:
-        return self.client_factory(profile, on_request=self.request_log.append)
+        return self.client_factory(profile, on_request=also_log_requests(self.request_log.append))
 
     @property
     def profile_name(self) -> str:
@@ -104,8 +119,32 @@ class OvhInvoicesApp(App[int]):
         self.push_screen(InvoicesScreen())
         self.load()
 
+    def push_screen(self, *args: Any, **kwargs: Any) -> Any:
+        """Every screen's footer speaks the UI language."""
+        result = super().push_screen(*args, **kwargs)
+        self.call_after_refresh(self.localise_bindings)
+        return result
+
+    def localise_bindings(self) -> None:
+        screen = self.screen
+        localise_bindings([self, *screen.walk_children(with_self=True)], self.lang)
+        screen.refresh_bindings()
+
     async def on_unmount(self) -> None:
         await self.client.aclose()
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = False,
+    ) -> None:
+        """A toast shown literally: API text in it (error messages, ids) is never markup nor raw escapes."""
+        text = "\n".join(clean(line) for line in str(message).split("\n"))
+        super().notify(text, title=clean(title), severity=severity, timeout=timeout, markup=markup)
 
     def key_for(self, binding_id: str) -> str | None:
         """The key a binding id is bound to now (after the user's key map), for messages like "press $"."""
@@ -151,6 +190,7 @@ class OvhInvoicesApp(App[int]):
         for screen in self.screen_stack:
             if isinstance(screen, InvoicesScreen):
                 screen.apply_language()
+        self.localise_bindings()
 
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def action_refresh(self) -> None:
@@ -216,6 +256,14 @@ class OvhInvoicesApp(App[int]):
     def main_screen(self) -> InvoicesScreen:
         return next(s for s in self.screen_stack if isinstance(s, InvoicesScreen))
 
+    @property
+    def payments(self) -> PaymentsStore:
+        """Payment tracking's store (deposits, credit notes), created on first use; ``invalidate()`` reloads it."""
+        store: PaymentsStore | None = getattr(self, "_payments_store", None)
+        if store is None:
+            store = self._payments_store = PaymentsStore()
+        return store
+
     async def switch_profile(self, name: str) -> None:
         """``:account NAME``: another profile, a fresh store, a new load."""
         try:
@@ -232,27 +280,45 @@ class OvhInvoicesApp(App[int]):
         self.client = self._make_client(profile)
         await old.aclose()
         if self.cache is not None:  # never one account's invoices in another's cache
-            from ovh_invoices_tui.cache_profile import open_profile_cache
-
             self.cache.close()
             self.cache = open_profile_cache(profile)
         self.store.clear()
+        self.payments.clear()
         self.notify(t("app.switched", self.lang, name=name))
         self.load()
 
-    async def find_settling_deposit(self, bill_id: str, operations: list[DebtOperation]) -> Deposit | None:
-        """The payment that settled a bill: via its debt operations' ``depositOrderId``, else its debt."""
-        order_ids = [op.deposit_order_id for op in operations if op.deposit_order_id]
-        for order_id in order_ids:
+    async def find_settling_deposit(
+        self, bill_id: str, operations: list[DebtOperation], payment: Payment | None = None
+    ) -> Deposit | None:
+        """The payment (deposit) that settled a bill, by the first way that answers.
+
+        Its debt operations' ``depositOrderId``; payment tracking's paid-bills index when loaded; the
+        bill's ``/payment`` ``paymentIdentifier`` naming a deposit.
+        """
+        for order_id in (op.deposit_order_id for op in operations if op.deposit_order_id):
             if order_id in self.deposits_by_order:
                 return self.deposits_by_order[order_id]
             for deposit_id in await self.client.get("/me/deposit", {"orderId": order_id}):
                 deposit = await self.client.deposit(str(deposit_id))
                 self.deposits_by_order[deposit.order_id] = deposit
                 return deposit
+        known = self.payments.deposit_of_bill(bill_id)
+        if known is not None:
+            return known
+        if payment is not None and payment.payment_identifier:
+            try:
+                return await self.client.deposit(payment.payment_identifier)
+            except NotFoundError:
+                return None
         return None
 
     # --- help, command line, palette ------------------------------------------------------------
+
+    def action_request_log(self) -> None:
+        from ovh_invoices_tui.screens.request_log import RequestLogScreen
+
+        if not isinstance(self.screen, RequestLogScreen):
+            self.push_screen(RequestLogScreen(self.request_log))
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
@@ -283,8 +349,6 @@ def run_app(
     use_cache: bool = True,
 ) -> int:
     """Run the terminal app until the user quits; returns the exit code."""
-    from ovh_invoices_tui.cache_profile import demo_client_factory, open_profile_cache
-
     cache = open_profile_cache(profile) if use_cache else None
     # a demo's sandbox keeps the "today" of its first start, so its cache stays true like a real account's
     factory = demo_client_factory(cache) if cache is not None and profile.demo else make_client

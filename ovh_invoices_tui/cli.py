@@ -16,7 +16,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-from ovh_invoices_tui import __version__
+from ovh_invoices_tui import __version__, debug_log, locations
 from ovh_invoices_tui.api.endpoints import UnknownEndpointError
 from ovh_invoices_tui.api.errors import (
     ApiError,
@@ -44,10 +44,15 @@ from ovh_invoices_tui.cli_core import (
 )
 from ovh_invoices_tui.config import ConfigError, Settings, demo_profile, load_settings, resolve_profile
 from ovh_invoices_tui.models import ModelError
+from ovh_invoices_tui.permissions import check_all
 
 COMMAND_MODULES = (
     "ovh_invoices_tui.cli_billing",
+    "ovh_invoices_tui.cli_export",
+    "ovh_invoices_tui.cli_cache",
     "ovh_invoices_tui.cli_login",
+    "ovh_invoices_tui.cli_pay",
+    "ovh_invoices_tui.cli_payments",
     "ovh_invoices_tui.cli_sandbox",
 )
 
@@ -111,14 +116,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+        _enable_debug_log()
     try:
         settings = load_settings(args.config)
+        _private_files_check(settings)
+        for profile in settings.profiles.values():
+            debug_log.add_profile_secrets(profile)
         spec: Command | None = getattr(args, "command_spec", None)
         if spec is None:
             return launch_tui(args, settings)
         ctx = CliContext(args=args, settings=settings)
         if spec.needs_profile:
-            _ = ctx.profile
+            debug_log.add_profile_secrets(ctx.profile)
         result = spec.handler(ctx)
         if inspect.isawaitable(result):
             result = asyncio.run(_awaited(result))
@@ -132,6 +141,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     except Exception as exc:
         return report_error(exc, debug=args.debug)
+
+
+def _enable_debug_log() -> None:
+    """``--debug``: the log file (secrets redacted there and on stderr); a failure is a warning, not an error."""
+    try:
+        path = debug_log.enable()
+    except OSError as exc:
+        print(f"{PROG}: warning: cannot write the debug log: {exc}", file=sys.stderr)
+    else:
+        print(f"{PROG}: debug log: {path}", file=sys.stderr)
+
+
+def _private_files_check(settings: Settings) -> None:
+    """Warn (stderr) when the config (if it holds credentials) or the cache are open to other users."""
+    cache_dir = locations.cache_dir()
+    holds_secrets = any(p.application_secret or p.consumer_key or p.client_secret for p in settings.profiles.values())
+    paths = [settings.path] if holds_secrets else []
+    paths += [cache_dir, *(cache_dir.glob("*") if cache_dir.is_dir() else [])]
+    for warning in check_all(paths):
+        print(f"{PROG}: {warning}", file=sys.stderr)
 
 
 def _silence_stdout() -> None:
@@ -188,6 +217,7 @@ def launch_tui(args: argparse.Namespace, settings: Settings) -> int:
             print(not_configured_hint(settings), file=sys.stderr)
             return EXIT_AUTH
         profile = demo_profile()
+    debug_log.add_profile_secrets(profile)  # also from ovh.conf / OVH_* (not in settings.profiles)
     from ovh_invoices_tui.app import run_app
 
     readonly = bool(args.readonly or settings.readonly or profile.readonly)

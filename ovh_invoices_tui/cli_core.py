@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ovh_invoices_tui import debug_log
 from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.config import Profile, Settings, resolve_profile
 
@@ -139,6 +140,7 @@ class CliContext:
         status = entry.status if entry.status is not None else "---"
         query_id = f" {entry.query_id}" if entry.query_id else ""
         print(f"{entry.method} {entry.path} {status} {entry.duration_ms:.0f} ms{query_id}", file=self.err)
+        debug_log.log_request(entry)
 
 
 # --- shared options --------------------------------------------------------------------------------

@@ -50,6 +50,18 @@ def _sort(app: OvhInvoicesApp, args: list[str]) -> None:
     app.store.toggle_sort(column)
 
 
+def _payments(app: OvhInvoicesApp, args: list[str]) -> None:
+    from ovh_invoices_tui.screens.payments import open_payments
+
+    open_payments(app)
+
+
+def _refunds(app: OvhInvoicesApp, args: list[str]) -> None:
+    from ovh_invoices_tui.screens.payments import open_refunds
+
+    open_refunds(app)
+
+
 async def _lang(app: OvhInvoicesApp, args: list[str]) -> None:
     from ovh_invoices_tui.i18n import LANGUAGES
 
@@ -68,6 +80,8 @@ COMMANDS: dict[str, Command] = {
         Command("filter", "Quick filter on reference, order number and services", _filter),
         Command("sort", "Sort by a column (again: reverse)", _sort, needs_argument=True),
         Command("lang", "Switch the language (en, fr)", _lang, needs_argument=True),
+        Command("payments", "Payment tracking: every payment and the invoices it paid", _payments),
+        Command("refunds", "Credit notes (avoirs) and what they were applied to", _refunds),
         Command("q", "Quit", _quit),
         Command("quit", "Quit", _quit),
     )

@@ -7,13 +7,19 @@ object and the field) and lenient about vocabulary (an unknown enum value is kep
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeVar
 
 UCENTS_PER_UNIT = 100_000_000  # priceInUcents = value × 10^8
+# Beyond a trillion units an amount is garbage, and formatting it would overflow Decimal's 28 digits.
+MAX_UCENTS = 10**12 * UCENTS_PER_UNIT
+# Dates outside these years are garbage too (and break timestamp() on some platforms).
+MIN_YEAR, MAX_YEAR = 1900, 2999
+_INTEGER = re.compile(r"-?[0-9]{1,30}")  # ASCII digits only: "²".isdigit() is true but int("²") fails
 
 T = TypeVar("T")
 
@@ -72,7 +78,7 @@ class _Reader:
             raise self.fail(field, "is not an integer (got bool)")
         if isinstance(value, int):
             return value
-        if isinstance(value, str) and value.lstrip("-").isdigit():
+        if isinstance(value, str) and _INTEGER.fullmatch(value):
             return int(value)
         raise self.fail(field, f"is not an integer (got {value!r:.40})")
 
@@ -87,9 +93,13 @@ class _Reader:
         if value is None:
             return None
         try:
-            return parse_datetime(value)
+            parsed = parse_datetime(value)
         except (TypeError, ValueError):
             raise self.fail(field, f"is not a date-time (got {value!r:.40})") from None
+        if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+            raise self.fail(field, f"is out of range (got {value!r:.40})")
+        # Without an offset, take UTC: naive and aware date-times cannot be compared or sorted together.
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
 
     def date(self, field: str, nullable: bool = False) -> Any:
         value = self.raw(field, nullable)
@@ -163,9 +173,15 @@ class Money:
                 raise r.fail("value", f"is not a number (got {raw!r:.40})")
             try:
                 # str() of the float gives its shortest repr, so 12.99 stays 12.99 and not 12.98999…
-                ucents = int((Decimal(str(raw)) * UCENTS_PER_UNIT).to_integral_value())
+                amount = Decimal(str(raw))
             except InvalidOperation:
                 raise r.fail("value", f"is not a number (got {raw!r:.40})") from None
+            # NaN, Infinity and 1e999999999 are checked before any arithmetic, which would fail or never end.
+            if not amount.is_finite() or amount.adjusted() >= 12:
+                raise r.fail("value", f"is not a plausible amount (got {raw!r:.40})")
+            ucents = int((amount * UCENTS_PER_UNIT).to_integral_value())
+        elif abs(ucents) > MAX_UCENTS:
+            raise r.fail("priceInUcents", f"is not a plausible amount (got {ucents!r:.40})")
         return cls(ucents, currency, text)
 
     @classmethod

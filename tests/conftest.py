@@ -9,6 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import settings as hypothesis_settings
+
+# CI runs the properties with a fixed seed (a red build must be reproducible); HYPOTHESIS_PROFILE=explore
+# searches with fresh random examples.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, database=None)
+hypothesis_settings.register_profile("explore", deadline=None)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 # Keep tests away from the user's real config and downloads.
 os.environ.setdefault("OVH_INVOICES_CONFIG", "/nonexistent/ovh-invoices-test-config.toml")

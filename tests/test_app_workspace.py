@@ -222,3 +222,38 @@ async def test_keys_typed_in_one_burst_after_slash_and_colon_are_not_lost(make_a
         app.post_message(events.Key("enter", "\r"))
         await wait_for(lambda: isinstance(app.screen, DetailScreen), pilot)
         assert app.screen.bill_id == target
+
+
+async def test_at_shows_recent_api_calls_with_query_ids(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("at")
+        text = screen_text(app)
+        assert "/me/bill" in text and "200" in text
+        assert app.request_log[-1].query_id and app.request_log[-1].query_id in text
+        await pilot.press("escape")
+        assert isinstance(app.screen, InvoicesScreen)
+
+
+async def test_account_command_switches_profile_and_reloads(tmp_path) -> None:
+    from ovh_invoices_tui.api.factory import make_client
+    from ovh_invoices_tui.app import OvhInvoicesApp
+    from ovh_invoices_tui.config import Profile, Settings
+
+    profiles = {
+        "big": Profile(name="big", demo=True, sandbox_bills=80, sandbox_seed=1),
+        "small": Profile(name="small", demo=True, sandbox_bills=25, sandbox_seed=2),
+    }
+    settings = Settings(path=tmp_path / "config.toml", profiles=profiles, default_profile="big")
+    app = OvhInvoicesApp(settings=settings, profile=profiles["big"], lang="en", client_factory=make_client)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        assert len(app.store.rows) == 80
+        await pilot.press("space")
+        await pilot.press("colon", *list("account small"), "enter")
+        await wait_for(lambda: app.profile.name == "small" and app.store.progress.done, pilot)
+        await wait_loaded(app, pilot)
+        assert len(app.store.rows) == 25
+        assert not app.store.marked
+        assert "small" in screen_text(app)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
@@ -36,6 +37,7 @@ __all__ = ["OvhClient", "Page", "RequestLog"]
 
 T = TypeVar("T")
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+_GONE = object()  # an object deleted between the listing and its GET (a JSON null is not that: it is broken)
 FALLBACK_PAGE_SIZE = 200  # objects per Page when fetched one by one
 
 
@@ -186,9 +188,11 @@ class OvhClient:
             return
         items: list[T] = []
         errors: list[ModelError] = []
-        calls = (self._get_or_none(f"{path}/{_seg(object_id)}") for object_id in ids)
+        calls = (self._get_or_none(path, object_id) for object_id in ids)
         async for data in iceberg.as_completed(calls):
-            if data is not None:
+            if isinstance(data, ModelError):
+                errors.append(data)
+            elif data is not _GONE:
                 try:
                     items.append(parse(data))
                 except ModelError as exc:
@@ -199,11 +203,14 @@ class OvhClient:
         if items or errors:
             yield Page(items, total, errors)
 
-    async def _get_or_none(self, path: str) -> Any:
+    async def _get_or_none(self, path: str, object_id: Any) -> Any:
         try:
-            return await self.get(path)
+            return await self.get(f"{path}/{_seg(object_id)}")
         except NotFoundError:
-            return None  # deleted between the listing and the fetch
+            return _GONE  # deleted between the listing and the fetch
+        except httpx.InvalidURL as exc:
+            # An id no URL can carry (absurdly long, say) is one broken object, not a failed listing.
+            return ModelError(path, "id", f"cannot be requested ({exc})", str(object_id)[:40])
 
     # --- single objects -------------------------------------------------------------------------
 
@@ -331,11 +338,21 @@ class OvhClient:
         await self.session.call("POST", "/me/bill/export", body=body)
 
     async def download_document(self, url: str, *, expect_pdf: bool = True) -> bytes:
-        """The document behind a ``pdfUrl``/``url`` (no API auth); a PDF must start with ``%PDF``."""
-        content = await self.session.download(url, max_bytes=self.max_document_bytes)
-        if expect_pdf and not content.lstrip()[:4] == b"%PDF":
-            raise DocumentError("the document is not a PDF")
-        return content
+        """The document behind a ``pdfUrl``/``url`` (no API auth); a PDF must start with ``%PDF``.
+
+        A body that is not a PDF (an HTML error or throttling page served with a 200) is retried like a 5xx,
+        with backoff, then raises :class:`DocumentError`: it is never returned as a PDF.
+        """
+        retry = self.session.retry
+        attempt = 0
+        while True:
+            content = await self.session.download(url, max_bytes=self.max_document_bytes)
+            if not expect_pdf or content.lstrip()[:4] == b"%PDF":
+                return content
+            attempt += 1
+            if attempt > retry.retries:
+                raise DocumentError(f"the document is not a PDF ({len(content)} bytes, {attempt} attempts)")
+            await asyncio.sleep(retry.backoff(attempt))
 
 
 def _parse_page(data: list[Any], parse: Callable[[Any], T], total: int | None) -> Page[T]:

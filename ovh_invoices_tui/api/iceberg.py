@@ -28,7 +28,8 @@ def is_object_list(data: Any, total_header: str | None) -> bool:
         return False
     if not data:
         return total_header is not None
-    return all(isinstance(item, dict) for item in data)
+    # One broken object (a null, a string …) must not turn a page of objects into an "id list".
+    return any(isinstance(item, dict) for item in data) or (total_header is not None and not is_id_list(data))
 
 
 def is_id_list(data: Any) -> bool:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -40,13 +40,14 @@ class BulkMenu(ModalScreen[str | None]):
     BulkMenu OptionList { height: auto; max-height: 16; border: none; }
     """
 
-    def __init__(self) -> None:
+    def __init__(self, app: OvhInvoicesApp) -> None:
         super().__init__()
-        self._actions: list[tuple[BulkAction, str | None]] = []
+        self.ovh_app = app
+        # Read now, not in compose: a key typed right after "b" (b then c) must already find its action.
+        self._actions: list[tuple[BulkAction, str | None]] = bulk_actions_for(app)
 
     def compose(self) -> ComposeResult:
-        app = cast("OvhInvoicesApp", self.app)
-        self._actions = bulk_actions_for(app)
+        app = self.ovh_app
         options = []
         for action, reason in self._actions:
             prompt = Text()
@@ -92,4 +93,4 @@ def open_bulk_menu(app: OvhInvoicesApp) -> None:
                     app.run_io(result)
                 return
 
-    app.push_screen(BulkMenu(), chosen)
+    app.push_screen(BulkMenu(app), chosen)

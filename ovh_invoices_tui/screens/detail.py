@@ -180,6 +180,7 @@ class DetailScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the list"),
         Binding("full_stop", "action_menu", "…Actions", id="detail.menu", tooltip="Actions on this invoice"),
+        Binding("p", "open_payment", "Open payment", id="detail.payment", tooltip="The payment that settled it"),
     ]
 
     DEFAULT_CSS = """
@@ -253,7 +254,7 @@ class DetailScreen(Screen[None]):
                 client.bill_debt_operations(self.bill_id),
                 client.bill_payment(self.bill_id),
             )
-            deposit = await app.find_settling_deposit(self.bill_id, operations)
+            deposit = await app.find_settling_deposit(self.bill_id, operations, payment)
         except OvhError as exc:
             self.query_one("#detail-loading").display = False
             self.query_one("#detail-lines", Static).update(
@@ -269,3 +270,19 @@ class DetailScreen(Screen[None]):
 
     def action_action_menu(self) -> None:
         self.ovh_app.open_action_menu(self.bill_id)
+
+    def action_open_payment(self) -> None:
+        """``p``: the payment (deposit) that settled this invoice; Esc comes back here."""
+        from ovh_invoices_tui.screens.payment_detail import open_payment_detail
+
+        deposit = self.content.deposit if self.content is not None else None
+        deposit = deposit or self.ovh_app.payments.deposit_of_bill(self.bill_id)
+        if deposit is not None:
+            open_payment_detail(self.ovh_app, deposit.deposit_id, deposit)
+            return
+        # /me/bill/{id}/payment names the deposit that paid the bill when no debt operation does
+        payment = self.content.payment if self.content is not None else None
+        if payment is not None and payment.payment_identifier:
+            open_payment_detail(self.ovh_app, payment.payment_identifier)
+            return
+        self.notify(t("detail.no_deposit", self.ovh_app.lang), severity="warning")

@@ -190,7 +190,8 @@ class ExportDialog(ModalScreen[ExportOutcome | None]):
     ExportDialog Input:focus { border: round $border; }
     ExportDialog Checkbox { border: none; padding: 0; width: 100%; }
     ExportDialog #links-warning { color: $warning; padding-left: 4; }
-    ExportDialog #export-message { color: $error; height: auto; }
+    ExportDialog #export-form { height: auto; }
+    ExportDialog #export-message { color: $error; height: auto; display: none; }
     ExportDialog Horizontal { height: auto; width: 100%; }
     ExportDialog Button { margin-right: 2; }
     ExportDialog #export-hint { color: $text-muted; }
@@ -335,7 +336,9 @@ class ExportDialog(ModalScreen[ExportOutcome | None]):
         self.set_class(name == "running", "-running")
 
     def _message(self, text: str) -> None:
-        self.query_one("#export-message", Static).update(Text(text))
+        message = self.query_one("#export-message", Static)
+        message.update(Text(text))
+        message.display = bool(text)
 
     @on(Button.Pressed, "#export-go")
     @on(Input.Submitted, "#export-path")

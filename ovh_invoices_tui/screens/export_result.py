@@ -20,7 +20,7 @@ register(
     {
         "export.failures.title": {
             "en": "{count} invoice(s) could not be exported",
-            "fr": "{count} facture(s) n'ont pas pu être exportée(s)",
+            "fr": "Factures non exportées : {count}",
         },
         "export.failures.hint": {"en": "Esc or Enter: close", "fr": "Échap ou Entrée : fermer"},
     }

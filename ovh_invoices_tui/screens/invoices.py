@@ -49,7 +49,9 @@ class InvoicesScreen(Screen[None]):
 
     BINDINGS = [
         Binding("space", "toggle_mark", "Mark", id="invoices.mark", tooltip="Mark or unmark the row, move down"),
-        Binding("v", "mark_range", "Range", id="invoices.mark_range", tooltip="Mark from the range start to here"),
+        Binding(
+            "v", "mark_range", "Range", show=False, id="invoices.mark_range", tooltip="Mark from range start to here"
+        ),
         Binding("a", "mark_all", "All", show=False, id="invoices.mark_all", tooltip="Mark every row of the view"),
         Binding("i", "invert_marks", "Invert", show=False, id="invoices.invert", tooltip="Invert marks in the view"),
         Binding("u", "clear_marks", "Unmark", show=False, id="invoices.unmark_all", tooltip="Clear every mark"),
@@ -58,13 +60,30 @@ class InvoicesScreen(Screen[None]):
             "slash", "quick_filter", "Search", id="invoices.quick_filter", tooltip="Quick filter", priority=True
         ),
         Binding(
-            "f", "toggle_filters", "Filters", id="invoices.filters", tooltip="Open or close filters", priority=True
+            "f",
+            "toggle_filters",
+            "Filters",
+            show=False,
+            id="invoices.filters",
+            tooltip="Open or close the filter bar (reference, order, date, status)",
+            priority=True,
         ),
-        Binding("x", "clear_filters", "Clear", id="invoices.clear_filters", tooltip="Clear every filter"),
-        Binding("enter", "open_detail", "Open", id="invoices.open", tooltip="Open the invoice"),
-        Binding("full_stop", "action_menu", "…Actions", id="invoices.menu", tooltip="Actions on this invoice"),
-        Binding("b", "bulk_menu", "Bulk", id="invoices.bulk", tooltip="Bulk actions: export all, the view, the marks"),
-        Binding("s", "cycle_sort", "Sort", id="invoices.sort", tooltip="Sort by the next column"),
+        Binding("x", "clear_filters", "Clear", show=False, id="invoices.clear_filters", tooltip="Clear every filter"),
+        Binding("enter", "open_detail", "Open", show=False, id="invoices.open", tooltip="Open the invoice"),
+        Binding("full_stop", "action_menu", "Actions", id="invoices.menu", tooltip="Actions on this invoice"),
+        Binding("p", "payments", "Payments", id="invoices.payments", tooltip="Payment tracking and credit notes"),
+        Binding(
+            "b", "bulk_menu", "Bulk", id="invoices.bulk", tooltip="Bulk actions (export…)", priority=True
+        ),
+        Binding(
+            "dollar_sign",
+            "pay_balance",
+            "Pay",
+            key_display="$",
+            id="invoices.pay",
+            tooltip="Pay everything due (asks for confirmation)",
+        ),
+        Binding("s", "cycle_sort", "Sort", show=False, id="invoices.sort", tooltip="Sort by the next column"),
         Binding("S", "reverse_sort", "Reverse", show=False, id="invoices.sort_reverse", tooltip="Reverse the sort"),
         *(
             Binding(
@@ -102,7 +121,7 @@ class InvoicesScreen(Screen[None]):
         yield Input(placeholder=t("invoices.quick", lang), id="quick-filter")
         yield BillTable(lang=lang, id="bills")
         yield StatusLine(id="status-line")
-        yield Footer()
+        yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
         store = self.ovh_app.store
@@ -211,7 +230,7 @@ class InvoicesScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # The priority keys must still type into inputs.
-        return not (action in ("quick_filter", "toggle_filters") and isinstance(self.focused, Input))
+        return not (action in ("quick_filter", "toggle_filters", "bulk_menu") and isinstance(self.focused, Input))
 
     def action_quick_filter(self) -> None:
         box = self.query_one("#quick-filter", Input)
@@ -309,6 +328,18 @@ class InvoicesScreen(Screen[None]):
         from ovh_invoices_tui.screens.bulk_menu import open_bulk_menu
 
         open_bulk_menu(self.ovh_app)
+
+    def action_pay_balance(self) -> None:
+        """``$``: confirm, then pay everything due (in read-only mode, say why not)."""
+        from ovh_invoices_tui.screens.pay_dialog import open_pay_dialog
+
+        open_pay_dialog(self.ovh_app)
+
+    def action_payments(self) -> None:
+        """``p``: payment tracking (deposits, the invoices each paid, credit notes)."""
+        from ovh_invoices_tui.screens.payments import open_payments
+
+        open_payments(self.ovh_app)
 
     def action_action_menu(self) -> None:
         row = self.query_one(BillTable).current_row

@@ -208,7 +208,7 @@ class VirtualTable(ScrollView, can_focus=True):
             id="table.scroll_right",
             tooltip="Scroll the columns right",
         ),
-        Binding("enter", "activate", "Open", id="table.activate", tooltip="Open the row under the cursor"),
+        Binding("enter", "activate", "Open", show=False, id="table.activate", tooltip="Open the row under the cursor"),
     ]
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {

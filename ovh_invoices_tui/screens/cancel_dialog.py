@@ -1,0 +1,332 @@
+"""Requesting an invoice's cancellation: the form, the preview of the ticket, the confirmation, the result.
+
+Step 1, the form: the reason (radio buttons) and a message; ``ctrl+n`` (or the Preview button) shows step 2,
+the exact subject and body that will be sent, where Back has the focus and sending takes ``ctrl+y`` (or Tab
+to Send, then ``y``/Enter). One ticket per flow, through the app's action guard.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, RadioButton, RadioSet, Static, TextArea
+
+from ovh_invoices_tui.api.errors import OutcomeUnknownError, OvhError
+from ovh_invoices_tui.cancellation import Reason, TicketDraft, build_ticket, message_problem, send_ticket
+from ovh_invoices_tui.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.models import BillRow, NewTicket
+from ovh_invoices_tui.payment_flow import Flow
+from ovh_invoices_tui.text import clean
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register(
+    {
+        "cancel.title": {
+            "en": "Request cancellation · {ref} · {date} · {amount}",
+            "fr": "Demander l'annulation · {ref} · {date} · {amount}",
+        },
+        "cancel.reason": {"en": "Reason", "fr": "Motif"},
+        "cancel.message": {"en": "Message to support", "fr": "Message au support"},
+        "cancel.preview": {"en": "Preview", "fr": "Aperçu"},
+        "cancel.back": {"en": "Back", "fr": "Retour"},
+        "cancel.close": {"en": "Cancel", "fr": "Annuler"},
+        "cancel.send": {"en": "Send the request", "fr": "Envoyer la demande"},
+        "cancel.form_hint": {
+            "en": "Tab: next field · ctrl+n: preview the ticket · Esc: close",
+            "fr": "Tab : champ suivant · ctrl+n : aperçu du ticket · Échap : fermer",
+        },
+        "cancel.preview_title": {
+            "en": "This support ticket (billing › invoice) will be created:",
+            "fr": "Ce ticket de support (facturation › facture) sera créé :",
+        },
+        "cancel.subject_line": {"en": "Subject: {subject}", "fr": "Objet : {subject}"},
+        "cancel.preview_hint": {
+            "en": "ctrl+y or Tab then y: send · Esc: back to the form",
+            "fr": "ctrl+y ou Tab puis y : envoyer · Échap : retour au formulaire",
+        },
+        "cancel.sending": {"en": "Sending the request… (sent once)", "fr": "Envoi de la demande… (une seule fois)"},
+        "cancel.readonly": {
+            "en": "Read-only mode: cancellation requests are disabled (--readonly, the config or the profile)",
+            "fr": "Mode lecture seule : les demandes d'annulation sont désactivées (--readonly, config ou profil)",
+        },
+        "cancel.busy": {
+            "en": "A payment or a request is already under way",
+            "fr": "Un paiement ou une demande est déjà en cours",
+        },
+        "cancel.failed": {"en": "The ticket was not created: {error}", "fr": "Le ticket n'a pas été créé : {error}"},
+        "ticket.created": {"en": "Ticket #{number} created", "fr": "Ticket n°{number} créé"},
+        "ticket.title": {"en": "Cancellation request sent", "fr": "Demande d'annulation envoyée"},
+        "ticket.body": {
+            "en": "Support ticket #{number} was created for invoice {ref}. OVHcloud support answers in the "
+            "ticket (control panel › Support, and by e-mail).",
+            "fr": "Le ticket de support n°{number} a été créé pour la facture {ref}. Le support OVHcloud "
+            "répond dans le ticket (espace client › Support, et par e-mail).",
+        },
+        "ticket.notice": {"en": "Notice: {notice}", "fr": "Remarque : {notice}"},
+        "ticket.hint": {
+            "en": "y: copy the ticket number · Esc or Enter: close",
+            "fr": "y : copier le numéro · Échap ou Entrée : fermer",
+        },
+    }
+)
+
+_REASONS = (Reason.NOT_LEGITIMATE, Reason.WITHDRAWAL, Reason.OTHER)
+
+
+class CancelDialog(ModalScreen[NewTicket | None]):
+    """Dismisses with the created ticket, or None (closed, refused, or outcome unknown: already reported)."""
+
+    BINDINGS = [
+        Binding("escape", "back_or_close", "Close", id="cancel.close", tooltip="Back to the form, or close"),
+        Binding("ctrl+n", "preview", "Preview", id="cancel.preview", tooltip="Preview the ticket"),
+        Binding("ctrl+y", "send", "Send", id="cancel.send", tooltip="Send the cancellation request"),
+    ]
+
+    DEFAULT_CSS = """
+    CancelDialog { align: center middle; }
+    CancelDialog > Vertical {
+        width: 78; max-width: 100%; height: auto; max-height: 100%;
+        border: round $warning; background: $surface; padding: 0 1;
+    }
+    CancelDialog #cancel-title { text-style: bold; width: 100%; background: $panel; }
+    CancelDialog .step { height: auto; }
+    CancelDialog #step-preview { display: none; }
+    CancelDialog.-preview #step-form { display: none; }
+    CancelDialog.-preview #step-preview { display: block; }
+    CancelDialog RadioSet { width: 100%; }
+    CancelDialog TextArea { height: 5; }
+    CancelDialog #cancel-problem { color: $error; display: none; }
+    CancelDialog #cancel-body { height: auto; max-height: 11; border: round $panel; }
+    CancelDialog #cancel-status { color: $accent; display: none; }
+    CancelDialog Horizontal { height: auto; width: 100%; }
+    CancelDialog Button { margin-right: 2; }
+    CancelDialog .hint { color: $text-muted; }
+    """
+
+    def __init__(self, row: BillRow, flow: Flow) -> None:
+        super().__init__()
+        self.row = row
+        self.flow = flow
+        self.draft: TicketDraft | None = None
+        self.sending = False
+
+    @property
+    def ovh_app(self) -> OvhInvoicesApp:
+        return cast("OvhInvoicesApp", self.app)
+
+    @property
+    def in_preview(self) -> bool:
+        return self.has_class("-preview")
+
+    def compose(self) -> ComposeResult:
+        lang, bill = self.ovh_app.lang, self.row.bill
+        title = t(
+            "cancel.title",
+            lang,
+            ref=clean(bill.bill_id),
+            date=format_date(bill.date, lang),
+            amount=format_money(bill.price_with_tax, lang),
+        )
+        with Vertical():
+            yield Label(Text(title), id="cancel-title")
+            with Vertical(id="step-form", classes="step"):
+                yield Label(t("cancel.reason", lang))
+                with RadioSet(id="cancel-reason"):
+                    for n, reason in enumerate(_REASONS):
+                        yield RadioButton(reason.label(lang), value=n == 0, id=f"reason-{reason.value}")
+                yield Label(t("cancel.message", lang))
+                yield TextArea(id="cancel-message", soft_wrap=True, tab_behavior="focus")
+                yield Static("", id="cancel-problem")
+                with Horizontal():
+                    yield Button(t("cancel.close", lang), id="cancel-close")
+                    yield Button(t("cancel.preview", lang), id="cancel-preview", variant="primary")
+                yield Static(t("cancel.form_hint", lang), classes="hint")
+            with Vertical(id="step-preview", classes="step"):
+                yield Static(t("cancel.preview_title", lang))
+                yield Static("", id="cancel-subject")
+                yield VerticalScroll(Static("", id="cancel-body-text"), id="cancel-body")
+                yield Static(t("cancel.sending", lang), id="cancel-status")
+                with Horizontal():
+                    yield Button(t("cancel.back", lang), id="cancel-back")
+                    yield Button(t("cancel.send", lang), id="cancel-send", variant="warning")
+                yield Static(t("cancel.preview_hint", lang), classes="hint")
+
+    def on_mount(self) -> None:
+        self.query_one(RadioSet).focus()
+
+    def on_unmount(self) -> None:
+        if not self.sending:
+            self.ovh_app.action_guard.end(self.flow)
+
+    # --- form -> preview ------------------------------------------------------------------------
+
+    def _reason(self) -> Reason:
+        index = self.query_one(RadioSet).pressed_index
+        return _REASONS[index] if 0 <= index < len(_REASONS) else Reason.NOT_LEGITIMATE
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "preview":
+            return not self.in_preview
+        if action == "send":
+            return self.in_preview
+        return True
+
+    @on(Button.Pressed, "#cancel-preview")
+    def action_preview(self) -> None:
+        app = self.ovh_app
+        message = self.query_one(TextArea).text
+        problem = message_problem(self._reason(), message, app.lang)
+        problem_line = self.query_one("#cancel-problem", Static)
+        problem_line.update(Text(problem or ""))
+        problem_line.display = problem is not None
+        if problem is not None:
+            self.query_one(TextArea).focus()
+            return
+        nichandle = app.store.account.nichandle if app.store.account else None
+        self.draft = build_ticket(self.row.bill, self._reason(), message, app.lang, nichandle=nichandle)
+        self.query_one("#cancel-subject", Static).update(
+            Text(t("cancel.subject_line", app.lang, subject=self.draft.subject), style="bold")
+        )
+        self.query_one("#cancel-body-text", Static).update(Text(self.draft.body))
+        self.add_class("-preview")
+        self.query_one("#cancel-back", Button).focus()  # sending is never the default
+
+    @on(Button.Pressed, "#cancel-back")
+    def _back(self) -> None:
+        if self.sending:
+            return
+        self.remove_class("-preview")
+        self.query_one("#cancel-preview", Button).focus()
+
+    @on(Button.Pressed, "#cancel-close")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+    def action_back_or_close(self) -> None:
+        if self.sending:
+            return  # the POST is out: wait for its answer
+        if self.in_preview:
+            self._back()
+        else:
+            self.dismiss(None)
+
+    # --- sending --------------------------------------------------------------------------------
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character == "y" and self.in_preview and self.focused is self.query_one("#cancel-send", Button):
+            event.stop()
+            self.action_send()
+
+    @on(Button.Pressed, "#cancel-send")
+    def action_send(self) -> None:
+        app = self.ovh_app
+        draft = self.draft
+        if draft is None or not self.in_preview or not app.action_guard.claim_send(self.flow):
+            return
+        self.sending = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.query_one("#cancel-status", Static).display = True
+        app.run_worker(self._send(draft), group="ticket", exit_on_error=False)
+
+    async def _send(self, draft: TicketDraft) -> None:
+        app = self.ovh_app
+        ticket: NewTicket | None = None
+        unknown = refused = ""
+        try:
+            ticket = await send_ticket(app.client, draft)
+        except OutcomeUnknownError as exc:
+            unknown = str(exc)
+        except OvhError as exc:
+            refused = str(exc)
+        except Exception as exc:  # sent, but the answer is unusable: the ticket may exist
+            unknown = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
+        finally:
+            app.action_guard.end(self.flow)
+        if app.screen is self:
+            self.dismiss(ticket)
+        elif ticket is not None:
+            show_ticket(app, ticket, draft.bill_id)
+        if unknown:
+            from ovh_invoices_tui.screens.order_result import OutcomeUnknown
+
+            app.push_screen(OutcomeUnknown(unknown, kind="ticket"))
+        elif refused:
+            app.notify(t("cancel.failed", app.lang, error=refused), severity="error", timeout=15)
+
+
+class TicketCreated(ModalScreen[None]):
+    """The ticket number of the request just sent."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="ticket.close", tooltip="Close"),
+        Binding("enter", "close", "Close", show=False, id="ticket.close_enter", tooltip="Close"),
+        Binding("y", "copy_number", "Copy", id="ticket.copy", tooltip="Copy the ticket number"),
+    ]
+
+    DEFAULT_CSS = """
+    TicketCreated { align: center middle; }
+    TicketCreated > Vertical {
+        width: 70; max-width: 100%; height: auto; border: round $success; background: $surface; padding: 0 1;
+    }
+    TicketCreated #ticket-title { text-style: bold; width: 100%; background: $panel; }
+    TicketCreated .para { margin-top: 1; }
+    TicketCreated #ticket-hint { color: $text-muted; }
+    """
+
+    def __init__(self, ticket: NewTicket, bill_id: str) -> None:
+        super().__init__()
+        self.ticket = ticket
+        self.bill_id = bill_id
+
+    def compose(self) -> ComposeResult:
+        lang = cast("OvhInvoicesApp", self.app).lang
+        with Vertical():
+            yield Label(Text(t("ticket.title", lang)), id="ticket-title")
+            body = t("ticket.body", lang, number=self.ticket.ticket_number, ref=clean(self.bill_id))
+            yield Static(Text(body), id="ticket-body", classes="para")
+            if self.ticket.additional_notice:
+                yield Static(
+                    Text(t("ticket.notice", lang, notice=clean(self.ticket.additional_notice))), classes="para"
+                )
+            yield Static(t("ticket.hint", lang), id="ticket-hint", classes="para")
+
+    def action_copy_number(self) -> None:
+        self.app.copy_to_clipboard(str(self.ticket.ticket_number))
+        self.notify(str(self.ticket.ticket_number), timeout=2)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def show_ticket(app: OvhInvoicesApp, ticket: NewTicket, bill_id: str) -> None:
+    app.notify(t("ticket.created", app.lang, number=ticket.ticket_number), timeout=10)
+    app.push_screen(TicketCreated(ticket, bill_id))
+
+
+def open_cancel_dialog(app: OvhInvoicesApp, bill_id: str) -> None:
+    """An invoice's menu: the cancellation request form (refused in read-only mode, or while busy)."""
+    if app.readonly:
+        app.notify(t("cancel.readonly", app.lang), severity="warning")
+        return
+    row = app.store.row(bill_id)
+    if row is None:
+        return
+    flow = app.action_guard.begin("ticket")
+    if flow is None:
+        app.notify(t("cancel.busy", app.lang), severity="warning")
+        return
+
+    def closed(ticket: NewTicket | None) -> None:
+        if ticket is not None:
+            show_ticket(app, ticket, row.bill.bill_id)
+
+    app.push_screen(CancelDialog(row, flow), closed)

@@ -1,0 +1,224 @@
+"""After the POST: the regularisation order and its payment link, or the "outcome unknown" explanation."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, cast
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Label, Static
+
+from ovh_invoices_tui.api.errors import OvhError
+from ovh_invoices_tui.documents import open_url
+from ovh_invoices_tui.i18n import format_money, register, t
+from ovh_invoices_tui.models import Order
+from ovh_invoices_tui.payment_flow import expiry_text
+from ovh_invoices_tui.text import clean
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register(
+    {
+        "order.title": {"en": "Regularisation order created", "fr": "Bon de commande de régularisation créé"},
+        "order.number": {"en": "Order", "fr": "Commande"},
+        "order.amount": {"en": "Amount", "fr": "Montant"},
+        "order.expires": {"en": "Expires", "fr": "Expire"},
+        "order.validity": {"en": "(valid one hour)", "fr": "(valable une heure)"},
+        "order.link": {"en": "Payment link", "fr": "Lien de paiement"},
+        "order.next": {
+            "en": "Pay it on OVHcloud's payment page before it expires, then press r to refresh.",
+            "fr": "Réglez-le sur la page de paiement d'OVHcloud avant expiration, puis r pour actualiser.",
+        },
+        "order.hint": {
+            "en": "y: copy the link · o: open in a browser · Esc: close",
+            "fr": "y : copier le lien · o : ouvrir dans un navigateur · Échap : fermer",
+        },
+        "order.hint_sandbox": {
+            "en": "y: copy · o: open · s: simulate payment (sandbox only) · Esc: close",
+            "fr": "y : copier · o : ouvrir · s : simuler le paiement (bac à sable) · Échap",
+        },
+        "order.copied": {
+            "en": "Payment link copied. It opens the payment page of order {order} without login: keep it private.",
+            "fr": "Lien de paiement copié. Il ouvre la page de paiement de la commande {order} sans connexion : "
+            "gardez-le pour vous.",
+        },
+        "order.no_browser": {
+            "en": "No graphical browser here: copy the link with y",
+            "fr": "Pas de navigateur graphique ici : copiez le lien avec y",
+        },
+        "order.simulating": {"en": "Sandbox: paying order {order}…", "fr": "Bac à sable : paiement de {order}…"},
+        "order.simulated": {
+            "en": "Sandbox: order {order} paid. Refreshing the invoices…",
+            "fr": "Bac à sable : commande {order} payée. Actualisation des factures…",
+        },
+        "order.simulate_failed": {
+            "en": "Sandbox payment failed: {error}",
+            "fr": "Échec du paiement simulé : {error}",
+        },
+        "unknown.title.pay": {"en": "Payment request: outcome unknown", "fr": "Demande de paiement : issue inconnue"},
+        "unknown.title.ticket": {"en": "Ticket request: outcome unknown", "fr": "Demande de ticket : issue inconnue"},
+        "unknown.body.pay": {
+            "en": "The request was sent but no answer came back. A regularisation order may or may not have "
+            "been created. It will NOT be sent again.",
+            "fr": "La demande a été envoyée mais aucune réponse n'est arrivée. Un bon de commande de "
+            "régularisation a peut-être été créé. Elle ne sera PAS renvoyée.",
+        },
+        "unknown.check.pay": {
+            "en": "To check: press r to refresh, then look at the balance; look for a new order under "
+            "Orders in the OVHcloud control panel before paying again.",
+            "fr": "Pour vérifier : touche r pour actualiser, puis regardez le solde ; cherchez une nouvelle "
+            "commande dans Commandes de l'espace client OVHcloud avant de payer à nouveau.",
+        },
+        "unknown.body.ticket": {
+            "en": "The request was sent but no answer came back. The ticket may or may not have been "
+            "created. It will NOT be sent again.",
+            "fr": "La demande a été envoyée mais aucune réponse n'est arrivée. Le ticket a peut-être été "
+            "créé. Elle ne sera PAS renvoyée.",
+        },
+        "unknown.check.ticket": {
+            "en": "To check: look at your support tickets in the OVHcloud control panel before asking again.",
+            "fr": "Pour vérifier : consultez vos tickets de support dans l'espace client OVHcloud avant de redemander.",
+        },
+        "unknown.details": {"en": "Details: {error}", "fr": "Détails : {error}"},
+        "unknown.hint": {"en": "Esc or Enter: close", "fr": "Échap ou Entrée : fermer"},
+    }
+)
+
+
+class OrderResult(ModalScreen[None]):
+    """The order number, amount, expiry and payment link; ``y`` copies it, ``o`` opens it."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="order.close", tooltip="Close"),
+        Binding("y", "copy_link", "Copy link", id="order.copy", tooltip="Copy the payment link (OSC 52)"),
+        Binding("o", "open_link", "Open", id="order.open", tooltip="Open the payment page in a browser"),
+        Binding("s", "simulate", "Simulate", id="order.simulate", tooltip="Sandbox only: pay the order"),
+    ]
+
+    DEFAULT_CSS = """
+    OrderResult { align: center middle; }
+    OrderResult > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $success; background: $surface; padding: 0 1;
+    }
+    OrderResult #order-title { text-style: bold; width: 100%; background: $panel; }
+    OrderResult #order-fields { margin: 1 0; }
+    OrderResult #order-status { color: $success; }
+    OrderResult #order-hint { color: $text-muted; }
+    """
+
+    def __init__(self, order: Order, *, sandbox: bool = False) -> None:
+        super().__init__()
+        self.order = order
+        self.sandbox = sandbox
+        self.simulated = False
+
+    @property
+    def ovh_app(self) -> OvhInvoicesApp:
+        return cast("OvhInvoicesApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        lang, order = self.ovh_app.lang, self.order
+        labels = [t(k, lang) for k in ("order.number", "order.amount", "order.expires", "order.link")]
+        width = max(map(len, labels))
+        values = [
+            str(order.order_id),
+            format_money(order.price_with_tax, lang),
+            f"{expiry_text(order.expiration_date, lang)} {t('order.validity', lang)}",
+            clean(order.url) or "—",
+        ]
+        fields = Text()
+        for n, (label, value) in enumerate(zip(labels, values, strict=True)):
+            fields.append(("\n" if n else "") + label.ljust(width) + "  ", style="bold")
+            fields.append(value)
+        with Vertical():
+            yield Label(Text(t("order.title", lang)), id="order-title")
+            yield Static(fields, id="order-fields")
+            yield Static(Text(t("order.next", lang)), id="order-next")
+            yield Static("", id="order-status")
+            yield Static(t("order.hint_sandbox" if self.sandbox else "order.hint", lang), id="order-hint")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.sandbox if action == "simulate" else True
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+    def action_copy_link(self) -> None:
+        app = self.ovh_app
+        app.copy_to_clipboard(self.order.url)
+        app.notify(t("order.copied", app.lang, order=self.order.order_id), severity="warning", timeout=8)
+
+    def action_open_link(self) -> None:
+        if not open_url(self.order.url):
+            self.notify(t("order.no_browser", self.ovh_app.lang), severity="warning")
+
+    def action_simulate(self) -> None:
+        if not self.sandbox or self.simulated:
+            return
+        self.simulated = True
+        self.ovh_app.run_worker(self._simulate(), group="pay", exit_on_error=False)
+
+    async def _simulate(self) -> None:
+        """Sandbox only: fetching the order's page is what pays it there; then refresh like ``r``."""
+        app, order = self.ovh_app, self.order
+        status = self.query_one("#order-status", Static)
+        status.update(Text(t("order.simulating", app.lang, order=order.order_id)))
+        try:
+            await app.client.download_document(order.url, expect_pdf=False)
+        except OvhError as exc:
+            self.simulated = False
+            status.update(Text(t("order.simulate_failed", app.lang, error=str(exc))))
+            return
+        status.update(Text(t("order.simulated", app.lang, order=order.order_id)))
+        after_settled_payment(app)
+
+
+def after_settled_payment(app: OvhInvoicesApp) -> None:
+    """A payment went through: re-read balance and statuses, and let payment tracking reload."""
+    app.payments.invalidate()
+    app.action_refresh()
+
+
+class OutcomeUnknown(ModalScreen[None]):
+    """A POST whose answer never came: what may have happened, that it is not resent, how to check."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="unknown.close", tooltip="Close"),
+        Binding("enter", "close", "Close", show=False, id="unknown.close_enter", tooltip="Close"),
+    ]
+
+    DEFAULT_CSS = """
+    OutcomeUnknown { align: center middle; }
+    OutcomeUnknown > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $error; background: $surface; padding: 0 1;
+    }
+    OutcomeUnknown #unknown-title { text-style: bold; width: 100%; background: $panel; color: $error; }
+    OutcomeUnknown .para { margin-top: 1; }
+    OutcomeUnknown #unknown-details { color: $text-muted; }
+    OutcomeUnknown #unknown-hint { color: $text-muted; }
+    """
+
+    def __init__(self, error: str, *, kind: Literal["pay", "ticket"]) -> None:
+        super().__init__()
+        self.error = error
+        self.kind = kind
+
+    def compose(self) -> ComposeResult:
+        lang = cast("OvhInvoicesApp", self.app).lang
+        with Vertical():
+            yield Label(Text(t(f"unknown.title.{self.kind}", lang)), id="unknown-title")
+            yield Static(Text(t(f"unknown.body.{self.kind}", lang)), id="unknown-body", classes="para")
+            yield Static(Text(t(f"unknown.check.{self.kind}", lang)), id="unknown-check", classes="para")
+            yield Static(
+                Text(t("unknown.details", lang, error=clean(self.error))), id="unknown-details", classes="para"
+            )
+            yield Static(t("unknown.hint", lang), id="unknown-hint", classes="para")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

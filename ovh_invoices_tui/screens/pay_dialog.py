@@ -1,0 +1,268 @@
+"""Paying: the confirmation dialog, then the one POST, then its result.
+
+The dialog lists exactly what will be paid (amount, each invoice's reference, date and balance) and says a
+regularisation order valid one hour will be created. Cancel has the focus: Enter on open cancels. Confirming
+takes a deliberate key: Tab to Confirm then ``y`` (or Enter), or ``ctrl+y``. The app's
+:class:`~ovh_invoices_tui.payment_flow.ActionGuard` lets one POST through per flow, whatever is pressed.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Label, Static
+
+from ovh_invoices_tui.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.payment_flow import Flow, Outcome, PayPlan, PayResult, pay, plan_all, plan_bill
+from ovh_invoices_tui.text import clean
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register(
+    {
+        "pay.title_all": {"en": "Pay my balance now", "fr": "Régler mon solde immédiatement"},
+        "pay.title_bill": {"en": "Pay the balance of invoice {ref}", "fr": "Régler le solde de la facture {ref}"},
+        "pay.amount": {"en": "Amount to pay: {amount}", "fr": "Montant à régler : {amount}"},
+        "pay.count": {"en": "{count} invoice(s):", "fr": "{count} facture(s) :"},
+        "pay.listed": {
+            "en": "The invoices above add up to {listed}; the order is for the account balance, {total}.",
+            "fr": "Les factures ci-dessus totalisent {listed} ; la commande porte sur le solde du compte, {total}.",
+        },
+        "pay.order_note": {
+            "en": "A regularisation order valid for one hour will be created. Nothing is charged until you pay "
+            "it on OVHcloud's payment page (its link is shown next).",
+            "fr": "Un bon de commande de régularisation valable une heure sera créé. Rien n'est débité avant "
+            "son paiement sur la page de paiement d'OVHcloud (le lien s'affiche ensuite).",
+        },
+        "pay.unknown_warning": {
+            "en": "⚠ A payment request sent at {time} got no answer: refresh (r) and check the balance first.",
+            "fr": "⚠ Une demande de paiement envoyée à {time} est restée sans réponse : actualisez (r) et "
+            "vérifiez le solde d'abord.",
+        },
+        "pay.cancel": {"en": "Cancel", "fr": "Annuler"},
+        "pay.confirm": {"en": "Confirm: create the order", "fr": "Confirmer : créer la commande"},
+        "pay.hint": {
+            "en": "Tab then y: confirm · ctrl+y: confirm · Esc: cancel",
+            "fr": "Tab puis y : confirmer · ctrl+y : confirmer · Échap : annuler",
+        },
+        "pay.sending": {
+            "en": "Creating the regularisation order… (sent once, never resent)",
+            "fr": "Création du bon de commande… (envoyé une seule fois, jamais renvoyé)",
+        },
+        "pay.done_elsewhere": {"en": "Done: see the result. Esc: close", "fr": "Terminé : voir le résultat. Échap"},
+        "pay.readonly": {
+            "en": "Read-only mode: paying is disabled (--readonly, the config or the profile)",
+            "fr": "Mode lecture seule : le paiement est désactivé (--readonly, la config ou le profil)",
+        },
+        "pay.busy": {
+            "en": "A payment or a request is already under way",
+            "fr": "Un paiement ou une demande est déjà en cours",
+        },
+        "pay.loading": {
+            "en": "Wait for the invoices to load before paying",
+            "fr": "Attendez la fin du chargement des factures avant de payer",
+        },
+        "pay.nothing": {
+            "en": "Nothing to pay: every invoice is settled",
+            "fr": "Rien à régler : toutes les factures sont soldées",
+        },
+        "pay.nothing_bill": {"en": "Nothing to pay on {ref}", "fr": "Rien à régler sur {ref}"},
+        "pay.nothing_api": {
+            "en": "Nothing to pay: OVHcloud says nothing is due now. Refreshing…",
+            "fr": "Rien à régler : OVHcloud n'indique rien à payer. Actualisation…",
+        },
+        "pay.failed": {
+            "en": "The order was not created: {error}",
+            "fr": "La commande n'a pas été créée : {error}",
+        },
+    }
+)
+
+
+def _app(screen: ModalScreen[PayResult | None]) -> OvhInvoicesApp:
+    return cast("OvhInvoicesApp", screen.app)
+
+
+def invoice_lines(plan: PayPlan, lang: str) -> Text:
+    """``Reference  Date  Balance`` lines of the plan's invoices (API text shown literally)."""
+    refs = [clean(r.bill.bill_id) for r in plan.rows]
+    width = max([len(t("pay.col.ref", lang)), *map(len, refs)])
+    text = Text(no_wrap=True, overflow="ellipsis")
+    header = f"{t('pay.col.ref', lang).ljust(width)}  {t('pay.col.date', lang).ljust(10)}  {t('pay.col.balance', lang)}"
+    text.append(header, style="bold")
+    for ref, row in zip(refs, plan.rows, strict=True):
+        balance = format_money(row.balance, lang).rjust(max(len(t("pay.col.balance", lang)), 10))
+        text.append(f"\n{ref.ljust(width)}  {format_date(row.bill.date, lang).ljust(10)}  {balance}")
+    return text
+
+
+class PayDialog(ModalScreen[PayResult | None]):
+    """Confirms one payment; dismisses with its :class:`PayResult`, or None when cancelled."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="pay.cancel", tooltip="Close without paying"),
+        Binding("ctrl+y", "confirm", "Confirm", id="pay.confirm", tooltip="Create the regularisation order"),
+    ]
+
+    DEFAULT_CSS = """
+    PayDialog { align: center middle; }
+    PayDialog > Vertical {
+        width: 76; max-width: 100%; height: auto; max-height: 100%;
+        border: round $warning; background: $surface; padding: 0 1;
+    }
+    PayDialog #pay-title { text-style: bold; width: 100%; background: $panel; }
+    PayDialog #pay-amount { text-style: bold; color: $warning; }
+    PayDialog #pay-invoices { height: auto; max-height: 8; }
+    PayDialog #pay-warning { color: $error; }
+    PayDialog #pay-status { color: $accent; display: none; }
+    PayDialog Horizontal { height: auto; width: 100%; margin-top: 1; }
+    PayDialog Button { margin-right: 2; }
+    PayDialog #pay-hint { color: $text-muted; }
+    """
+
+    def __init__(self, plan: PayPlan, flow: Flow) -> None:
+        super().__init__()
+        self.plan = plan
+        self.flow = flow
+        self.sending = False
+        self.done = False
+
+    def compose(self) -> ComposeResult:
+        app = _app(self)
+        lang, plan = app.lang, self.plan
+        title = t("pay.title_bill", lang, ref=clean(plan.bill_id)) if plan.bill_id else t("pay.title_all", lang)
+        with Vertical():
+            yield Label(Text(title), id="pay-title")
+            yield Static(Text(t("pay.amount", lang, amount=format_money(plan.total, lang))), id="pay-amount")
+            yield Static(Text(t("pay.count", lang, count=len(plan.rows))))
+            yield VerticalScroll(Static(invoice_lines(plan, lang)), id="pay-invoices")
+            if plan.listed_total is not None:
+                listed, total = format_money(plan.listed_total, lang), format_money(plan.total, lang)
+                yield Static(Text(t("pay.listed", lang, listed=listed, total=total)))
+            yield Static(Text(t("pay.order_note", lang)), id="pay-note")
+            unknown = app.action_guard.unknown_since
+            if unknown is not None:
+                yield Static(Text(t("pay.unknown_warning", lang, time=unknown.strftime("%H:%M"))), id="pay-warning")
+            yield Static(Text(t("pay.sending", lang)), id="pay-status")
+            with Horizontal():
+                yield Button(t("pay.cancel", lang), id="pay-cancel", variant="default")
+                yield Button(t("pay.confirm", lang), id="pay-confirm", variant="warning")
+            yield Static(t("pay.hint", lang), id="pay-hint")
+
+    def on_mount(self) -> None:
+        self.query_one("#pay-cancel", Button).focus()  # Enter on open cancels
+
+    def on_unmount(self) -> None:
+        if not self.sending:  # closed (or popped) before confirming: the flow is over
+            _app(self).action_guard.end(self.flow)
+
+    def on_key(self, event: events.Key) -> None:
+        if event.character == "y" and self.focused is self.query_one("#pay-confirm", Button):
+            event.stop()
+            self.action_confirm()
+
+    @on(Button.Pressed, "#pay-confirm")
+    def _confirm_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_confirm()
+
+    @on(Button.Pressed, "#pay-cancel")
+    def _cancel_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if self.sending and not self.done:
+            return  # the POST is out: wait for its answer (cancelling would not undo it)
+        self.dismiss(None)
+
+    def action_confirm(self) -> None:
+        app = _app(self)
+        if not app.action_guard.claim_send(self.flow):  # the one place that lets a single POST through
+            return
+        self.sending = True
+        for button in self.query(Button):
+            button.disabled = True
+        self.query_one("#pay-status", Static).display = True
+        # An app worker: a screen popped under it (":" then :open) must not cancel a POST already sent.
+        app.run_worker(self._send(), group="pay", exit_on_error=False)
+
+    async def _send(self) -> None:
+        app = _app(self)
+        guard = app.action_guard
+        try:
+            result = await pay(app.client, self.plan)
+        finally:
+            guard.end(self.flow)
+        if result.outcome is Outcome.UNKNOWN:
+            guard.unknown_since = datetime.now()
+        elif result.outcome in (Outcome.ORDER, Outcome.NOTHING):
+            guard.unknown_since = None
+        self.done = True
+        if app.screen is self:
+            self.dismiss(result)
+        else:  # something was opened over the dialog: show the result anyway, the dialog just closes later
+            if self.is_attached:
+                status = self.query_one("#pay-status", Static)
+                status.update(Text(t("pay.done_elsewhere", app.lang)))
+            show_pay_result(app, result)
+
+
+def open_pay_dialog(app: OvhInvoicesApp, bill_id: str | None = None) -> None:
+    """``$``, the bulk menu or an invoice's menu: check, then confirm what ``bill_id`` (None: all) pays."""
+    lang = app.lang
+    if app.readonly:
+        app.notify(t("pay.readonly", lang), severity="warning")
+        return
+    guard = app.action_guard
+    if guard.busy:
+        app.notify(t("pay.busy", lang), severity="warning")
+        return
+    if bill_id is None:
+        if not app.store.progress.done:
+            app.notify(t("pay.loading", lang), severity="warning")
+            return
+        plan = plan_all(app.store)
+        nothing = t("pay.nothing", lang)
+    else:
+        row = app.store.row(bill_id)
+        if row is None:
+            return
+        plan = plan_bill(row)
+        nothing = t("pay.nothing_bill", lang, ref=clean(bill_id))
+    if plan.is_empty:
+        app.notify(nothing)
+        return
+    flow = guard.begin("pay")
+    if flow is None:
+        return
+
+    def closed(result: PayResult | None) -> None:
+        if result is not None:
+            show_pay_result(app, result)
+
+    app.push_screen(PayDialog(plan, flow), closed)
+
+
+def show_pay_result(app: OvhInvoicesApp, result: PayResult) -> None:
+    """The order (with its link), a friendly "nothing to pay", the unknown outcome, or the refusal."""
+    from ovh_invoices_tui.screens.order_result import OrderResult, OutcomeUnknown
+
+    lang = app.lang
+    if result.outcome is Outcome.ORDER and result.order is not None:
+        app.push_screen(OrderResult(result.order, sandbox=app.profile.demo))
+    elif result.outcome is Outcome.NOTHING:
+        app.notify(t("pay.nothing_api", lang))
+        app.action_refresh()
+    elif result.outcome is Outcome.UNKNOWN:
+        app.push_screen(OutcomeUnknown(result.error, kind="pay"))
+    else:
+        app.notify(t("pay.failed", lang, error=result.error), severity="error", timeout=15)

@@ -1,0 +1,282 @@
+"""A payment's detail: the invoices it paid (enter opens one), the credit notes applied, why it is smaller."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, cast
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, LoadingIndicator, Static
+
+from ovh_invoices_tui.api.errors import OvhError
+from ovh_invoices_tui.documents import html_to_text, open_file, open_url, pdf_to_text
+from ovh_invoices_tui.export.atomic import write_file_in_folder
+from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, t
+from ovh_invoices_tui.models import Bill, Deposit
+from ovh_invoices_tui.payments_loader import find_deposit, load_settlement
+from ovh_invoices_tui.payments_store import Settlement
+from ovh_invoices_tui.row_actions import copy_link
+from ovh_invoices_tui.screens.viewer import DocumentViewer
+from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.widgets.payment_table import PaidBillTable
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register(
+    {
+        "payment.title": {"en": "Payment {ref}", "fr": "Paiement {ref}"},
+        "payment.order": {"en": "Order", "fr": "Commande"},
+        "payment.paid_bills": {"en": "Invoices paid ({count})", "fr": "Factures réglées ({count})"},
+        "payment.credit_notes": {"en": "Credit notes applied", "fr": "Avoirs imputés"},
+        "payment.no_credit_note": {"en": "None", "fr": "Aucun"},
+        "payment.credit_line": {
+            "en": "{ref} · {date} · {amount} · credits invoice {bill}",
+            "fr": "{ref} · {date} · {amount} · avoir sur la facture {bill}",
+        },
+        "payment.missing_bills": {
+            "en": "Could not read invoice(s) {refs}: the total is incomplete",
+            "fr": "Facture(s) {refs} illisible(s) : le total est incomplet",
+        },
+        "payment.load_failed": {"en": "Could not load the payment: {error}", "fr": "Chargement impossible : {error}"},
+        "payment.no_document": {"en": "The API gave no link to this document", "fr": "Aucun lien vers ce document"},
+        "payment.html": {"en": "Payment proof (HTML)", "fr": "Justificatif de paiement (HTML)"},
+        "payment.pdf": {"en": "Payment proof (PDF)", "fr": "Justificatif de paiement (PDF)"},
+        "payment.no_deposit": {
+            "en": "No payment known for this invoice yet",
+            "fr": "Aucun paiement connu pour cette facture",
+        },
+    }
+)
+
+
+# --- documents (payment proofs and credit notes), as row_actions does for invoices ---------------------------
+
+
+def _open_link(app: OvhInvoicesApp, url: str) -> None:
+    if not open_url(url):
+        app.notify(t("action.no_browser", app.lang), severity="warning")
+
+
+async def view_html(app: OvhInvoicesApp, title: str, reference: str, url: str) -> None:
+    """Download a document's HTML and show it as text (``o`` opens it outside, ``y`` copies the link)."""
+    if not url:
+        app.notify(t("payment.no_document", app.lang), severity="warning")
+        return
+    app.notify(t("action.downloading", app.lang, ref=reference), timeout=2)
+    data = await app.client.download_document(url, expect_pdf=False)
+    text = await asyncio.to_thread(html_to_text, data.decode("utf-8", errors="replace"), max(60, app.size.width - 4))
+    app.push_screen(
+        DocumentViewer(
+            f"{title} · {reference}",
+            text,
+            note=t("action.html_note", app.lang),
+            open_outside=lambda: _open_link(app, url),
+            copy_link=lambda: copy_link(app, url),
+        )
+    )
+
+
+async def view_pdf(app: OvhInvoicesApp, title: str, reference: str, pdf_url: str) -> None:
+    """Download a document's PDF into the download folder and show its text."""
+    if not pdf_url:
+        app.notify(t("payment.no_document", app.lang), severity="warning")
+        return
+    app.notify(t("action.downloading", app.lang, ref=reference), timeout=2)
+    data = await app.client.download_document(pdf_url, expect_pdf=True)
+    folder = app.settings.download_dir
+    folder.mkdir(parents=True, exist_ok=True)
+    path = await asyncio.to_thread(write_file_in_folder, folder, reference, "pdf", data, overwrite=True)
+    text = await asyncio.to_thread(pdf_to_text, data)
+
+    def open_outside() -> None:
+        if not open_file(path):
+            app.notify(t("action.no_viewer", app.lang, path=str(path)), severity="warning")
+
+    app.push_screen(
+        DocumentViewer(
+            f"{title} · {reference}",
+            text,
+            note=t("action.pdf_note", app.lang, path=str(path)),
+            open_outside=open_outside,
+            copy_link=lambda: copy_link(app, pdf_url),
+        )
+    )
+
+
+def view_deposit_html(app: OvhInvoicesApp, deposit: Deposit) -> None:
+    app.run_io(view_html(app, t("payment.html", app.lang), deposit.deposit_id, deposit.url))
+
+
+def view_deposit_pdf(app: OvhInvoicesApp, deposit: Deposit) -> None:
+    app.run_io(view_pdf(app, t("payment.pdf", app.lang), deposit.deposit_id, deposit.pdf_url))
+
+
+# --- the screen -----------------------------------------------------------------------------------------------
+
+
+def info_block(deposit: Deposit, lang: str) -> Table:
+    table = Table.grid(padding=(0, 1))
+    for _ in range(4):
+        table.add_column(no_wrap=True)
+    means = payment_type_label(deposit.payment_type, lang)
+    label = deposit.payment_info.public_label if deposit.payment_info else None
+    if label:
+        means = f"{means} ({clean(label)})"
+    table.add_row(
+        Text(t("col.payment_date", lang), style="bold"),
+        format_date(deposit.date, lang),
+        Text(t("col.total_amount", lang), style="bold"),
+        Text(format_money(deposit.amount, lang), style="bold"),
+    )
+    table.add_row(
+        Text(t("col.payment_type", lang), style="bold"),
+        Text(means),
+        Text(t("payment.order", lang), style="bold"),
+        str(deposit.order_id),
+    )
+    return table
+
+
+def credit_notes_text(settlement: Settlement, lang: str) -> Text:
+    if not settlement.credit_notes:
+        return Text(t("payment.no_credit_note", lang), style="dim")
+    lines = [
+        t(
+            "payment.credit_line",
+            lang,
+            ref=clean(note.refund_id),
+            date=format_date(note.date, lang),
+            amount=format_money(note.price_with_tax, lang),
+            bill=clean(note.original_bill_id or "—"),
+        )
+        for note in settlement.credit_notes
+    ]
+    return Text("\n".join(lines))
+
+
+def explanation_text(settlement: Settlement, lang: str) -> Text:
+    text = Text()
+    if settlement.missing_bills:
+        text.append(t("payment.missing_bills", lang, refs=", ".join(settlement.missing_bills)), style="bold red")
+        return text
+    lines = settlement.explanation(lang)
+    if lines:
+        text.append(clean(lines[0]) + "\n", style="dim")
+        text.append("\n".join(clean(line) for line in lines[1:]), style="bold yellow")
+    return text
+
+
+class PaymentDetailScreen(Screen[None]):
+    """One payment: its information, why it differs from its invoices, the invoices, the credit notes."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="payment.back", tooltip="Back"),
+        Binding("w", "view_html", "HTML", id="payment.html", tooltip="View the payment proof (HTML)"),
+        Binding("d", "view_pdf", "PDF", id="payment.pdf", tooltip="View the payment proof (PDF), saved in downloads"),
+    ]
+
+    DEFAULT_CSS = """
+    PaymentDetailScreen { layout: vertical; }
+    PaymentDetailScreen #payment-title { text-style: bold; background: $panel; padding: 0 1; }
+    PaymentDetailScreen #payment-info { padding: 0 1; height: auto; }
+    PaymentDetailScreen #payment-explanation { padding: 0 1; height: auto; }
+    PaymentDetailScreen .section-title { text-style: bold; color: $accent; padding: 0 1; }
+    PaymentDetailScreen PaidBillTable { height: 1fr; min-height: 3; }
+    PaymentDetailScreen #payment-credit-notes { padding: 0 1; height: auto; max-height: 5; }
+    PaymentDetailScreen LoadingIndicator { height: 1; }
+    """
+
+    def __init__(self, deposit_id: str, deposit: Deposit | None = None) -> None:
+        super().__init__()
+        self.deposit_id = deposit_id
+        self.deposit = deposit
+        self.settlement: Settlement | None = None
+
+    @property
+    def ovh_app(self) -> OvhInvoicesApp:
+        return cast("OvhInvoicesApp", self.app)
+
+    def compose(self) -> ComposeResult:
+        lang = self.ovh_app.lang
+        yield Static(Text(t("payment.title", lang, ref=clean(self.deposit_id))), id="payment-title")
+        yield Static(id="payment-info")
+        yield Static(id="payment-explanation")
+        yield Static(t("payment.paid_bills", lang, count="…"), id="payment-bills-title", classes="section-title")
+        yield LoadingIndicator(id="payment-loading")
+        yield PaidBillTable(lang=lang, id="payment-bills")
+        yield Static(t("payment.credit_notes", lang), classes="section-title")
+        yield Static(id="payment-credit-notes")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+        self.query_one(PaidBillTable).focus()
+        self.load()
+
+    def _show(self) -> None:
+        lang = self.ovh_app.lang
+        if self.deposit is not None:
+            self.query_one("#payment-info", Static).update(info_block(self.deposit, lang))
+        settlement = self.settlement
+        if settlement is None:
+            return
+        self.query_one("#payment-loading").display = False
+        self.query_one("#payment-explanation", Static).update(explanation_text(settlement, lang))
+        self.query_one("#payment-bills-title", Static).update(
+            t("payment.paid_bills", lang, count=len(settlement.bills))
+        )
+        self.query_one(PaidBillTable).set_rows(sorted(settlement.bills, key=lambda b: (b.date, b.bill_id)))
+        self.query_one("#payment-credit-notes", Static).update(credit_notes_text(settlement, lang))
+
+    @work(exclusive=True, group="payment-detail", exit_on_error=False)
+    async def load(self) -> None:
+        app = self.ovh_app
+
+        def bill_lookup(bill_id: str) -> Bill | None:
+            row = app.store.row(bill_id)
+            return row.bill if row is not None else None
+
+        try:
+            if self.deposit is None:
+                self.deposit = await find_deposit(app.client, self.deposit_id, app.payments)
+                self._show()
+            self.settlement = await load_settlement(
+                app.client, self.deposit, store=app.payments, bill_lookup=bill_lookup
+            )
+        except OvhError as exc:
+            self.query_one("#payment-loading").display = False
+            self.query_one("#payment-explanation", Static).update(
+                Text(t("payment.load_failed", app.lang, error=str(exc)), style="bold red")
+            )
+            return
+        self._show()
+
+    @on(PaidBillTable.RowActivated)
+    def _open_bill(self, event: PaidBillTable.RowActivated) -> None:
+        bill: Bill = event.row
+        self.ovh_app.open_detail(bill.bill_id)
+
+    def action_view_html(self) -> None:
+        if self.deposit is not None:
+            view_deposit_html(self.ovh_app, self.deposit)
+
+    def action_view_pdf(self) -> None:
+        if self.deposit is not None:
+            view_deposit_pdf(self.ovh_app, self.deposit)
+
+
+def open_payment_detail(app: OvhInvoicesApp, deposit_id: str, deposit: Deposit | None = None) -> None:
+    """Show a payment; when the screen under the current one is that payment already, go back to it."""
+    stack = app.screen_stack
+    if len(stack) >= 2:
+        below = stack[-2]
+        if isinstance(below, PaymentDetailScreen) and below.deposit_id == deposit_id:
+            app.pop_screen()
+            return
+    app.push_screen(PaymentDetailScreen(deposit_id, deposit))

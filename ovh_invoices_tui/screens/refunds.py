@@ -1,0 +1,159 @@
+"""Credit notes ("avoirs"): date, reference, the invoice credited, what it was applied to, amount.
+
+Opened with ``c`` on payment tracking or ``:refunds``. Enter opens the payment a credit note reduced (or, when it
+was paid back, the invoice it credits); ``i`` opens the credited invoice.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ovh_invoices_tui.i18n import payment_type_label, register, t
+from ovh_invoices_tui.models import Refund
+from ovh_invoices_tui.payments_store import LoadState, PaymentChange
+from ovh_invoices_tui.screens.payment_detail import view_html, view_pdf
+from ovh_invoices_tui.screens.payments import ensure_payments_loaded
+from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.widgets.payment_table import RefundTable
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+register(
+    {
+        "refunds.title": {"en": "Credit notes (avoirs)", "fr": "Avoirs"},
+        "refunds.count": {"en": "{count} credit notes", "fr": "{count} avoirs"},
+        "refunds.empty": {"en": "No credit note", "fr": "Aucun avoir"},
+        "refunds.loading": {"en": "Loading credit notes…", "fr": "Chargement des avoirs…"},
+        "refunds.no_row": {"en": "No credit note under the cursor", "fr": "Aucun avoir sous le curseur"},
+        "refunds.no_bill": {"en": "This credit note names no invoice", "fr": "Cet avoir ne cite aucune facture"},
+        "refunds.html": {"en": "Credit note (HTML)", "fr": "Avoir (HTML)"},
+        "refunds.pdf": {"en": "Credit note (PDF)", "fr": "Avoir (PDF)"},
+        "refunds.hint": {
+            "en": "enter: the payment it reduced · i: the credited invoice",
+            "fr": "Entrée : le paiement réduit · i : la facture créditée",
+        },
+    }
+)
+
+
+class RefundsScreen(Screen[None]):
+    """Every credit note of the account, newest first, with the invoice it credits and where it went."""
+
+    BINDINGS = [
+        Binding("escape", "app.pop_screen", "Back", id="refunds.back", tooltip="Back to payment tracking"),
+        Binding("i", "open_bill", "Invoice", id="refunds.invoice", tooltip="Open the credited invoice"),
+        Binding("w", "view_html", "HTML", id="refunds.html", tooltip="View the credit note (HTML)"),
+        Binding("d", "view_pdf", "PDF", id="refunds.pdf", tooltip="View the credit note (PDF)"),
+    ]
+
+    DEFAULT_CSS = """
+    RefundsScreen { layout: vertical; }
+    RefundsScreen #refunds-header { background: $panel; padding: 0 1; height: 1; }
+    RefundsScreen RefundTable { height: 1fr; }
+    RefundsScreen #refunds-hint { color: $text-muted; padding: 0 1; height: 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._unsubscribe: Any = None
+
+    @property
+    def ovh_app(self) -> OvhInvoicesApp:
+        return cast("OvhInvoicesApp", self.app)
+
+    def credited_to(self, refund_id: str) -> str | None:
+        """The payment a credit note reduced, or how it was paid back; None while unknown."""
+        store = self.ovh_app.payments
+        if refund_id not in store.refund_payments:
+            return None
+        payment = store.refund_payments[refund_id]
+        deposit_id = store.credited_deposit(refund_id)
+        if deposit_id is not None:
+            return deposit_id
+        if payment is None:
+            return "—"
+        lang = self.ovh_app.lang
+        return t("refunds.paid_back", lang, means=payment_type_label(payment.payment_type, lang))
+
+    def compose(self) -> ComposeResult:
+        lang = self.ovh_app.lang
+        yield Static(id="refunds-header")
+        yield RefundTable(lang=lang, credited_to=self.credited_to, empty_message=t("refunds.loading", lang))
+        yield Static(t("refunds.hint", lang), id="refunds-hint")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._unsubscribe = self.ovh_app.payments.subscribe(self._on_change)
+        ensure_payments_loaded(self.ovh_app)
+        self._on_change(set(PaymentChange))
+        self.query_one(RefundTable).focus()
+
+    def on_unmount(self) -> None:
+        if self._unsubscribe is not None:
+            self._unsubscribe()
+
+    def _on_change(self, changes: set[PaymentChange]) -> None:
+        if not changes & {PaymentChange.REFUNDS, PaymentChange.PROGRESS, PaymentChange.INVALIDATED}:
+            return
+        app = self.ovh_app
+        store, lang = app.payments, app.lang
+        if PaymentChange.INVALIDATED in changes:
+            ensure_payments_loaded(app)
+        table = self.query_one(RefundTable)
+        current = table.current_row
+        table.empty_message = t("refunds.empty" if store.state is LoadState.DONE else "refunds.loading", lang)
+        table.set_rows(list(store.refunds), keep_cursor_key=current.refund_id if current else None)
+        header = Text(no_wrap=True, overflow="ellipsis")
+        header.append(t("refunds.title", lang), style="bold")
+        header.append(f" · {t('refunds.count', lang, count=f'{len(store.refunds):,}')}")
+        if store.progress.error:
+            header.append(f" · {clean(store.progress.error)}", style="bold red")
+        self.query_one("#refunds-header", Static).update(header)
+
+    def _current(self) -> Refund | None:
+        row: Refund | None = self.query_one(RefundTable).current_row
+        if row is None:
+            self.notify(t("refunds.no_row", self.ovh_app.lang), severity="warning")
+        return row
+
+    @on(RefundTable.RowActivated)
+    def _open(self, event: RefundTable.RowActivated) -> None:
+        refund: Refund = event.row
+        deposit_id = self.ovh_app.payments.credited_deposit(refund.refund_id)
+        if deposit_id is not None:
+            from ovh_invoices_tui.screens.payment_detail import open_payment_detail
+
+            open_payment_detail(self.ovh_app, deposit_id, self.ovh_app.payments.deposit(deposit_id))
+        else:
+            self._open_bill(refund)
+
+    def _open_bill(self, refund: Refund) -> None:
+        if not refund.original_bill_id:
+            self.notify(t("refunds.no_bill", self.ovh_app.lang), severity="warning")
+            return
+        self.ovh_app.open_detail(refund.original_bill_id)
+
+    def action_open_bill(self) -> None:
+        refund = self._current()
+        if refund is not None:
+            self._open_bill(refund)
+
+    def action_view_html(self) -> None:
+        refund = self._current()
+        if refund is not None:
+            app = self.ovh_app
+            app.run_io(view_html(app, t("refunds.html", app.lang), refund.refund_id, refund.url))
+
+    def action_view_pdf(self) -> None:
+        refund = self._current()
+        if refund is not None:
+            app = self.ovh_app
+            app.run_io(view_pdf(app, t("refunds.pdf", app.lang), refund.refund_id, refund.pdf_url))
