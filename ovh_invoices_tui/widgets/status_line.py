@@ -40,10 +40,10 @@ def totals_text(totals: Totals, currency: str, lang: str) -> Text:
 
 
 class StatusLine(Static):
-    """Two lines: totals of the view and of the marks; the active filters."""
+    """Totals of the view; of the marks (when any); the active filters — a line each."""
 
     DEFAULT_CSS = """
-    StatusLine { height: 2; padding: 0 1; background: $panel; }
+    StatusLine { height: auto; padding: 0 1; background: $panel; }
     """
 
     def show(
@@ -57,16 +57,24 @@ class StatusLine(Static):
         currency: str,
         lang: str,
     ) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
+        lines = []
+        line = Text()
         line.append(t("status.view", lang, count=f"{view.count:,}"), style="bold")
         line.append_text(totals_text(view, currency, lang))
+        lines.append(line)
         if marked.count:
-            line.append("  │  ")
+            line = Text()
             line.append(t("status.marked", lang, count=f"{marked.count:,}"), style="bold reverse")
             if hidden_marked:
                 line.append(f" ({t('status.hidden', lang, count=hidden_marked)})", style="italic")
             line.append_text(totals_text(marked, currency, lang))
-        second = Text(no_wrap=True, overflow="ellipsis")
-        second.append(f"{t('status.filter', lang)}: ", style="dim")
-        second.append(clean(filter_text), style="bold yellow" if filter_active else "dim")
-        self.update(Text("\n").join([line, second]))
+            lines.append(line)
+        line = Text()
+        line.append(f"{t('status.filter', lang)}: ", style="dim")
+        line.append(clean(filter_text), style="bold yellow" if filter_active else "dim")
+        lines.append(line)
+        # One terminal line each, cut with an ellipsis rather than wrapped (the table keeps its height).
+        text = Text("\n").join(lines)
+        text.no_wrap = True
+        text.overflow = "ellipsis"
+        self.update(text)
