@@ -17,6 +17,7 @@ from typing import Any
 
 from ovh_invoices_tui.i18n import format_money, payment_type_label, register, t
 from ovh_invoices_tui.models import Bill, Deposit, ModelError, Money, Payment, Refund
+from ovh_invoices_tui.observable import Observable
 
 register(
     {
@@ -205,13 +206,11 @@ class Settlement:
         return lines
 
 
-Subscriber = Callable[[set[PaymentChange]], Any]
-
-
-class PaymentsStore:
+class PaymentsStore(Observable[PaymentChange]):
     """Deposits and credit notes of the account, with filters, sort, marks and what was loaded lazily."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.deposits: list[Deposit] = []
         self.view: list[Deposit] = []
         self.filter = PaymentFilter()
@@ -229,29 +228,7 @@ class PaymentsStore:
         self._refund_index: dict[str, int] = {}
         self._days: list[date] = []
         self._sorted: dict[PaymentSort, list[int]] = {}
-        self._subscribers: list[Subscriber] = []
-        self._batch_depth = 0
-        self._pending: set[PaymentChange] = set()
         self._missing_cursor = 0  # position in view before which every paid-bills list is known (or failed)
-
-    # --- subscriptions -----------------------------------------------------------------------
-
-    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        """Call ``callback(changes)`` after each change; returns the function that unsubscribes."""
-        self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
-
-    def _emit(self, *changes: PaymentChange) -> None:
-        self._pending.update(changes)
-        if self._batch_depth:
-            return
-        pending, self._pending = self._pending, set()
-        for callback in list(self._subscribers):
-            callback(pending)
-
-    def batch(self) -> _Batch:
-        """``with store.batch():`` groups several changes into one notification."""
-        return _Batch(self)
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -518,17 +495,3 @@ class PaymentsStore:
         for deposit in deposits:
             sums[deposit.amount.currency] = sums.get(deposit.amount.currency, 0) + deposit.amount.ucents
         return [Money(v, c) for c, v in sums.items()]
-
-
-class _Batch:
-    def __init__(self, store: PaymentsStore) -> None:
-        self.store = store
-
-    def __enter__(self) -> PaymentsStore:
-        self.store._batch_depth += 1
-        return self.store
-
-    def __exit__(self, *exc: object) -> None:
-        self.store._batch_depth -= 1
-        if not self.store._batch_depth and self.store._pending:
-            self.store._emit()

@@ -15,6 +15,7 @@ from typing import Any
 
 from ovh_invoices_tui.filters import BillFilter
 from ovh_invoices_tui.models import Account, Bill, BillRow, Debt, DebtBalance, ModelError, Money
+from ovh_invoices_tui.observable import Observable
 
 
 class Change(StrEnum):
@@ -87,9 +88,6 @@ class LoadProgress:
     error: str | None = None
 
 
-Subscriber = Callable[[set[Change]], Any]
-
-
 def _status_rank(row: BillRow) -> tuple[str, int]:
     return (row.status, row.bill.date.toordinal())
 
@@ -105,10 +103,11 @@ _SORT_KEYS: dict[str, Callable[[BillRow], Any]] = {
 }
 
 
-class Store:
+class Store(Observable[Change]):
     """Bills with their debt joined, the account and its balance, filters, sort, marks, and the view."""
 
     def __init__(self) -> None:
+        super().__init__()
         self.account: Account | None = None
         self.balance: DebtBalance | None = None
         self.rows: list[BillRow] = []
@@ -131,24 +130,6 @@ class Store:
         self._view_totals: Totals | None = None
         self._sorted: dict[Sort, list[int]] = {}
         self._view_indices: list[int] = []
-        self._subscribers: list[Subscriber] = []
-        self._batch_depth = 0
-        self._pending: set[Change] = set()
-
-    # --- subscriptions -----------------------------------------------------------------------
-
-    def subscribe(self, callback: Subscriber) -> Callable[[], None]:
-        """Call ``callback(changes)`` after each change; returns the function that unsubscribes."""
-        self._subscribers.append(callback)
-        return lambda: self._subscribers.remove(callback) if callback in self._subscribers else None
-
-    def _emit(self, *changes: Change) -> None:
-        self._pending.update(changes)
-        if self._batch_depth:
-            return
-        pending, self._pending = self._pending, set()
-        for callback in list(self._subscribers):
-            callback(pending)
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -397,21 +378,3 @@ class Store:
         if self.account is not None:
             return self.account.currency_code
         return self.rows[0].bill.price_with_tax.currency if self.rows else "EUR"
-
-    def batch(self) -> _Batch:
-        """``with store.batch():`` groups several changes into one notification."""
-        return _Batch(self)
-
-
-class _Batch:
-    def __init__(self, store: Store) -> None:
-        self.store = store
-
-    def __enter__(self) -> Store:
-        self.store._batch_depth += 1
-        return self.store
-
-    def __exit__(self, *exc: object) -> None:
-        self.store._batch_depth -= 1
-        if not self.store._batch_depth and self.store._pending:
-            self.store._emit()
