@@ -27,7 +27,7 @@ from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_prof
 from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.i18n import language_of, register, t
 from ovh_invoices_tui.loader import load_all, load_with_cache, refresh_balance, refresh_with_cache
-from ovh_invoices_tui.models import DebtOperation, Deposit, Payment
+from ovh_invoices_tui.models import BillDetail, DebtOperation, Deposit, Payment
 from ovh_invoices_tui.payment_flow import ActionGuard
 from ovh_invoices_tui.payments_store import PaymentsStore
 from ovh_invoices_tui.screens.action_menu import ActionMenu
@@ -166,6 +166,8 @@ class OvhInvoicesApp(App[int]):
             if self.cache is None:
                 await load_all(self.client, self.store)
             else:
+                for bill_id, names in self.cache.service_names().items():  # searchable from the first keystroke
+                    self.store.set_services(bill_id, names)
                 loaded = await load_with_cache(
                     self.client, self.store, self.cache, on_notice=lambda text: self.notify(text, severity="warning")
                 )
@@ -286,6 +288,19 @@ class OvhInvoicesApp(App[int]):
         self.payments.clear()
         self.notify(t("app.switched", self.lang, name=name))
         self.load()
+
+    async def bill_details(self, bill_id: str) -> list[BillDetail]:
+        """An invoice's lines: from the cache when there (they never change), else the API (then cached).
+
+        Their service names become searchable by the quick filter.
+        """
+        details = self.cache.bill_details(bill_id) if self.cache is not None else None
+        if details is None:
+            details = await self.client.bill_details(bill_id)
+            if self.cache is not None:
+                self.cache.save_bill_details(bill_id, details)
+        self.store.set_services(bill_id, [d.domain for d in details if d.domain])
+        return details
 
     async def find_settling_deposit(
         self, bill_id: str, operations: list[DebtOperation], payment: Payment | None = None

@@ -263,6 +263,15 @@ class BillCache:
 
         return self._read(read, None)
 
+    def service_names(self) -> dict[str, list[str]]:
+        """Bill id → the service references of its cached lines (what the quick filter searches)."""
+
+        def read(db: sqlite3.Connection) -> dict[str, list[str]]:
+            rows = db.execute("SELECT bill_id, data FROM bill_detail").fetchall()
+            return {bill_id: [d.domain for d in list_from_json(BillDetail, data) if d.domain] for bill_id, data in rows}
+
+        return self._read(read, {})
+
     def save_bill_details(self, bill_id: str, details: list[BillDetail]) -> None:
         data = to_json(details)
         self._write(lambda db: db.execute("INSERT OR REPLACE INTO bill_detail VALUES (?, ?)", (bill_id, data)))

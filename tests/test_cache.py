@@ -523,3 +523,52 @@ async def test_app_second_start_is_from_the_cache(tmp_path: Path, sandbox: Sandb
     second = await _start_app(path, sandbox, tmp_path)
     assert not first[0][0].from_cache
     assert second[0][0].from_cache and second[0][1] == sandbox.bills
+
+
+async def test_opened_invoice_lines_are_cached_and_searchable_at_next_start(
+    tmp_path: Path, sandbox: SandboxConfig
+) -> None:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+    from ovh_invoices_tui.config import Settings
+    from ovh_invoices_tui.filters import BillFilter
+    from ovh_invoices_tui.screens.detail import DetailScreen
+
+    path = tmp_path / "c.sqlite3"
+    settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path / "downloads")
+    requests: list[RequestLog] = []
+
+    def factory(profile: Any, **kw: Any) -> Any:
+        log = kw.pop("on_request")
+        return make_client(profile, sandbox=sandbox, on_request=lambda r: (requests.append(r), log(r)), **kw)
+
+    async def open_first_invoice() -> tuple[str, str]:
+        with BillCache.open(path) as cache:
+            app = OvhInvoicesApp(
+                settings=settings, profile=demo_profile(), lang="en", cache=cache, client_factory=factory
+            )
+            async with app.run_test(size=(120, 40)) as pilot:
+                await _wait(lambda: app.store.progress.done, pilot)
+                await app.workers.wait_for_complete()
+                bill_id = app.store.view[0].bill.bill_id
+                requests.clear()
+                await pilot.press("enter")
+                await _wait(lambda: isinstance(app.screen, DetailScreen) and app.screen.content is not None, pilot)
+                service = app.screen.content.details[0].domain
+                return bill_id, service
+
+    bill_id, service = await open_first_invoice()
+    assert any(r.path.endswith(f"/me/bill/{bill_id}/details") for r in requests)
+    # second start: the lines come from the cache, and the service name finds the invoice before any opening
+    with BillCache.open(path) as cache:
+        app = OvhInvoicesApp(settings=settings, profile=demo_profile(), lang="en", cache=cache, client_factory=factory)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await _wait(lambda: app.store.progress.done, pilot)
+            await app.workers.wait_for_complete()
+            app.store.set_filter(BillFilter(quick=service.upper()))
+            assert bill_id in {row.bill.bill_id for row in app.store.view}
+            requests.clear()
+            await pilot.press("x")
+            assert app.screen.query_one("BillTable").current_row.bill.bill_id == bill_id
+            await pilot.press("enter")
+            await _wait(lambda: isinstance(app.screen, DetailScreen) and app.screen.content is not None, pilot)
+            assert not any("/details" in r.path for r in requests)

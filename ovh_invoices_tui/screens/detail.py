@@ -250,7 +250,7 @@ class DetailScreen(Screen[None]):
         client = app.client
         try:
             details, operations, payment = await asyncio.gather(
-                client.bill_details(self.bill_id),
+                app.bill_details(self.bill_id),
                 client.bill_debt_operations(self.bill_id),
                 client.bill_payment(self.bill_id),
             )
@@ -261,7 +261,6 @@ class DetailScreen(Screen[None]):
                 Text(t("detail.load_failed", app.lang, error=str(exc)), style="bold red")
             )
             return
-        app.store.set_services(self.bill_id, [d.domain for d in details if d.domain])
         self.content = InvoiceContent(details, operations, payment, deposit)
         self._render_content()
 
