@@ -42,9 +42,88 @@ _FRENCH = {
     "help.close": "Fermer",
     "command.cancel": "Annuler",
     "filters.leave": "Retour à la liste",
+    "bulk.close": "Fermer",
+    "cancel.close": "Fermer",
+    "cancel.preview": "Aperçu",
+    "cancel.send": "Envoyer",
+    "detail.payment": "Paiement",
+    "export.close": "Fermer",
+    "export_failures.close": "Fermer",
+    "order.close": "Fermer",
+    "order.copy": "Copier le lien",
+    "order.open": "Ouvrir",
+    "order.simulate": "Simuler",
+    "pay.cancel": "Annuler",
+    "pay.confirm": "Confirmer",
+    "payment.back": "Retour",
+    "payment.html": "HTML",
+    "payment.pdf": "PDF",
+    "payments.back": "Retour",
+    "payments.export": "Exporter en CSV",
+    "payments.export.cancel": "Annuler",
+    "payments.filters": "Filtrer",
+    "payments.html": "HTML",
+    "payments.mark": "Cocher",
+    "payments.pdf": "PDF",
+    "payments.refunds": "Avoirs",
+    "payments.sort": "Trier",
+    "refunds.back": "Retour",
+    "refunds.html": "HTML",
+    "refunds.invoice": "Facture",
+    "refunds.pdf": "PDF",
+    "ticket.close": "Fermer",
+    "ticket.copy": "Copier",
+    "unknown.close": "Fermer",
+}
+
+# What ``?`` says each binding does, in French (English is the tooltip declared with the binding).
+_FRENCH_HELP = {
+    "table.cursor_down": "Ligne suivante",
+    "table.cursor_up": "Ligne précédente",
+    "table.page_down": "Page suivante",
+    "table.page_up": "Page précédente",
+    "table.top": "Première ligne",
+    "table.bottom": "Dernière ligne",
+    "table.scroll_left": "Faire défiler les colonnes à gauche",
+    "table.scroll_right": "Faire défiler les colonnes à droite",
+    "table.activate": "Ouvrir la ligne sous le curseur",
+    "invoices.mark": "Cocher ou décocher la ligne, puis descendre",
+    "invoices.mark_range": "Cocher du début de plage jusqu'ici",
+    "invoices.mark_all": "Cocher toutes les lignes affichées",
+    "invoices.invert": "Inverser les coches des lignes affichées",
+    "invoices.unmark_all": "Tout décocher",
+    "invoices.quick_filter": "Recherche rapide (référence, commande, services)",
+    "invoices.filters": "Ouvrir ou fermer les filtres (référence, commande, date, statut)",
+    "invoices.clear_filters": "Effacer tous les filtres",
+    "invoices.open": "Ouvrir la facture",
+    "invoices.menu": "Actions sur cette facture (…)",
+    "invoices.payments": "Suivi des paiements et avoirs",
+    "invoices.bulk": "Actions de masse (exports, paiement du solde)",
+    "invoices.pay": "Régler mon solde immédiatement (avec confirmation)",
+    "invoices.sort": "Trier par la colonne suivante",
+    "invoices.sort_reverse": "Inverser le tri",
+    "app.quit": "Quitter ovh-invoices",
+    "app.help": "Toutes les touches de cet écran",
+    "app.command": "Ligne de commande (:open REF, :q)",
+    "app.refresh": "Relire le solde et les statuts",
+    "app.requests": "Derniers appels à l'API",
+    "detail.back": "Retour à la liste",
+    "detail.menu": "Actions sur cette facture",
+    "detail.payment": "Le paiement qui l'a réglée",
 }
 
 register({f"binding.{binding_id}": {"fr": label} for binding_id, label in _FRENCH.items()})
+register({f"binding_help.{binding_id}": {"fr": text} for binding_id, text in _FRENCH_HELP.items()})
+
+
+def help_text(binding: Binding, lang: str) -> str:
+    """What the help screen says a binding does, in ``lang`` when a translation exists."""
+    if lang == "fr" and binding.id:
+        if binding.id in _FRENCH_HELP:
+            return t(f"binding_help.{binding.id}", lang)
+        if binding.id.startswith("invoices.sort_"):
+            return f"Trier par {binding.id.removeprefix('invoices.sort_')} (à nouveau : inverser)"
+    return binding.tooltip or _english.get(binding.id or "", binding.description)
 
 _english: dict[str, str] = {}  # binding id → description declared on the class
 

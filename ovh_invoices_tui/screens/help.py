@@ -12,23 +12,37 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ovh_invoices_tui.binding_labels import help_text
 from ovh_invoices_tui.commands import COMMAND_HELP
+from ovh_invoices_tui.i18n import register, t
+
+register(
+    {
+        "help.key": {"en": "Key", "fr": "Touche"},
+        "help.does": {"en": "Does", "fr": "Action"},
+        "help.id": {"en": "Id (for [keymap])", "fr": "Id (pour [keymap])"},
+        "help.footer": {
+            "en": "Command line (:) — {commands}\nPalette: ctrl+p · Esc, q or ? closes this help",
+            "fr": "Ligne de commande (:) — {commands}\nPalette : ctrl+p · Échap, q ou ? ferme l'aide",
+        },
+    }
+)
 
 
-def bindings_table(screen: Screen[Any]) -> Table:
+def bindings_table(screen: Screen[Any], lang: str = "en") -> Table:
     """Active bindings of the focused widget chain, the screen and the app, deduplicated by action."""
     table = Table(show_edge=False, expand=True, pad_edge=False)
-    table.add_column("Key", style="bold", no_wrap=True)
-    table.add_column("Does")
-    table.add_column("Id", style="dim", no_wrap=True)
+    table.add_column(Text(t("help.key", lang)), style="bold", no_wrap=True)
+    table.add_column(Text(t("help.does", lang)))
+    table.add_column(Text(t("help.id", lang)), style="dim", no_wrap=True)
     seen: set[str] = set()
     for _key, active in screen.active_bindings.items():
         binding: Binding = active.binding
-        if binding.action in seen or binding.system:
+        if binding.action in seen or binding.system or not binding.id:  # Textual's own (tab, ctrl+c…) left out
             continue
         seen.add(binding.action)
         keys = binding.key_display or screen.app.get_key_display(binding)
-        table.add_row(Text(keys), Text(binding.tooltip or binding.description), Text(binding.id or ""))
+        table.add_row(Text(keys), Text(help_text(binding, lang)), Text(binding.id or ""))
     return table
 
 
@@ -50,9 +64,10 @@ class HelpScreen(ModalScreen[None]):
         self.under = under
 
     def compose(self) -> ComposeResult:
+        lang = getattr(self.app, "lang", "en")
         with VerticalScroll():
-            yield Static(bindings_table(self.under))
-            yield Static(Text(f"\nCommand line (:) — {COMMAND_HELP}\nPalette: ctrl+p"), id="help-footer")
+            yield Static(bindings_table(self.under, lang))
+            yield Static(Text("\n" + t("help.footer", lang, commands=COMMAND_HELP)), id="help-footer")
 
     async def action_dismiss(self, result: Any = None) -> None:
         self.dismiss(None)
