@@ -58,3 +58,72 @@ def test_action_menu(snap_compare: Any, make_app: Any) -> None:
 
 def test_help_screen(snap_compare: Any, make_app: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_loaded(("question_mark",)))
+
+
+# --- payments, money and export dialogs ------------------------------------------------------------------
+
+
+def _tracking_loaded(app: Any) -> bool:
+    from ovh_invoices_tui.payments_store import LoadState
+
+    payments = app.payments
+    return payments.state is LoadState.DONE and len(payments.refund_payments) == len(payments.refunds)
+
+
+def test_payment_tracking(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=_loaded(("p",), until=_tracking_loaded))
+
+
+def test_payment_with_a_credit_note_explained(snap_compare: Any, make_app: Any) -> None:
+    async def run_before(pilot: Any) -> None:
+        from ovh_invoices_tui.widgets.payment_table import PaymentTable
+
+        app = pilot.app
+        await _loaded(("p",), until=_tracking_loaded)(pilot)
+        payments = app.payments
+        deposit_id = next(d for r in payments.refunds if (d := payments.credited_deposit(r.refund_id)) is not None)
+        table = app.screen.query_one(PaymentTable)
+        table.move_cursor(next(i for i, d in enumerate(payments.view) if d.deposit_id == deposit_id))
+        await pilot.press("enter")
+        await wait_for(lambda: getattr(app.screen, "settlement", None) is not None, pilot)
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_credit_notes_in_french(snap_compare: Any, make_app: Any) -> None:
+    run_before = _then(_loaded(("p",), until=_tracking_loaded), ("c",))
+    assert snap_compare(make_app(lang="fr"), terminal_size=(100, 30), run_before=run_before)
+
+
+def test_pay_dialog(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded(("dollar_sign",)))
+
+
+def test_cancellation_form(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded(("full_stop", "x")))
+
+
+def test_bulk_menu_with_marks(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded(("space", "space", "b")))
+
+
+def test_export_dialog(snap_compare: Any, make_app: Any) -> None:
+    async def run_before(pilot: Any) -> None:
+        from textual.widgets import Input
+
+        await _loaded(("space", "b", "s"))(pilot)
+        # the default name holds today's date and the test's download folder: pin it for the picture
+        pilot.app.screen.query_one("#export-path", Input).value = "/home/me/Downloads/ovh-invoices-selection.csv"
+        await pilot.pause()
+
+    assert snap_compare(make_app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def _then(first: Any, keys: tuple[str, ...]) -> Any:
+    async def run_before(pilot: Any) -> None:
+        await first(pilot)
+        await pilot.press(*keys)
+        await pilot.pause()
+
+    return run_before
