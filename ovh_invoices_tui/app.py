@@ -21,13 +21,14 @@ from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.binding_labels import localise_bindings
 from ovh_invoices_tui.cache import BillCache
+from ovh_invoices_tui.cache_codec import CorruptRow, from_json
 from ovh_invoices_tui.cache_profile import demo_client_factory, open_profile_cache  # also registers cache.*
 from ovh_invoices_tui.commands import CommandProvider, run_command
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
 from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.i18n import language_of, register, t
 from ovh_invoices_tui.loader import load_all, load_with_cache, refresh_balance, refresh_with_cache
-from ovh_invoices_tui.models import BillDetail, DebtOperation, Deposit, Payment
+from ovh_invoices_tui.models import Account, BillDetail, DebtOperation, Deposit, Payment
 from ovh_invoices_tui.payment_flow import ActionGuard
 from ovh_invoices_tui.payments_store import PaymentsStore
 from ovh_invoices_tui.screens.action_menu import ActionMenu
@@ -35,7 +36,7 @@ from ovh_invoices_tui.screens.command_line import CommandLine
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
-from ovh_invoices_tui.store import LoadProgress, Store
+from ovh_invoices_tui.store import Change, LoadProgress, Store
 from ovh_invoices_tui.text import clean
 
 ClientFactory = Callable[..., OvhClient]
@@ -95,6 +96,7 @@ class OvhInvoicesApp(App[int]):
         self.lang = language_of(self.explicit_lang) if self.explicit_lang else "en"
         self.client_factory = client_factory
         self.store = Store()
+        self.store.subscribe(self._account_changed)  # first: the screens then paint in the account's language
         self.request_log: deque[RequestLog] = deque(maxlen=500)
         self.client = self._make_client(profile)
         self.deposits_by_order: dict[int, Deposit] = {}
@@ -116,6 +118,8 @@ class OvhInvoicesApp(App[int]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
+        if self.explicit_lang is None and self.cache is not None:
+            self.lang = self._cached_account_language() or self.lang  # the first paint in the account's language
         self.push_screen(InvoicesScreen())
         self.load()
 
@@ -184,14 +188,37 @@ class OvhInvoicesApp(App[int]):
         if self.explicit_lang is None and self.store.account is not None:
             await self.set_language(language_of(self.store.account.language))
 
+    def _cached_account_language(self) -> str | None:
+        """The language of the account the cache last saw (None: nothing cached, or unreadable)."""
+        text = self.cache.meta("account") if self.cache is not None else None
+        if text is None:
+            return None
+        try:
+            account = from_json(Account, text)
+        except CorruptRow:
+            return None
+        return language_of(account.language) if account.language else None
+
+    def _account_changed(self, changes: set[Change]) -> None:
+        """Speak the account's language as soon as it is known (unless --lang or the config chose one)."""
+        account = self.store.account
+        if Change.ACCOUNT in changes and account is not None and self.explicit_lang is None:
+            self._apply_language(language_of(account.language))
+
     async def set_language(self, lang: str) -> None:
         """Switch every label to ``lang`` (screens are recomposed, the store is untouched)."""
+        self._apply_language(lang)
+
+    def _apply_language(self, lang: str) -> None:
         if lang == self.lang:
             return
         self.lang = lang
         for screen in self.screen_stack:
             if isinstance(screen, InvoicesScreen):
-                screen.apply_language()
+                if screen.is_mounted:
+                    screen.apply_language()
+                else:  # composing (perhaps in the old language): relabel right after its mount
+                    screen.call_later(screen.apply_language)
         self.localise_bindings()
 
     @work(exclusive=True, group="refresh", exit_on_error=False)

@@ -58,6 +58,7 @@ _FRENCH = {
     "payment.back": "Retour",
     "payment.html": "HTML",
     "payment.pdf": "PDF",
+    "payment.open_invoice": "Ouvrir la facture",
     "payments.back": "Retour",
     "payments.export": "Exporter en CSV",
     "payments.export.cancel": "Annuler",
@@ -110,19 +111,30 @@ _FRENCH_HELP = {
     "detail.back": "Retour à la liste",
     "detail.menu": "Actions sur cette facture",
     "detail.payment": "Le paiement qui l'a réglée",
+    "payment.open_invoice": "Ouvrir la facture sous le curseur",
 }
 
 register({f"binding.{binding_id}": {"fr": label} for binding_id, label in _FRENCH.items()})
 register({f"binding_help.{binding_id}": {"fr": text} for binding_id, text in _FRENCH_HELP.items()})
 
 
+register(
+    {
+        "binding_help.sort_by": {
+            "en": "Sort by {column} (again: reverse)",
+            "fr": "Trier par {column} (à nouveau : inverser)",
+        },
+    }
+)
+
+
 def help_text(binding: Binding, lang: str) -> str:
     """What the help screen says a binding does, in ``lang`` when a translation exists."""
-    if lang == "fr" and binding.id:
-        if binding.id in _FRENCH_HELP:
-            return t(f"binding_help.{binding.id}", lang)
-        if binding.id.startswith("invoices.sort_"):
-            return f"Trier par {binding.id.removeprefix('invoices.sort_')} (à nouveau : inverser)"
+    if binding.id and binding.id.startswith("invoices.sort_") and binding.id != "invoices.sort_reverse":
+        column = t(f"col.{binding.id.removeprefix('invoices.sort_')}", lang)  # the column's label, as headed
+        return t("binding_help.sort_by", lang, column=column)
+    if lang == "fr" and binding.id and binding.id in _FRENCH_HELP:
+        return t(f"binding_help.{binding.id}", lang)
     return binding.tooltip or _english.get(binding.id or "", binding.description)
 
 _english: dict[str, str] = {}  # binding id → description declared on the class

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import stat
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -33,7 +33,7 @@ from ovh_invoices_tui.cache_codec import (
     list_from_json,
     to_json,
 )
-from ovh_invoices_tui.models import Account, Bill, BillDetail, Debt, DebtBalance, Deposit, Refund
+from ovh_invoices_tui.models import Account, Bill, BillDetail, Debt, DebtBalance, Deposit, Payment, Refund
 
 log = logging.getLogger(__name__)
 
@@ -46,6 +46,7 @@ FILE_MODE = 0o600
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _CHECK_MODES = os.name == "posix"
 BUSY_TIMEOUT_S = 5.0  # another instance of the app writing the same cache
+_REFUND_PAYMENT, _REFUND_PAYMENT_END = "refund_payment:", "refund_payment;"  # meta keys of credit-note payments
 
 _SCHEMA = f"""
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -300,6 +301,59 @@ class BillCache:
     def save_deposit_paid_bill_ids(self, deposit_id: str, bill_ids: list[str]) -> None:
         data = to_json(bill_ids)
         self._write(lambda db: db.execute("INSERT OR REPLACE INTO deposit_bill VALUES (?, ?)", (deposit_id, data)))
+
+    def all_deposit_paid_bill_ids(self) -> dict[str, list[str]]:
+        """Every cached deposit id → the bills it paid, in one read (payment tracking's start)."""
+
+        def read(db: sqlite3.Connection) -> dict[str, list[str]]:
+            rows = db.execute("SELECT deposit_id, data FROM deposit_bill").fetchall()
+            return {deposit_id: list_from_json(str, data) for deposit_id, data in rows}
+
+        return self._read(read, {})
+
+    def save_many_deposit_paid_bill_ids(self, paid: Mapping[str, Sequence[str]]) -> None:
+        """Insert or replace the paid bills of several deposits, in one transaction."""
+        rows = [(deposit_id, to_json(list(bill_ids))) for deposit_id, bill_ids in paid.items()]
+        if rows:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO deposit_bill VALUES (?, ?)", rows))
+
+    def deposit(self, deposit_id: str) -> Deposit | None:
+        """One cached deposit, None when not cached."""
+
+        def read(db: sqlite3.Connection) -> Deposit | None:
+            row = db.execute("SELECT data FROM deposit WHERE deposit_id = ?", (deposit_id,)).fetchone()
+            return None if row is None else from_json(Deposit, row[0])
+
+        return self._read(read, None)
+
+    def bills_by_id(self, bill_ids: Iterable[str]) -> dict[str, Bill]:
+        """The cached bills among ``bill_ids`` (those not cached are left out)."""
+        wanted = list(dict.fromkeys(bill_ids))
+
+        def read(db: sqlite3.Connection) -> dict[str, Bill]:
+            found: list[Bill] = []
+            for start in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found += bills_from_records(db.execute(f"SELECT record FROM bill WHERE bill_id IN ({marks})", chunk))
+            return {bill.bill_id: bill for bill in found}
+
+        return self._read(read, {})
+
+    def refund_payments(self) -> dict[str, Payment]:
+        """Credit note id → the payment it was used for (only known ones are kept: they never change)."""
+
+        def read(db: sqlite3.Connection) -> dict[str, Payment]:
+            query = "SELECT key, value FROM meta WHERE key >= ? AND key < ?"
+            rows = db.execute(query, (_REFUND_PAYMENT, _REFUND_PAYMENT_END)).fetchall()
+            return {key.removeprefix(_REFUND_PAYMENT): from_json(Payment, value) for key, value in rows}
+
+        return self._read(read, {})
+
+    def save_refund_payments(self, payments: Mapping[str, Payment]) -> None:
+        rows = [(f"{_REFUND_PAYMENT}{refund_id}", to_json(payment)) for refund_id, payment in payments.items()]
+        if rows:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows))
 
     def refunds(self) -> list[Refund]:
         return self._read(lambda db: [from_json(Refund, data) for (data,) in db.execute("SELECT data FROM refund")], [])

@@ -294,7 +294,7 @@ async def bills_download(ctx: CliContext) -> int:
         target = folder / safe_filename(ref, ext)
         if target.exists() and not args.force:
             print(f"{PROG}: error: {target} already exists (use --force to overwrite it)", file=ctx.err)
-            codes.append(EXIT_OTHER)
+            codes.append(EXIT_USAGE)
             return
         try:
             async with limit:
@@ -306,7 +306,7 @@ async def bills_download(ctx: CliContext) -> int:
             path = await asyncio.to_thread(write_file_in_folder, folder, ref, ext, data, overwrite=args.force)
         except FileExistsError:
             print(f"{PROG}: error: {target} already exists (use --force to overwrite it)", file=ctx.err)
-            codes.append(EXIT_OTHER)
+            codes.append(EXIT_USAGE)
         except (OvhError, ValueError, OSError) as exc:
             print(f"{PROG}: error: {ref}: {' '.join(str(exc).split())}", file=ctx.err)
             codes.append(EXIT_API if isinstance(exc, OvhError) else EXIT_OTHER)

@@ -8,18 +8,32 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import dataclasses
 import re
+from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ovh_invoices_tui.cli_core import EXIT_OK, EXIT_USAGE, PROG, CliContext, add_format_option, command, iso_date
 from ovh_invoices_tui.cli_output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
 from ovh_invoices_tui.export import check_destination, export_deposits_csv
 from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, t
-from ovh_invoices_tui.models import Deposit, Refund
-from ovh_invoices_tui.payments_loader import ensure_paid_bills, load_refund_payments, load_settlement
+from ovh_invoices_tui.models import Bill, Deposit, Refund
+from ovh_invoices_tui.payments_loader import (
+    ensure_paid_bills,
+    find_deposit,
+    load_refund_payments,
+    load_settlement,
+    paid_bill_ids,
+    refresh_deposits,
+)
 from ovh_invoices_tui.payments_store import PaymentFilter, PaymentsStore, Settlement
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.api.client import OvhClient
+    from ovh_invoices_tui.cache import BillCache
 
 register(
     {
@@ -53,6 +67,35 @@ def _api_dates(args: argparse.Namespace) -> tuple[datetime | None, datetime | No
 def _add_dates(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="from this date")
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="up to this date")
+
+
+# --- the profile's cache (as the TUI: deposits, the bills they paid, credit notes never change) --------------
+
+
+@contextlib.contextmanager
+def profile_cache(ctx: CliContext) -> Iterator[BillCache | None]:
+    """The profile's cache, None with ``--no-cache`` or when it cannot be opened (the command goes on)."""
+    if getattr(ctx.args, "no_cache", False):
+        yield None
+        return
+    from ovh_invoices_tui.cache_profile import open_profile_cache
+
+    cache = open_profile_cache(ctx.profile)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def cached_client(ctx: CliContext, cache: BillCache | None) -> OvhClient:
+    """The profile's client; a demo's sandbox keeps the "today" its cache pinned (the same data as cached)."""
+    if cache is None or not ctx.profile.demo:
+        return ctx.client()
+    from ovh_invoices_tui.api.factory import sandbox_config_for
+    from ovh_invoices_tui.cache_profile import sandbox_now
+
+    return ctx.client(sandbox=dataclasses.replace(sandbox_config_for(ctx.profile), now=sandbox_now(cache)))
 
 
 # --- payments show -----------------------------------------------------------------------------------------
@@ -96,9 +139,16 @@ def _configure_show(parser: argparse.ArgumentParser) -> None:
 @command("payments", "show", help="one payment: the invoices it paid and the credit notes applied",
          configure=_configure_show)  # fmt: skip
 async def payments_show(ctx: CliContext) -> int:
-    async with ctx.client() as client:
-        deposit, lang = await asyncio.gather(client.deposit(ctx.args.ref), ctx.language(client))
-        settlement = await load_settlement(client, deposit)
+    with profile_cache(ctx) as cache:
+        async with cached_client(ctx, cache) as client:
+            deposit, lang = await asyncio.gather(find_deposit(client, ctx.args.ref, cache=cache), ctx.language(client))
+            store = PaymentsStore()  # what the cache knows: the credit notes (the paid bills come through it too)
+            bills: dict[str, Bill] = {}
+            if cache is not None:
+                store.add_refunds(await asyncio.to_thread(cache.refunds))
+                ids = await paid_bill_ids(client, deposit.deposit_id, store=store, cache=cache)
+                bills = await asyncio.to_thread(cache.bills_by_id, ids)
+            settlement = await load_settlement(client, deposit, store=store, bill_lookup=bills.get, cache=cache)
     if ctx.args.format == "json":
         write_json(ctx.out, settlement_record(settlement, lang))
         return EXIT_OK
@@ -160,12 +210,19 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--force", action="store_true", help="overwrite an existing file")
 
 
-async def _deposits(ctx: CliContext, client: Any, store: PaymentsStore) -> None:
+async def _deposits(ctx: CliContext, client: Any, store: PaymentsStore, cache: BillCache | None) -> None:
+    """The deposits: with a cache, the cached ones and those newer (saved); else (or when the cache has none
+    yet and dates are given) those of the dates only, not saved (a partial listing would hide the rest)."""
     date_from, date_to = _api_dates(ctx.args)
-    async for page in client.iter_deposits(date_from=date_from, date_to=date_to):
-        store.add_deposits(page.items)
-        for error in page.errors:
-            print(f"warning: skipped an unreadable payment: {error}", file=ctx.err)
+    errors: list[Any] = []
+    if cache is not None and (cache.newest_deposit_date() is not None or not (date_from or date_to)):
+        await refresh_deposits(client, store, cache, errors=errors)
+    else:
+        async for page in client.iter_deposits(date_from=date_from, date_to=date_to):
+            store.add_deposits(page.items)
+            errors += page.errors
+    for error in errors:
+        print(f"warning: skipped an unreadable payment: {error}", file=ctx.err)
 
 
 @command("payments", "export", help="export payment proofs (justificatifs de paiement) as CSV",
@@ -183,19 +240,20 @@ async def payments_export(ctx: CliContext) -> int:
         return _usage(ctx, str(exc))
     ids = list(dict.fromkeys(p for chunk in args.ids for p in _SEPARATORS.split(chunk) if p))
     store = PaymentsStore()
-    async with ctx.client() as client:
-        await _deposits(ctx, client, store)
-        lang = await ctx.language(client)
-        store.set_filter(PaymentFilter(date_from=args.date_from, date_to=args.date_to))
-        deposits: list[Deposit] = list(store.view)
-        if ids:
-            known = {d.deposit_id.casefold(): d for d in deposits}
-            unknown = [ref for ref in ids if ref.casefold() not in known]
-            if unknown:
-                return _usage(ctx, f"no payment {', '.join(unknown)} in this account (or outside --from/--to)")
-            wanted = {known[ref.casefold()].deposit_id for ref in ids}
-            deposits = [d for d in deposits if d.deposit_id in wanted]
-        await ensure_paid_bills(client, store, deposits)
+    with profile_cache(ctx) as cache:
+        async with cached_client(ctx, cache) as client:
+            await _deposits(ctx, client, store, cache)
+            lang = await ctx.language(client)
+            store.set_filter(PaymentFilter(date_from=args.date_from, date_to=args.date_to))
+            deposits: list[Deposit] = list(store.view)
+            if ids:
+                known = {d.deposit_id.casefold(): d for d in deposits}
+                unknown = [ref for ref in ids if ref.casefold() not in known]
+                if unknown:
+                    return _usage(ctx, f"no payment {', '.join(unknown)} in this account (or outside --from/--to)")
+                wanted = {known[ref.casefold()].deposit_id for ref in ids}
+                deposits = [d for d in deposits if d.deposit_id in wanted]
+            await ensure_paid_bills(client, store, deposits, cache=cache)
     try:
         result = await export_deposits_csv(
             deposits,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
@@ -10,10 +11,44 @@ from typing import TYPE_CHECKING, Any, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
+from ovh_invoices_tui.i18n import LANGUAGES, register, t
+
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
 
 COMMAND_HELP = ":open REF · :account PROFILE · :filter TEXT · :sort COLUMN · :lang en|fr · :q"
+
+register(
+    {
+        "command.unreadable": {"en": "Cannot read the command: {error}", "fr": "Commande illisible\u00a0: {error}"},
+        "command.unknown": {"en": "Unknown command :{name} — {help}", "fr": "Commande inconnue :{name} — {help}"},
+        "command.needs_argument": {
+            "en": ":{name} needs an argument — {help}",
+            "fr": ":{name} attend un argument — {help}",
+        },
+        "command.unknown_column": {
+            "en": "Unknown column {column!r}; one of: {columns}",
+            "fr": "Colonne inconnue «\u00a0{column}\u00a0»\u202f; au choix\u00a0: {columns}",
+        },
+        "command.ambiguous_column": {
+            "en": "{column!r} could be: {columns}",
+            "fr": "«\u00a0{column}\u00a0» peut désigner\u00a0: {columns}",
+        },
+        "command.unknown_language": {
+            "en": "Unknown language {language!r}; one of: {languages}",
+            "fr": "Langue inconnue «\u00a0{language}\u00a0»\u202f; au choix\u00a0: {languages}",
+        },
+        "command.help.open": {"fr": "Aller à une facture par sa référence et l'ouvrir"},
+        "command.help.account": {"fr": "Passer à un autre profil de la configuration"},
+        "command.help.filter": {"fr": "Recherche rapide sur la référence, la commande et les services"},
+        "command.help.sort": {"fr": "Trier par une colonne (à nouveau : inverser)"},
+        "command.help.lang": {"fr": "Changer de langue (en, fr)"},
+        "command.help.payments": {"fr": "Suivi des paiements : chaque paiement et les factures réglées"},
+        "command.help.refunds": {"fr": "Avoirs et ce sur quoi ils ont été imputés"},
+        "command.help.q": {"fr": "Quitter"},
+        "command.help.quit": {"fr": "Quitter"},
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,14 +75,52 @@ def _filter(app: OvhInvoicesApp, args: list[str]) -> None:
     app.store.set_filter(app.store.filter.with_quick(" ".join(args)))
 
 
+def _normalise(text: str) -> str:
+    """Lower case, no accents, words separated by one space: ``Montant_TTC`` → ``montant ttc``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def match_sort_column(text: str) -> list[str]:
+    """The sort columns ``text`` names: an id or a column label in any language, whole, a word or a prefix.
+
+    ``montant_ttc``, ``TTC``, ``solde``, ``Date d'émission``, ``ref`` … The first rule that matches wins;
+    more than one column means ``text`` is ambiguous (``montant``).
+    """
+    from ovh_invoices_tui.store import SORT_COLUMNS
+
+    wanted = _normalise(text)
+    if not wanted:
+        return []
+    names = {column: {_normalise(column), *(_normalise(t(f"col.{column}", lang)) for lang in LANGUAGES)}
+             for column in SORT_COLUMNS}  # fmt: skip
+    rules: list[Callable[[str], bool]] = [
+        lambda name: name == wanted,
+        lambda name: wanted in name.split(),
+        lambda name: name.startswith(wanted),
+        lambda name: any(word.startswith(wanted) for word in name.split()),
+    ]
+    for rule in rules:
+        found = [column for column in SORT_COLUMNS if any(rule(name) for name in names[column])]
+        if found:
+            return found
+    return []
+
+
 def _sort(app: OvhInvoicesApp, args: list[str]) -> None:
     from ovh_invoices_tui.store import SORT_COLUMNS
 
-    column = args[0].lower()
-    if column not in SORT_COLUMNS:
-        app.notify(f"Unknown column {column!r}; one of: {', '.join(SORT_COLUMNS)}", severity="warning")
+    text = " ".join(args)
+    found = match_sort_column(text)
+    if len(found) == 1:
+        app.store.toggle_sort(found[0])
         return
-    app.store.toggle_sort(column)
+    if found:
+        columns = ", ".join(t(f"col.{column}", app.lang) for column in found)
+        app.notify(t("command.ambiguous_column", app.lang, column=text, columns=columns), severity="warning")
+        return
+    columns = ", ".join(SORT_COLUMNS if app.lang == "en" else (t(f"col.{c}", app.lang) for c in SORT_COLUMNS))
+    app.notify(t("command.unknown_column", app.lang, column=text, columns=columns), severity="warning")
 
 
 def _payments(app: OvhInvoicesApp, args: list[str]) -> None:
@@ -63,10 +136,9 @@ def _refunds(app: OvhInvoicesApp, args: list[str]) -> None:
 
 
 async def _lang(app: OvhInvoicesApp, args: list[str]) -> None:
-    from ovh_invoices_tui.i18n import LANGUAGES
-
     if args[0] not in LANGUAGES:
-        app.notify(f"Unknown language {args[0]!r}; one of: {', '.join(LANGUAGES)}", severity="warning")
+        languages = ", ".join(LANGUAGES)
+        app.notify(t("command.unknown_language", app.lang, language=args[0], languages=languages), severity="warning")
         return
     app.explicit_lang = args[0]
     await app.set_language(args[0])
@@ -89,22 +161,29 @@ COMMANDS: dict[str, Command] = {
 ALIASES = {"o": "open", "a": "account", "f": "filter", "profile": "account"}
 
 
+def command_help(command: Command, lang: str) -> str:
+    """What a command does, in ``lang`` (English is the help declared with it)."""
+    key = f"command.help.{command.name}"
+    return t(key, lang) if lang != "en" and t(key, lang) != key else command.help
+
+
 async def run_command(app: OvhInvoicesApp, line: str) -> None:
     """Parse and run one command line; unknown commands and missing arguments are reported, not raised."""
     try:
         words = shlex.split(line)
     except ValueError as exc:
-        app.notify(f"Cannot read the command: {exc}", severity="error")
+        app.notify(t("command.unreadable", app.lang, error=exc), severity="error")
         return
     if not words:
         return
     name = ALIASES.get(words[0].lower(), words[0].lower())
     command = COMMANDS.get(name)
     if command is None:
-        app.notify(f"Unknown command :{words[0]} — {COMMAND_HELP}", severity="warning", timeout=8)
+        app.notify(t("command.unknown", app.lang, name=words[0], help=COMMAND_HELP), severity="warning", timeout=8)
         return
     if command.needs_argument and len(words) < 2:
-        app.notify(f":{name} needs an argument — {command.help}", severity="warning")
+        app.notify(t("command.needs_argument", app.lang, name=name, help=command_help(command, app.lang)),
+                   severity="warning")  # fmt: skip
         return
     result = command.run(app, words[1:])
     if isinstance(result, Awaitable):

@@ -91,6 +91,9 @@ def enable(directory: Path | None = None, *, level: int = logging.DEBUG) -> Path
             handler.addFilter(RedactingFilter())
     root.setLevel(min(root.level or level, level))
     _log.setLevel(logging.DEBUG)
+    # Our own line per request says more (duration, query id); libraries' chatter would only double it.
+    for noisy in ("httpx", "httpcore", "fpdf", "fontTools", "asyncio", "hpack"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     return path
 
 

@@ -125,17 +125,16 @@ class ExportOptions:
         return self.kind == "pdf" and self.pdf_mode is PdfMode.FOLDER
 
 
-def _newest_first(rows: Iterable[BillRow]) -> list[BillRow]:
-    return sorted(rows, key=lambda row: (row.bill.date, row.bill.bill_id), reverse=True)
-
-
 def rows_in_scope(store: Store, scope: Scope) -> list[BillRow]:
-    """A snapshot of the rows to export: every bill newest first, the view as shown, or the marks in sort order."""
+    """A snapshot of the rows to export, always in the view's sort order.
+
+    Every bill (filters ignored), the view as shown, or the marked bills (hidden ones included).
+    """
     if scope is Scope.VIEW:
         return list(store.view)
     if scope is Scope.SELECTION:
         return store.marked_rows
-    return _newest_first(store.rows)
+    return store.all_sorted()
 
 
 def describe_scope(scope: Scope, count: int, *, filter_text: str = "", lang: str = "en") -> str:

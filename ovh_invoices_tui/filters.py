@@ -61,31 +61,43 @@ def parse_day(text: str) -> date:
     raise FilterInputError(f"not a date: {text!r} (use YYYY-MM-DD or DD/MM/YYYY)")
 
 
+def _parse_span(text: str) -> tuple[date, date]:
+    """The first and last day of a day, a month (``2024-03``) or a year (``2024``)."""
+    month = _MONTH_FORMAT.match(text)
+    if month:
+        year, number = int(month["y"]), int(month["m"])
+        if not 1 <= number <= 12 or year < 1:
+            raise FilterInputError(f"not a month: {text!r}")
+        if number == 12:
+            return date(year, 12, 1), date(year, 12, 31)
+        return date(year, number, 1), date.fromordinal(date(year, number + 1, 1).toordinal() - 1)
+    year_match = _YEAR_FORMAT.match(text)
+    if year_match:
+        year = int(year_match["y"])
+        if year < 1:
+            raise FilterInputError(f"not a date: {text!r} (use YYYY-MM-DD or DD/MM/YYYY)")
+        return date(year, 1, 1), date(year, 12, 31)
+    day = parse_day(text)
+    return day, day
+
+
 def parse_date_range(text: str) -> tuple[date | None, date | None]:
-    """Parse a day, a month (``2024-03``), a year, or a ``from..to`` range (either side may be empty)."""
+    """Parse a day, a month (``2024-03``), a year, or a ``from..to`` range (either side may be empty).
+
+    Each side of a range may itself be a day, a month or a year: the left side stands for its first
+    day, the right side for its last day (``2024-03..2024-05`` is 1 March to 31 May 2024).
+    """
     text = text.strip()
     if not text:
         return None, None
     if ".." in text:
         left, right = (part.strip() for part in text.split("..", 1))
-        start = parse_day(left) if left else None
-        end = parse_day(right) if right else None
+        start = _parse_span(left)[0] if left else None
+        end = _parse_span(right)[1] if right else None
         if start and end and start > end:
             raise FilterInputError(f"range ends before it starts: {text!r}")
         return start, end
-    month = _MONTH_FORMAT.match(text)
-    if month:
-        year, number = int(month["y"]), int(month["m"])
-        if not 1 <= number <= 12:
-            raise FilterInputError(f"not a month: {text!r}")
-        following = date(year + (number == 12), number % 12 + 1, 1)
-        return date(year, number, 1), date.fromordinal(following.toordinal() - 1)
-    year_match = _YEAR_FORMAT.match(text)
-    if year_match:
-        year = int(year_match["y"])
-        return date(year, 1, 1), date(year, 12, 31)
-    day = parse_day(text)
-    return day, day
+    return _parse_span(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -93,10 +93,21 @@ def format_decimal(value: Decimal, lang: str = "en", places: int = 2) -> str:
     return text
 
 
-def format_money(money: Money, lang: str = "en") -> str:
-    """``1 234,56 €`` in French, ``€1,234.56`` in English; unknown currencies keep their code."""
+def significant_places(value: Decimal, minimum: int = 2) -> int:
+    """Decimals needed to show ``value`` without rounding (trailing zeros dropped), at least ``minimum``."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(minimum, -exponent) if isinstance(exponent, int) else minimum
+
+
+def format_money(money: Money, lang: str = "en", exact: bool = False) -> str:
+    """``1 234,56 €`` in French, ``€1,234.56`` in English; unknown currencies keep their code.
+
+    ``exact=True`` keeps every significant decimal (at least 2), for unit prices (``order.LongPrice``)
+    such as ``0,040726 €``; otherwise the amount is rounded to cents.
+    """
     symbol = _CURRENCY_SYMBOLS.get(money.currency, money.currency)
-    number = format_decimal(money.value, lang)
+    value = money.value
+    number = format_decimal(value, lang, significant_places(value) if exact else 2)
     if lang == "fr":
         return f"{number}\u00a0{symbol}"
     if money.ucents < 0:
@@ -111,3 +122,22 @@ def format_date(value: date | datetime | None, lang: str = "en") -> str:
     if lang == "fr":
         return value.strftime("%d/%m/%Y")
     return value.strftime("%Y-%m-%d")
+
+
+def format_count(count: int, lang: str = "en") -> str:
+    """A count with the language's thousands separator: ``10 000`` (narrow no-break space) / ``10,000``."""
+    text = f"{count:,}"
+    return text.replace(",", "\u202f") if lang == "fr" else text
+
+
+def is_singular(count: int, lang: str = "en") -> bool:
+    """French takes the singular for 0 and 1 ("0 facture"), English for 1 only ("0 invoices")."""
+    return abs(count) <= 1 if lang == "fr" else abs(count) == 1
+
+
+def t_count(key: str, count: int, lang: str = "en", /, **values: object) -> str:
+    """``t(key)`` with ``{count}`` formatted; ``key + ".one"`` (when registered) for a singular count."""
+    singular = f"{key}.one"
+    if is_singular(count, lang) and singular in _LABELS:
+        key = singular
+    return t(key, lang, count=format_count(count, lang), **values)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NetworkError
-from ovh_invoices_tui.models import Bill, Debt, DebtBalance, ModelError
+from ovh_invoices_tui.models import Account, Bill, Debt, DebtBalance, ModelError
 from ovh_invoices_tui.store import LoadProgress, Store
 
 if TYPE_CHECKING:
@@ -42,7 +42,7 @@ async def refresh_balance(client: OvhClient, store: Store) -> None:
 async def load_all(client: OvhClient, store: Store) -> None:
     """Account, bills (as pages arrive, with progress), debts and balance, concurrently."""
     store.set_progress(LoadProgress(loaded=0, total=None))
-    account_task = asyncio.create_task(client.me())
+    account_task = _account_task(client, store)
     balance_task = asyncio.create_task(refresh_balance(client, store))
     loaded = 0
     total: int | None = None
@@ -134,7 +134,7 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache) 
     newest = await asyncio.to_thread(cache.newest_bill_date)
     date_from = None if newest is None else newest - CACHE_OVERLAP
     from_cache = newest is not None and bool(store.rows)
-    account_task = asyncio.create_task(client.me())
+    account_task = _account_task(client, store)
     state_task = asyncio.create_task(_balance_and_debts(client))
     fresh: list[Bill] = []
     total: int | None = None
@@ -170,6 +170,18 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache) 
     count = len(store.rows)
     store.set_progress(LoadProgress(loaded=count, total=count, done=True))
     return len(fresh)
+
+
+def _account_task(client: OvhClient, store: Store) -> asyncio.Task[Account]:
+    """``/me``, put in the store as soon as it answers: its language is the UI's while bills still load."""
+
+    def publish(task: asyncio.Task[Account]) -> None:
+        if not task.cancelled() and task.exception() is None:
+            store.set_account(task.result())
+
+    task = asyncio.create_task(client.me())
+    task.add_done_callback(publish)
+    return task
 
 
 async def _balance_and_debts(client: OvhClient) -> tuple[DebtBalance, list[Debt], list[ModelError]]:

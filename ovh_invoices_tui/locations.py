@@ -35,9 +35,24 @@ def log_dir() -> Path:
 
 
 def default_download_dir() -> Path:
-    """The user's downloads folder when it exists, else the home directory."""
-    downloads = Path(platformdirs.user_downloads_dir())
-    return downloads if downloads.is_dir() else Path.home()
+    """The user's downloads folder (XDG ``DOWNLOAD``, ``~/Downloads``...), never the bare home directory.
+
+    It may not exist yet: whatever writes there creates it first (``mkdir(parents=True, exist_ok=True)``),
+    so reading the settings has no side effect on the disk.
+    """
+    home = Path.home()
+    text = platformdirs.user_downloads_dir()
+    downloads = Path(text).expanduser() if text else home
+    if not downloads.is_absolute() or _same_place(downloads, home):
+        return home / "Downloads"
+    return downloads
+
+
+def _same_place(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return a == b
 
 
 def ovh_conf_paths() -> list[Path]:

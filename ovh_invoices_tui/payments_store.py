@@ -8,7 +8,7 @@ credit note was applied to) is kept in dictionaries keyed by id; ``None``/absent
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -271,8 +271,15 @@ class PaymentsStore(Observable[PaymentChange]):
         self._emit(PaymentChange.REFUNDS)
 
     def set_paid_bills(self, deposit_id: str, bill_ids: Sequence[str]) -> None:
-        self.paid_bills[deposit_id] = tuple(bill_ids)
-        self.paid_bills_failed.discard(deposit_id)
+        self.set_many_paid_bills({deposit_id: bill_ids})
+
+    def set_many_paid_bills(self, paid: Mapping[str, Sequence[str]]) -> None:
+        """The paid bills of several deposits (from the cache, say): the view is recomputed once."""
+        if not paid:
+            return
+        for deposit_id, bill_ids in paid.items():
+            self.paid_bills[deposit_id] = tuple(bill_ids)
+            self.paid_bills_failed.discard(deposit_id)
         if self.sort.column == "paid_bills":
             self._sorted.clear()
             self._recompute()

@@ -335,6 +335,11 @@ class Store(Observable[Change]):
         self.marked = {bill_id for bill_id in ids if bill_id in self._index}
         self._emit(Change.MARKS)
 
+    def all_sorted(self) -> list[BillRow]:
+        """Every bill in the current sort order, whatever the filters hide (a snapshot: "export all")."""
+        rows = self.rows
+        return [rows[i] for i in self._sorted_indices()]
+
     @property
     def marked_rows(self) -> list[BillRow]:
         """The marked bills in the order of all rows as currently sorted (hidden ones included)."""

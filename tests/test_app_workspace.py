@@ -42,7 +42,7 @@ async def test_quick_filter_finds_one_invoice_and_esc_returns_to_table(make_app)
         await pilot.press("escape")
         assert isinstance(app.focused, BillTable)
         text = screen_text(app)
-        assert "1 invoices" in text
+        assert "1 invoice ·" in text  # singular
         assert f"search={target}" in text
         await pilot.press("x")
         assert len(app.store.view) == len(app.store.rows)
@@ -187,6 +187,30 @@ async def test_help_lists_bindings_and_command_line_opens_invoice(make_app) -> N
         assert app.screen.bill_id == target
 
 
+async def test_help_shows_every_key_of_a_binding(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 60)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        lines = screen_text(app).splitlines()
+
+        def keys_of(binding_id: str) -> str:
+            (line,) = [line for line in lines if f" {binding_id} " in line]
+            cells = line.split("│")  # … │ keys │ does │ id │ …
+            (at,) = [n for n, cell in enumerate(cells) if cell.strip() == binding_id]
+            return cells[at - 2].strip()
+
+        assert keys_of("table.cursor_down") == "j ↓"
+        assert keys_of("table.cursor_up") == "k ↑"
+        assert keys_of("table.top") == "g home"
+        assert keys_of("table.bottom") == "G end"
+        assert keys_of("table.page_down") == "pgdn ^f"
+        assert keys_of("table.page_up") == "pgup ^b"
+        assert keys_of("table.scroll_right") == "l →"
+        assert sum("table.cursor_down" in line for line in lines) == 1  # one row per action
+
+
 async def test_keymap_remaps_a_binding(make_app) -> None:
     app = make_app(keymap={"invoices.mark": "m"})
     async with app.run_test(size=(120, 40)) as pilot:
@@ -201,6 +225,45 @@ async def test_small_terminal_shows_key_columns(make_app) -> None:
         await wait_loaded(app, pilot)
         text = screen_text(app)
         assert "Reference" in text and "Balance" in text and "Status" in text
+
+
+async def test_small_terminal_reaches_the_order_number_with_l(make_app) -> None:
+    app = make_app(lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        first = app.store.view[0].bill
+        text = screen_text(app)
+        assert "Date d'émission ▼" in text and "Numéro de commande" not in text and "›" in text
+        await pilot.press("l")
+        await pilot.pause()
+        lines = screen_text(app).splitlines()
+        header = next(line for line in lines if "Référence" in line)
+        row = next(line for line in lines if first.bill_id in line)
+        assert "Numéro de commande" in header and str(first.order_id) in row
+        await pilot.press("h", "h", "h")
+        await pilot.pause()
+        assert "Numéro de commande" not in screen_text(app)
+
+
+async def test_a_filter_matching_nothing_says_so(make_app) -> None:
+    from ovh_invoices_tui.filters import BillFilter
+
+    app = make_app(bills=80)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("pagedown", "pagedown", "l")  # scrolled down and right: the message still shows
+        await pilot.pause()
+        await pilot.press("slash", *list("nothing-like-this"), "enter")
+        await pilot.pause()
+        assert app.store.view == []
+        text = screen_text(app)
+        assert "No invoice matches the filter" in text and "0 invoices" in text
+        app.store.set_filter(BillFilter())
+        await pilot.pause()
+        assert "No invoice matches" not in screen_text(app)
+        app.store.set_filter(BillFilter(reference="ZZZ"))
+        await pilot.pause()
+        assert "No invoice matches the filter" in screen_text(app)
 
 
 async def test_keys_typed_in_one_burst_after_slash_and_colon_are_not_lost(make_app) -> None:

@@ -74,7 +74,7 @@ def test_ids_and_filters_select_exactly(isolated: Path, capsys: pytest.CaptureFi
 def test_existing_destination_needs_force(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = isolated / "out.csv"
     target.write_text("mine")
-    assert cli.main(["bills", "export", "--csv", str(target)]) != 0
+    assert cli.main(["bills", "export", "--csv", str(target)]) == 2
     err = capsys.readouterr().err
     assert "already exists" in err and "--force" in err and len(err.strip().splitlines()) == 1
     assert target.read_text() == "mine"
@@ -99,7 +99,7 @@ def test_download_saves_valid_pdfs(isolated: Path, capsys: pytest.CaptureFixture
         data = (isolated / "docs" / f"{ref}.pdf").read_bytes()
         assert data.startswith(b"%PDF") and len(PdfReader(io.BytesIO(data)).pages) >= 1
     capsys.readouterr()
-    assert cli.main(["bills", "download", refs[0], "--dir", "docs"]) != 0  # exists, no --force
+    assert cli.main(["bills", "download", refs[0], "--dir", "docs"]) == 2  # exists, no --force: as `bills export`
     assert "--force" in capsys.readouterr().err
     assert cli.main(["bills", "download", refs[0]]) == 0  # default: the download folder
     assert (isolated / "dl" / f"{refs[0]}.pdf").exists()

@@ -213,3 +213,32 @@ def test_save_profile_private_and_keeps_other_settings(tmp_path: Path) -> None:
     save_profile(Profile(name="other"), path, make_default=True)
     assert load_settings(path).default_profile == "other"
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+def test_default_download_dir_is_never_the_bare_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    # no ~/Downloads yet: still the downloads folder (created by whatever writes there first), not $HOME
+    monkeypatch.setattr(locations.platformdirs, "user_downloads_dir", lambda: str(home / "Downloads"))
+    assert locations.default_download_dir() == home / "Downloads"
+    assert load_settings(tmp_path / "none.toml").download_dir == home / "Downloads"
+    assert not (home / "Downloads").exists()  # reading the settings writes nothing
+    # an XDG download folder of its own is followed
+    monkeypatch.setattr(locations.platformdirs, "user_downloads_dir", lambda: str(home / "Téléchargements"))
+    assert locations.default_download_dir() == home / "Téléchargements"
+    # user-dirs.dirs pointing at the home itself (or nothing usable): ~/Downloads instead
+    for odd in (str(home), f"{home}/", "", "relative"):
+        monkeypatch.setattr(locations.platformdirs, "user_downloads_dir", lambda odd=odd: odd)
+        assert locations.default_download_dir() == home / "Downloads"
+
+
+def test_default_download_dir_follows_xdg_user_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    write(home / ".config" / "user-dirs.dirs", 'XDG_DOWNLOAD_DIR="$HOME/Téléchargements"\n')
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    if locations.platformdirs.user_downloads_dir() == str(home / "Téléchargements"):  # Linux / BSD
+        assert locations.default_download_dir() == home / "Téléchargements"
+    assert locations.default_download_dir() != home

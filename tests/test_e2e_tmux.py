@@ -105,7 +105,7 @@ def test_a_user_finds_reads_exports_and_pays(terminal: Terminal) -> None:
     terminal.send("/")
     terminal.type(target)
     terminal.send("Enter")
-    screen = terminal.wait_for("1 invoices")
+    screen = terminal.wait_for("1 invoice ·")
     assert set(table_references(screen.split("Filter")[0])) == {target}
 
     # open it, read its lines, come back
@@ -114,7 +114,7 @@ def test_a_user_finds_reads_exports_and_pays(terminal: Terminal) -> None:
     assert f"Invoice {target}" in screen
     terminal.wait_for(lambda s: "Lines" in s and ("€" in s.split("Lines", 1)[1]))
     terminal.send("Escape")
-    terminal.wait_for("1 invoices")
+    terminal.wait_for("1 invoice ·")
 
     # clear the filter, mark three invoices, export them as CSV
     terminal.send("x")

@@ -199,3 +199,25 @@ async def test_export_current_view_as_csv(make_app) -> None:
         [name] = files_in(downloads(app))
         rows = list(csv.reader(io.StringIO((downloads(app) / name).read_text("utf-8"))))
         assert [cells[0] for cells in rows[1:]] == expected
+
+
+async def test_export_all_as_csv_follows_the_view_sort(make_app) -> None:
+    from ovh_invoices_tui.filters import BillFilter, StatusFilter
+    from ovh_invoices_tui.store import Sort
+
+    app = make_app(bills=40, lang="en")
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        app.store.set_sort(Sort("status", descending=False))
+        app.store.set_filter(BillFilter(status=StatusFilter.UNPAID))  # "all" ignores the filters
+        assert 0 < len(app.store.view) < 40
+        expected = [row.bill.bill_id for row in app.store.all_sorted()]
+        newest_first = sorted(app.store.rows, key=lambda r: (r.bill.date, r.bill.bill_id), reverse=True)
+        assert len(expected) == 40 and expected != [row.bill.bill_id for row in newest_first]
+        await open_export(app, pilot, "c")
+        await pilot.press("enter")
+        await wait_back_on_main(app, pilot)
+        [name] = files_in(downloads(app))
+        rows = list(csv.reader(io.StringIO((downloads(app) / name).read_text("utf-8"))))
+        assert [cells[0] for cells in rows[1:]] == expected
+        assert rows[0][7] == "Status" and rows[1][7] == "Paid"  # PAID sorts first

@@ -263,3 +263,16 @@ async def test_app_says_the_network_is_down(make_app: Any) -> None:
         notices = [(n.message, n.severity) for n in app._notifications]
         assert any("cannot reach eu.api.ovh.com" in m and s == "error" for m, s in notices), notices
     record("network down (app and CLI)", [])
+
+
+async def test_one_by_one_load_survives_faults_with_the_default_retry_budget() -> None:
+    """20,000 GETs at 20 % errors exhaust a 4-retry budget a few times: those objects are fetched again."""
+    config = SandboxConfig(**{**FAULTY.__dict__, "iceberg": False, "bills": 4000})
+    client, state = sandbox_client(config, use_iceberg=False, max_in_flight=16, retries=4)
+    expected = {bill.bill_id for bill in state.data.bills}
+    seen: Counter[str] = Counter()
+    async with client:
+        async for page in client.iter_bills():
+            seen.update(bill.bill_id for bill in page.items)
+    assert set(seen) == expected and max(seen.values()) == 1
+    record("one-by-one load, 4,000 bills, default retry budget", state.faults)

@@ -199,3 +199,44 @@ async def test_csv_export_of_marked_payments_contains_exactly_them(make_app, tmp
         assert "already exists" in screen_text(app)
         await pilot.press("y")
         await wait_for(lambda: not isinstance(app.screen, PaymentExportDialog), pilot)
+
+
+async def test_footer_at_80_columns_keeps_help_and_the_count_clear_of_the_scrollbar(make_app) -> None:
+    for lang, help_label in (("en", "? Help"), ("fr", "? Aide")):
+        app = make_app(lang=lang)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await open_tracking(app, pilot)
+            payments = app.payments
+            await wait_for(lambda: all(d.deposit_id in payments.paid_bills for d in payments.view), pilot)  # noqa: B023
+            await pilot.pause()
+            lines = screen_text(app).splitlines()
+            assert help_label in lines[-1], lines[-1]
+            # the count column ends a cell before the vertical scrollbar (the table overflows at 24 lines)
+            table = app.screen.query_one(PaymentTable)
+            assert len(table.rows) > table.size.height
+            first = app.payments.view[0]
+            row = next(line for line in lines if first.deposit_id in line)
+            count = str(len(app.payments.paid_bills[first.deposit_id]))
+            scrollbar = table.region.right - table.styles.scrollbar_size_vertical
+            assert row[:scrollbar].endswith(f"{count} "), row
+
+
+async def test_payment_detail_table_fits_its_rows_and_enter_is_in_the_footer(make_app) -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_tracking(app, pilot)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, PaymentDetailScreen)
+        await wait_for(lambda: screen.settlement is not None, pilot)
+        await pilot.pause()
+        table = screen.query_one(PaidBillTable)
+        bills = len(table.rows)
+        assert table.size.height == min(bills, 10) + 1  # header + its rows (10 at most, then it scrolls)
+        lines = screen_text(app).splitlines()
+        title = next(i for i, line in enumerate(lines) if "Credit notes applied" in line)
+        assert title == table.region.bottom  # right under the invoices, not at the bottom of the screen
+        assert "⏎ Open invoice" in lines[-1]
+        table.set_rows([row.bill for row in app.store.view[:30]])  # a payment of many invoices: 10 shown, then scroll
+        await pilot.pause()
+        assert table.size.height == 11 and table.max_scroll_y > 0

@@ -122,3 +122,37 @@ def test_date_range_parsing() -> None:
         parse_date_range("2024-13-45")
     with pytest.raises(FilterInputError, match="ends before"):
         parse_date_range("2024-02-01..2024-01-01")
+
+
+def test_date_range_sides_may_be_months_or_years() -> None:
+    assert parse_date_range("2024-03..2024-05") == (date(2024, 3, 1), date(2024, 5, 31))
+    assert parse_date_range("2024-02..2024-02") == (date(2024, 2, 1), date(2024, 2, 29))
+    assert parse_date_range("2023..2024") == (date(2023, 1, 1), date(2024, 12, 31))
+    assert parse_date_range("2023-11..2023-12") == (date(2023, 11, 1), date(2023, 12, 31))
+    assert parse_date_range("2024-03-15..2024-04") == (date(2024, 3, 15), date(2024, 4, 30))
+    assert parse_date_range("2024..15/03/2024") == (date(2024, 1, 1), date(2024, 3, 15))
+    assert parse_date_range("..2024-02") == (None, date(2024, 2, 29))
+    assert parse_date_range("2024-06..") == (date(2024, 6, 1), None)
+    with pytest.raises(FilterInputError, match="not a month"):
+        parse_date_range("2024-13..2024-14")
+    with pytest.raises(FilterInputError, match="not a date"):
+        parse_date_range("2024-03..soon")
+    with pytest.raises(FilterInputError, match="not a date"):
+        parse_date_range("0000..2024")
+    with pytest.raises(FilterInputError, match="range ends before it starts"):
+        parse_date_range("2024-05..2024-03")
+
+
+def test_all_sorted_follows_the_sort_and_ignores_filters(store: Store) -> None:
+    assert ids(store.all_sorted()) == [f"FR{n:08d}" for n in range(20, 0, -1)]  # default: newest first
+    store.set_sort(Sort("status", descending=False))
+    store.set_filter(BillFilter(reference="fr0000001"))
+    everything = store.all_sorted()
+    assert len(everything) == 20 and len(store.view) == 10
+    statuses = [row.status for row in everything]
+    assert statuses == sorted(statuses) and statuses[0] == "PAID" and statuses[-2:] == ["TO_BE_PAID", "UNPAID"]
+    # the view is the filtered sub-sequence of the same order
+    view_ids = ids(store.view)
+    assert [i for i in ids(everything) if i in set(view_ids)] == view_ids
+    store.toggle_sort("status")
+    assert ids(store.all_sorted()) == ids(everything)[::-1]

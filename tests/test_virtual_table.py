@@ -235,8 +235,66 @@ async def test_narrow_terminal_keeps_the_important_columns() -> None:
             header = line(app.table, 0)
             for label in labels:
                 assert label in header, (lang, header)
-            assert app.table.virtual_size.width <= 80
+            # the order number is left out of the first screen, but laid out off screen, not lost
             assert "order" not in [c.id for c in app.table.visible_columns]
+            assert "order" in [c.id for c in app.table.offscreen_columns]
+            assert header.rstrip().endswith("›") and len(header) <= 80
+            assert app.table.scroll_offset.x == 0
+
+
+async def test_scrolling_right_reveals_the_columns_left_out_and_keeps_the_reference() -> None:
+    rows = make_rows(200)
+    app = TableApp(rows, lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        table = app.table
+        table.set_sort_indicator("date", descending=True)
+        await pilot.pause()
+        header = line(table, 0)
+        assert "Date d'émission ▼" in header  # the date's label in full, not "Date d'ém…"
+        assert "Numéro" not in header and "100000" not in line(table, 1)
+        await pilot.press("l")
+        await pilot.pause()
+        header, first = line(table, 0), line(table, 1)
+        assert "Numéro de commande" in header and "100000" in first  # the order number, whole
+        assert "order" in [c.id for c in table.visible_columns]
+        assert first.startswith("  FR00000000")  # the mark and the reference stay on the left
+        assert header.startswith("  Référence") and "‹" in header and not header.rstrip().endswith("›")
+        assert "Statut" in header  # scrolled by whole columns: what is on screen starts at a column
+        await pilot.press("l")  # nothing more on the right
+        await pilot.pause()
+        assert line(table, 0) == header
+        await pilot.press("h", "h", "h", "h", "h", "h")
+        await pilot.pause()
+        assert table.scroll_offset.x == 0 and "‹" not in line(table, 0)
+        assert line(table, 0).rstrip().endswith("›")
+        await pilot.press("right")
+        await pilot.pause()
+        assert "Numéro de commande" in line(table, 0)
+        await pilot.press("left")
+        await pilot.pause()
+        assert table.scroll_offset.x > 0 and "‹" in line(table, 0)
+        # a click on the header's › scrolls right, a click on a scrolled column's label sorts it
+        await pilot.press("h", "h", "h", "h")
+        await pilot.click(BillTable, offset=(table.scrollable_content_region.width - 1, 0))
+        await pilot.pause()
+        assert "Numéro de commande" in line(table, 0)
+        x = line(table, 0).index("Numéro")
+        await pilot.click(BillTable, offset=(x, 0))
+        await pilot.pause()
+        assert [m.column_id for m in of_type(app, VirtualTable.HeaderClicked)] == ["order"]
+
+
+async def test_wide_terminal_shows_every_column_without_scrolling() -> None:
+    app = TableApp(make_rows(50), lang="fr")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        table = app.table
+        assert [c.id for c in table.visible_columns] == [c.id for c in table.columns]
+        assert table.offscreen_columns == [] and table.virtual_size.width <= 120
+        header = line(table, 0)
+        assert "Numéro de commande" in header and "›" not in header
+        await pilot.press("l")
+        assert table.scroll_offset.x == 0
 
 
 async def test_set_language_rebuilds_labels() -> None:
@@ -277,3 +335,13 @@ def test_compute_layout_drops_least_important_first() -> None:
     assert [(c.id, w) for c, w in compute_layout(columns, 41, 2)] == [("a", 10), ("b", 10), ("c", 6), ("d", 10)]
     assert [c.id for c, _ in compute_layout(columns, 36, 2)] == ["a", "c", "d"]
     assert [c.id for c, _ in compute_layout(columns, 10, 2)] == ["a", "d"]
+
+
+def test_compute_layout_prefers_dropping_to_cutting_a_more_important_label() -> None:
+    columns = BillTable(lang="fr").columns
+    # 80 columns less the scrollbar and the "›" cell: the order number goes, the date keeps "Date d'émission ▼"
+    layout = dict((c.id, w) for c, w in compute_layout(columns, 77, 2, sorted_id="date"))
+    assert "order" not in layout and layout["date"] == len("Date d'émission ▼")
+    assert all(w >= c.minimum_width for c, w in compute_layout(columns, 77, 2, sorted_id="date"))
+    # with room for every column, nothing is left out and the widths are the natural ones
+    assert [c.id for c, _ in compute_layout(columns, 118, 2, sorted_id="date")] == [c.id for c in columns]

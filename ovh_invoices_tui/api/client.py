@@ -14,7 +14,13 @@ from urllib.parse import quote
 import httpx
 
 from ovh_invoices_tui.api import iceberg
-from ovh_invoices_tui.api.errors import DocumentError, NotFoundError
+from ovh_invoices_tui.api.errors import (
+    DocumentError,
+    NetworkError,
+    NotFoundError,
+    RateLimitedError,
+    ServerError,
+)
 from ovh_invoices_tui.api.retry import RetryPolicy
 from ovh_invoices_tui.api.session import ApiSession, Params, RequestLog
 from ovh_invoices_tui.models import (
@@ -38,6 +44,15 @@ __all__ = ["OvhClient", "Page", "RequestLog"]
 T = TypeVar("T")
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 _GONE = object()  # an object deleted between the listing and its GET (a JSON null is not that: it is broken)
+
+
+@dataclass(frozen=True, slots=True)
+class _Transient:
+    """An object whose GETs all failed with a 429/5xx/network error: tried again after the pass."""
+
+    object_id: Any
+
+
 FALLBACK_PAGE_SIZE = 200  # objects per Page when fetched one by one
 
 
@@ -181,29 +196,40 @@ class OvhClient:
         return data
 
     async def _fetch_each(self, path: str, ids: list[Any], parse: Callable[[Any], T]) -> AsyncIterator[Page[T]]:
-        """The fallback: one GET per id (capped by the session's semaphore), pages as they complete."""
+        """The fallback: one GET per id (capped by the session's semaphore), pages as they complete.
+
+        With thousands of GETs even a bounded retry budget runs out now and then on a flaky API; an object
+        whose GETs all failed transiently is fetched again once the pass is over, with a fresh budget,
+        before the listing is declared failed.
+        """
         total = len(ids)
         if not ids:
             yield Page([], 0, [])
             return
         items: list[T] = []
         errors: list[ModelError] = []
-        calls = (self._get_or_none(path, object_id) for object_id in ids)
-        async for data in iceberg.as_completed(calls):
-            if isinstance(data, ModelError):
-                errors.append(data)
-            elif data is not _GONE:
-                try:
-                    items.append(parse(data))
-                except ModelError as exc:
-                    errors.append(exc)
-            if len(items) + len(errors) >= FALLBACK_PAGE_SIZE:
-                yield Page(items, total, errors)
-                items, errors = [], []
+        again: list[Any] = []
+        for attempt, pending in enumerate((ids, again)):
+            last_pass = attempt == 1
+            calls = (self._get_or_none(path, object_id, tolerate=not last_pass) for object_id in pending)
+            async for data in iceberg.as_completed(calls):
+                if isinstance(data, _Transient):
+                    again.append(data.object_id)
+                    continue
+                if isinstance(data, ModelError):
+                    errors.append(data)
+                elif data is not _GONE:
+                    try:
+                        items.append(parse(data))
+                    except ModelError as exc:
+                        errors.append(exc)
+                if len(items) + len(errors) >= FALLBACK_PAGE_SIZE:
+                    yield Page(items, total, errors)
+                    items, errors = [], []
         if items or errors:
             yield Page(items, total, errors)
 
-    async def _get_or_none(self, path: str, object_id: Any) -> Any:
+    async def _get_or_none(self, path: str, object_id: Any, *, tolerate: bool = False) -> Any:
         try:
             return await self.get(f"{path}/{_seg(object_id)}")
         except NotFoundError:
@@ -211,6 +237,10 @@ class OvhClient:
         except httpx.InvalidURL as exc:
             # An id no URL can carry (absurdly long, say) is one broken object, not a failed listing.
             return ModelError(path, "id", f"cannot be requested ({exc})", str(object_id)[:40])
+        except (ServerError, RateLimitedError, NetworkError):
+            if not tolerate:
+                raise
+            return _Transient(object_id)
 
     # --- single objects -------------------------------------------------------------------------
 

@@ -107,7 +107,8 @@ class Dataset:
 
 
 def _now_ts(config: SandboxConfig) -> int:
-    now = config.now or datetime.now(UTC)
+    # Unpinned, "now" is the start of the UTC day: the same seed gives the same dates all day long.
+    now = config.now or datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)
     if now.tzinfo is None:
         now = now.replace(tzinfo=UTC)
     return int(now.timestamp())

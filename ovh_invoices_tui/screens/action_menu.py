@@ -59,9 +59,12 @@ class ActionMenu(ModalScreen[str | None]):
 
     def on_key(self, event: events.Key) -> None:
         for action, reason in self._actions:
-            if event.character == action.key and reason is None:
+            if event.character == action.key:
                 event.stop()
-                self.dismiss(action.id)
+                if reason is None:
+                    self.dismiss(action.id)
+                else:  # a disabled entry's key says why instead of doing nothing
+                    self.notify(reason, severity="warning", timeout=5)
                 return
 
     @on(OptionList.OptionSelected)

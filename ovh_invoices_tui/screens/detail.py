@@ -18,6 +18,7 @@ from textual.widgets import Footer, LoadingIndicator, Static
 from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, status_label, t
 from ovh_invoices_tui.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
+from ovh_invoices_tui.operation_labels import operation_label, operation_status_label
 from ovh_invoices_tui.text import clean
 
 if TYPE_CHECKING:
@@ -47,7 +48,9 @@ register(
         "detail.quantity": {"en": "Qty", "fr": "Quantité"},
         "detail.unit_price": {"en": "Unit price excl. tax", "fr": "Prix unitaire HT"},
         "detail.total": {"en": "Total excl. tax", "fr": "Total HT"},
+        "detail.op_date": {"en": "Date", "fr": "Date"},
         "detail.op_type": {"en": "Operation", "fr": "Opération"},
+        "detail.vat_number": {"en": "VAT number", "fr": "TVA"},
         "detail.op_status": {"en": "Status", "fr": "Statut"},
         "detail.load_failed": {"en": "Could not load the invoice: {error}", "fr": "Chargement impossible : {error}"},
         "detail.unknown": {"en": "Unknown invoice {ref}", "fr": "Facture inconnue {ref}"},
@@ -87,12 +90,13 @@ def info_block(row: BillRow, content: InvoiceContent | None, account: Account | 
     return table
 
 
-def contact_block(account: Account | None) -> Text:
+def contact_block(account: Account | None, lang: str = "en") -> Text:
     if account is None:
         return Text("…")
     person = " ".join(part for part in (account.firstname, account.name) if part)
+    vat = account.vat and f"{t('detail.vat_number', lang)} {account.vat}"
     lines = [account.organisation, person, account.address, " ".join(p for p in (account.zip, account.city) if p),
-             account.country, account.email, account.phone, account.vat and f"VAT {account.vat}"]
+             account.country, account.email, account.phone, vat]
     return Text("\n".join(clean(line) for line in lines if line))
 
 
@@ -111,7 +115,8 @@ def lines_table(details: list[BillDetail], lang: str, width: int = 120) -> Table
         for line in details:
             what = Text(clean(line.description), style="bold")
             facts = [p for p in (_period(line, lang), clean(line.domain)) if p]
-            facts.append(f"{clean(line.quantity)} × {format_money(line.unit_price, lang)}\u00a0{t('status.ht', lang)}")
+            unit = format_money(line.unit_price, lang, exact=True)  # the LongPrice in full: 0,040726 €
+            facts.append(f"{clean(line.quantity)} × {unit}\u00a0{t('status.ht', lang)}")
             what.append("\n" + " · ".join(facts), style="dim")
             table.add_row(what, format_money(line.total_price, lang))
         return table
@@ -128,7 +133,7 @@ def lines_table(details: list[BillDetail], lang: str, width: int = 120) -> Table
             _period(line, lang),
             Text(clean(line.domain)),
             Text(clean(line.quantity)),
-            format_money(line.unit_price, lang),
+            format_money(line.unit_price, lang, exact=True),
             format_money(line.total_price, lang),
         )
     return table
@@ -154,13 +159,14 @@ def operations_table(operations: list[DebtOperation], lang: str) -> Table | Text
     if not operations:
         return Text(t("detail.no_operations", lang), style="dim")
     table = Table(expand=True, show_edge=False, pad_edge=False)
-    table.add_column(t("col.date", lang), no_wrap=True)
+    table.add_column(t("detail.op_date", lang), no_wrap=True)
     table.add_column(t("detail.op_type", lang))
     table.add_column(t("detail.op_status", lang))
     table.add_column(t("col.total_amount", lang), justify="right", no_wrap=True)
     for op in sorted(operations, key=lambda o: o.date):
-        kind = Text(clean(op.type or ""))
-        table.add_row(format_date(op.date, lang), kind, Text(clean(op.status)), format_money(op.amount, lang))
+        kind = Text(clean(operation_label(op.type, lang)))
+        status = Text(clean(operation_status_label(op.status, lang)), style="bold red" if op.status == "FAILED" else "")
+        table.add_row(format_date(op.date, lang), kind, status, format_money(op.amount, lang))
     return table
 
 
@@ -236,7 +242,7 @@ class DetailScreen(Screen[None]):
             return
         content = self.content
         self.query_one("#detail-info", Static).update(info_block(row, content, app.store.account, lang))
-        self.query_one("#detail-contact", Static).update(contact_block(app.store.account))
+        self.query_one("#detail-contact", Static).update(contact_block(app.store.account, lang))
         self.query_one("#detail-totals", Static).update(totals_block(row, lang))
         if content is not None:
             self.query_one("#detail-loading").display = False

@@ -30,19 +30,28 @@ register(
 
 
 def bindings_table(screen: Screen[Any], lang: str = "en") -> Table:
-    """Active bindings of the focused widget chain, the screen and the app, deduplicated by action."""
+    """Active bindings of the focused widget chain, the screen and the app, one row per action.
+
+    Textual splits ``Binding("j,down", ...)`` into one binding per key; they are grouped back here so the
+    row shows every key that does it (``j ↓``, ``g home``, ``pgdn ^f``).
+    """
     table = Table(show_edge=False, expand=True, pad_edge=False)
     table.add_column(Text(t("help.key", lang)), style="bold", no_wrap=True)
     table.add_column(Text(t("help.does", lang)))
     table.add_column(Text(t("help.id", lang)), style="dim", no_wrap=True)
-    seen: set[str] = set()
+    rows: dict[str, tuple[Binding, list[Binding]]] = {}  # action → (first binding, every key's binding)
     for _key, active in screen.active_bindings.items():
         binding: Binding = active.binding
-        if binding.action in seen or binding.system or not binding.id:  # Textual's own (tab, ctrl+c…) left out
+        if binding.system or not binding.id:  # Textual's own (tab, ctrl+c…) left out
             continue
-        seen.add(binding.action)
-        keys = binding.key_display or screen.app.get_key_display(binding)
-        table.add_row(Text(keys), Text(help_text(binding, lang)), Text(binding.id or ""))
+        if binding.action not in rows:
+            rows[binding.action] = (binding, [binding])
+        elif binding.id == rows[binding.action][0].id:  # the same binding, another of its keys
+            rows[binding.action][1].append(binding)
+    for binding, keyed in rows.values():
+        keyed.sort(key=lambda each: len(each.key) > 1)  # letters first (j ↓, g home), as the guide writes them
+        displays = dict.fromkeys(each.key_display or screen.app.get_key_display(each) for each in keyed)
+        table.add_row(Text(" ".join(displays)), Text(help_text(binding, lang)), Text(binding.id or ""))
     return table
 
 

@@ -149,11 +149,13 @@ class InvoicesScreen(Screen[None]):
         app = self.ovh_app
         store = app.store
         table = self.query_one(BillTable)
-        if Change.VIEW in changes or Change.ROWS in changes:
-            current = table.current_row
+        if changes & {Change.VIEW, Change.ROWS, Change.PROGRESS}:
+            # PROGRESS too: when loading ends with nothing to show, "Loading invoices…" must not stay.
             table.empty_message = t(
                 "invoices.empty" if store.progress.done or store.rows else "invoices.empty_loading", app.lang
             )
+        if Change.VIEW in changes or Change.ROWS in changes:
+            current = table.current_row
             table.set_rows(store.view, marked=store.marked, keep_cursor_key=current.bill.bill_id if current else None)
         elif Change.MARKS in changes:
             table.set_marked(store.marked)

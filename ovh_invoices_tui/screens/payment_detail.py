@@ -187,7 +187,7 @@ class PaymentDetailScreen(Screen[None]):
     PaymentDetailScreen #payment-info { padding: 0 1; height: auto; }
     PaymentDetailScreen #payment-explanation { padding: 0 1; height: auto; }
     PaymentDetailScreen .section-title { text-style: bold; color: $accent; padding: 0 1; }
-    PaymentDetailScreen PaidBillTable { height: 1fr; min-height: 3; }
+    PaymentDetailScreen PaidBillTable { height: auto; min-height: 2; max-height: 11; }  /* 10 rows, then scroll */
     PaymentDetailScreen #payment-credit-notes { padding: 0 1; height: auto; max-height: 5; }
     PaymentDetailScreen LoadingIndicator { height: 1; }
     """
@@ -244,10 +244,10 @@ class PaymentDetailScreen(Screen[None]):
 
         try:
             if self.deposit is None:
-                self.deposit = await find_deposit(app.client, self.deposit_id, app.payments)
+                self.deposit = await find_deposit(app.client, self.deposit_id, app.payments, app.cache)
                 self._show()
             self.settlement = await load_settlement(
-                app.client, self.deposit, store=app.payments, bill_lookup=bill_lookup
+                app.client, self.deposit, store=app.payments, bill_lookup=bill_lookup, cache=app.cache
             )
         except OvhError as exc:
             self.query_one("#payment-loading").display = False

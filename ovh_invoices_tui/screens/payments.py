@@ -25,7 +25,7 @@ from textual.worker import Worker
 from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.export import export_deposits_csv
 from ovh_invoices_tui.filters import FilterInputError, parse_date_range
-from ovh_invoices_tui.i18n import format_money, payment_type_label, register, t
+from ovh_invoices_tui.i18n import format_count, format_money, payment_type_label, register, t, t_count
 from ovh_invoices_tui.models import Deposit, Money
 from ovh_invoices_tui.payments_loader import ensure_paid_bills, fill_paid_counts, load_payments
 from ovh_invoices_tui.payments_store import (
@@ -48,6 +48,7 @@ register(
     {
         "payments.title": {"en": "Payment tracking", "fr": "Suivi des paiements"},
         "payments.count": {"en": "{count} payments", "fr": "{count} paiements"},
+        "payments.count.one": {"en": "{count} payment", "fr": "{count} paiement"},
         "payments.loading": {
             "en": "loading {deposits}{total} payments, {refunds} credit notes…",
             "fr": "chargement {deposits}{total} paiements, {refunds} avoirs…",
@@ -57,6 +58,7 @@ register(
         "payments.empty_loading": {"en": "Loading payments…", "fr": "Chargement des paiements…"},
         "payments.total": {"en": "total", "fr": "total"},
         "payments.marked": {"en": "{count} marked", "fr": "{count} cochés"},
+        "payments.marked.one": {"en": "{count} marked", "fr": "{count} coché"},
         "payments.counts_pending": {"en": "counting invoices {known}/{total}", "fr": "factures {known}/{total}"},
         "payments.filter": {"en": "Filter", "fr": "Filtre"},
         "payments.no_row": {"en": "No payment under the cursor", "fr": "Aucun paiement sous le curseur"},
@@ -110,7 +112,7 @@ def ensure_payments_loaded(app: OvhInvoicesApp) -> None:
 
     async def load() -> None:
         try:
-            await load_payments(app.client, store)
+            await load_payments(app.client, store, app.cache)
         except OvhError as exc:
             app.notify(t("payments.load_failed", app.lang, error=str(exc)), severity="error", timeout=15)
 
@@ -265,7 +267,8 @@ class PaymentsScreen(Screen[None]):
 
     BINDINGS = [
         Binding("escape", "back", "Back", id="payments.back", tooltip="Leave the filters, or back to the invoices"),
-        Binding("space", "toggle_mark", "Mark", id="payments.mark", tooltip="Mark or unmark the payment, move down"),
+        Binding("space", "toggle_mark", "Mark", show=False, id="payments.mark",
+                tooltip="Mark or unmark the payment, move down"),
         Binding("a", "mark_all", "All", show=False, id="payments.mark_all", tooltip="Mark every payment of the view"),
         Binding("i", "invert_marks", "Invert", show=False, id="payments.invert", tooltip="Invert marks in the view"),
         Binding("u", "clear_marks", "Unmark", show=False, id="payments.unmark_all", tooltip="Clear every mark"),
@@ -274,9 +277,9 @@ class PaymentsScreen(Screen[None]):
         Binding("x", "clear_filters", "Clear", show=False, id="payments.clear_filters", tooltip="Clear every filter"),
         Binding("c", "refunds", "Credit notes", id="payments.refunds", tooltip="Credit notes (avoirs)"),
         Binding("e", "export", "Export CSV", id="payments.export", tooltip="Export payment proofs as CSV"),
-        Binding("w", "view_html", "HTML", id="payments.html", tooltip="View the payment proof (HTML)"),
-        Binding("d", "view_pdf", "PDF", id="payments.pdf", tooltip="View the payment proof (PDF)"),
-        Binding("s", "cycle_sort", "Sort", id="payments.sort", tooltip="Sort by the next column"),
+        Binding("w", "view_html", "HTML", show=False, id="payments.html", tooltip="View the payment proof (HTML)"),
+        Binding("d", "view_pdf", "PDF", show=False, id="payments.pdf", tooltip="View the payment proof (PDF)"),
+        Binding("s", "cycle_sort", "Sort", show=False, id="payments.sort", tooltip="Sort by the next column"),
         Binding("S", "reverse_sort", "Reverse", show=False, id="payments.sort_reverse", tooltip="Reverse the sort"),
         *(
             Binding(str(n + 1), f"sort('{column}')", f"Sort {column}", show=False, id=f"payments.sort_{column}",
@@ -360,12 +363,10 @@ class PaymentsScreen(Screen[None]):
             text.append(" · ")
             text.append(t("payments.load_failed", lang, error=clean(progress.error)), style="bold red")
         elif not progress.done:
-            total = f"/{progress.deposits_total:,}" if progress.deposits_total is not None else ""
+            total = f"/{format_count(progress.deposits_total, lang)}" if progress.deposits_total is not None else ""
             text.append(" · ")
-            text.append(
-                t("payments.loading", lang, deposits=f"{progress.deposits:,}", total=total, refunds=progress.refunds),
-                style="italic",
-            )
+            deposits, refunds = format_count(progress.deposits, lang), format_count(progress.refunds, lang)
+            text.append(t("payments.loading", lang, deposits=deposits, total=total, refunds=refunds), style="italic")
         else:
             known = len(store.paid_bills) + len(store.paid_bills_failed)  # O(1): called after every batch
             if known < len(store.deposits):
@@ -377,12 +378,12 @@ class PaymentsScreen(Screen[None]):
         app = self.ovh_app
         store, lang = app.payments, app.lang
         line = Text(no_wrap=True, overflow="ellipsis")
-        line.append(t("payments.count", lang, count=f"{len(store.view):,}"), style="bold")
+        line.append(t_count("payments.count", len(store.view), lang), style="bold")
         line.append(f" · {t('payments.total', lang)} {_totals(store.view, lang)}")
         if store.marked:
             marked = store.marked_deposits
             line.append("  │  ")
-            line.append(t("payments.marked", lang, count=f"{len(marked):,}"), style="bold reverse")
+            line.append(t_count("payments.marked", len(marked), lang), style="bold reverse")
             line.append(f" · {_totals(marked, lang)}")
         second = Text(no_wrap=True, overflow="ellipsis")
         second.append(f"{t('payments.filter', lang)}: ", style="dim")
@@ -404,7 +405,7 @@ class PaymentsScreen(Screen[None]):
         if not store.missing_paid_bills(limit=1):
             return
         self._counts = self.run_worker(
-            fill_paid_counts(self.ovh_app.client, store, self._visible_ids),
+            fill_paid_counts(self.ovh_app.client, store, self._visible_ids, cache=self.ovh_app.cache),
             group="payments-counts",
             exit_on_error=False,
         )
@@ -655,7 +656,7 @@ class PaymentExportDialog(ModalScreen[Path | None]):
             self._message(t("payments.export.fetching", lang, done=done, total=total))
 
         try:
-            await ensure_paid_bills(app.client, store, deposits, progress=progress)
+            await ensure_paid_bills(app.client, store, deposits, progress=progress, cache=app.cache)
             path.parent.mkdir(parents=True, exist_ok=True)
             result = await export_deposits_csv(
                 deposits,

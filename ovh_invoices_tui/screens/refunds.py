@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ovh_invoices_tui.i18n import payment_type_label, register, t
+from ovh_invoices_tui.i18n import payment_type_label, register, t, t_count
 from ovh_invoices_tui.models import Refund
 from ovh_invoices_tui.payments_store import LoadState, PaymentChange
 from ovh_invoices_tui.screens.payment_detail import view_html, view_pdf
@@ -30,6 +30,7 @@ register(
     {
         "refunds.title": {"en": "Credit notes (avoirs)", "fr": "Avoirs"},
         "refunds.count": {"en": "{count} credit notes", "fr": "{count} avoirs"},
+        "refunds.count.one": {"en": "{count} credit note", "fr": "{count} avoir"},
         "refunds.empty": {"en": "No credit note", "fr": "Aucun avoir"},
         "refunds.loading": {"en": "Loading credit notes…", "fr": "Chargement des avoirs…"},
         "refunds.no_row": {"en": "No credit note under the cursor", "fr": "Aucun avoir sous le curseur"},
@@ -113,7 +114,7 @@ class RefundsScreen(Screen[None]):
         table.set_rows(list(store.refunds), keep_cursor_key=current.refund_id if current else None)
         header = Text(no_wrap=True, overflow="ellipsis")
         header.append(t("refunds.title", lang), style="bold")
-        header.append(f" · {t('refunds.count', lang, count=f'{len(store.refunds):,}')}")
+        header.append(f" · {t_count('refunds.count', len(store.refunds), lang)}")
         if store.progress.error:
             header.append(f" · {clean(store.progress.error)}", style="bold red")
         self.query_one("#refunds-header", Static).update(header)

@@ -11,12 +11,25 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ovh_invoices_tui.api.session import RequestLog
+from ovh_invoices_tui.i18n import format_count, register, t
 from ovh_invoices_tui.text import clean
 
+register(
+    {
+        "requests.title": {"en": "Recent API calls ({count})", "fr": "Derniers appels à l'API ({count})"},
+        "requests.method": {"en": "Method", "fr": "Méthode"},
+        "requests.path": {"en": "Path", "fr": "Chemin"},
+        "requests.status": {"en": "Status", "fr": "Statut"},
+        "requests.time": {"en": "Time", "fr": "Durée"},
+        "requests.no_answer": {"en": "no answer", "fr": "sans réponse"},
+        "requests.copied": {"en": "Copied {query_id}", "fr": "{query_id} copié"},
+    }
+)
 
-def _status(entry: RequestLog) -> Text:
+
+def _status(entry: RequestLog, lang: str = "en") -> Text:
     if entry.status is None:
-        return Text("no answer", style="bold red")
+        return Text(t("requests.no_answer", lang), style="bold red")
     style = "green" if entry.status < 400 else "yellow" if entry.status < 500 else "bold red"
     return Text(str(entry.status), style=style)
 
@@ -38,15 +51,21 @@ class RequestLogScreen(Screen[None]):
         super().__init__()
         self.entries = list(entries)[::-1]
 
+    @property
+    def lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
+
     def compose(self) -> ComposeResult:
-        yield Static(f"Recent API calls ({len(self.entries)})", id="requests-title")
+        lang = self.lang
+        yield Static(t("requests.title", lang, count=format_count(len(self.entries), lang)), id="requests-title")
         table: DataTable[str | Text] = DataTable(cursor_type="row", zebra_stripes=True)
-        table.add_columns("Method", "Path", "Status", "Time", "X-Ovh-QueryID")
+        headers = [t(f"requests.{column}", lang) for column in ("method", "path", "status", "time")]
+        table.add_columns(*headers, "X-Ovh-QueryID")
         for entry in self.entries:
             table.add_row(
                 entry.method,
                 Text(clean(entry.path)),
-                _status(entry),
+                _status(entry, lang),
                 Text(f"{entry.duration_ms:.0f} ms", justify="right"),
                 Text(clean(entry.query_id or "")),
             )
@@ -60,4 +79,4 @@ class RequestLogScreen(Screen[None]):
         query_id = self.entries[table.cursor_row].query_id
         if query_id:
             self.app.copy_to_clipboard(query_id)
-            self.notify(f"Copied {query_id}", timeout=3)
+            self.notify(t("requests.copied", self.lang, query_id=query_id), timeout=3)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.i18n import register, t
+from ovh_invoices_tui.i18n import format_count, register, t, t_count
 from ovh_invoices_tui.store import LoadProgress
 from ovh_invoices_tui.text import clean
 
@@ -14,6 +14,7 @@ register(
         "bar.readonly": {"en": "READ-ONLY", "fr": "LECTURE SEULE"},
         "bar.loading": {"en": "loading {loaded}/{total}", "fr": "chargement {loaded}/{total}"},
         "bar.loaded": {"en": "{count} invoices", "fr": "{count} factures"},
+        "bar.loaded.one": {"en": "{count} invoice", "fr": "{count} facture"},
         "bar.cached": {"en": "cached", "fr": "en cache"},
         "bar.offline": {"en": "OFFLINE", "fr": "HORS LIGNE"},
         "bar.failed": {"en": "load failed", "fr": "échec du chargement"},
@@ -53,10 +54,10 @@ class AccountBar(Static):
         if progress.error:
             line.append(t("bar.failed", lang), style="bold red")
         elif not progress.done:
-            total = "?" if progress.total is None else f"{progress.total:,}"
-            line.append(t("bar.loading", lang, loaded=f"{progress.loaded:,}", total=total), style="italic")
+            total = "?" if progress.total is None else format_count(progress.total, lang)
+            line.append(t("bar.loading", lang, loaded=format_count(progress.loaded, lang), total=total), style="italic")
         else:
-            line.append(t("bar.loaded", lang, count=f"{progress.loaded:,}"))
+            line.append(t_count("bar.loaded", progress.loaded, lang))
         if progress.from_cache:
             line.append(f" ({t('bar.cached', lang)})", style="dim italic")
         self.update(line)

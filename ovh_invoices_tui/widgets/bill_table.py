@@ -32,8 +32,10 @@ def bill_key(row: BillRow) -> str:
 class BillTable(VirtualTable):
     """Bills with their debt: mark, Référence, order, date, HT, TTC, Solde (red when due), Statut.
 
-    On 80 columns the order number goes first, then the amount excl. tax, then the date shrinks; the
-    reference, the amount incl. tax, the balance and the status always stay.
+    On a narrow terminal the order number is left out first, then the amount excl. tax; the reference,
+    the date (with its whole label), the amount incl. tax, the balance and the status always stay. What is
+    left out is one ``l`` / ``→`` away (the header ends with ``›``): the reference stays on the left while
+    the other columns scroll.
     """
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {
@@ -81,6 +83,7 @@ class BillTable(VirtualTable):
             rows,
             key=bill_key,
             marked=marked,
+            fixed_columns=1,
             empty_message=empty_message,
             name=name,
             id=id,

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 from datetime import date
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal
+from textual.containers import Container
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 
@@ -21,24 +22,58 @@ register(
         "filterbar.order": {"en": "Order no.", "fr": "N° de commande"},
         "filterbar.date": {"en": "Date: 2024-03-01, 2024-03, 2024, a..b", "fr": "Date : 01/03/2024, 2024-03, a..b"},
         "filterbar.status": {"en": "Status", "fr": "Statut"},
+        "filterbar.not_a_date": {
+            "en": "not a date: {text} (use YYYY-MM-DD or DD/MM/YYYY)",
+            "fr": "date invalide : {text} (format AAAA-MM-JJ ou JJ/MM/AAAA)",
+        },
+        "filterbar.not_a_month": {"en": "not a month: {text}", "fr": "mois invalide : {text}"},
+        "filterbar.reversed_range": {
+            "en": "range ends before it starts: {text}",
+            "fr": "la période se termine avant de commencer : {text}",
+        },
     }
 )
+
+# FilterInputError speaks English (filters.py is shared with the CLI): its messages, mapped to label keys.
+_ERRORS = (
+    (re.compile(r"^not a date: (?P<text>.*?)(?: \(use [^)]*\))?$", re.DOTALL), "filterbar.not_a_date"),
+    (re.compile(r"^not a month: (?P<text>.*)$", re.DOTALL), "filterbar.not_a_month"),
+    (re.compile(r"^range ends before it starts: (?P<text>.*)$", re.DOTALL), "filterbar.reversed_range"),
+)
+
+
+def filter_error_text(error: FilterInputError, lang: str) -> str:
+    """The message of a FilterInputError in ``lang`` (an unknown message is shown as raised)."""
+    message = str(error)
+    for pattern, key in _ERRORS:
+        match = pattern.match(message)
+        if match:
+            text = match["text"]
+            if lang == "fr" and len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+                text = f"«\u00a0{text[1:-1]}\u00a0»"  # what was typed, in French quotes rather than Python's
+            return t(key, lang, text=text)
+    return message
 
 
 def _status_options(lang: str) -> list[tuple[str, StatusFilter]]:
     return [(t(f"filter.status.{s.value}", lang), s) for s in StatusFilter]
 
 
-class FilterBar(Horizontal):
-    """Posts :class:`FilterBar.Changed` with the new filter; a malformed date is flagged and not applied."""
+class FilterBar(Container):
+    """Posts :class:`FilterBar.Changed` with the new filter; a malformed date is flagged and not applied.
+
+    The inputs on one line, the error (when any) on its own line under them: a grid, so every input stays
+    a direct child of the bar.
+    """
 
     DEFAULT_CSS = """
-    FilterBar { height: auto; display: none; padding: 0 1; background: $boost; }
-    FilterBar Input { width: 1fr; }
-    FilterBar #filter-date { width: 2fr; }
-    FilterBar Select { width: 22; }
+    FilterBar {
+        layout: grid; grid-size: 4; grid-columns: 1fr 1fr 2fr 18; grid-rows: auto;
+        height: auto; display: none; padding: 0 1; background: $boost;
+    }
+    FilterBar Input, FilterBar Select { width: 100%; }
     FilterBar Input.-invalid { border: tall $error; }
-    FilterBar #filter-error { color: $error; width: auto; padding: 1 1 0 1; display: none; }
+    FilterBar #filter-error { column-span: 4; color: $error; width: 100%; height: auto; padding: 0 1; display: none; }
     FilterBar #filter-error.-shown { display: block; }
     """
 
@@ -73,6 +108,8 @@ class FilterBar(Horizontal):
         select: Select[StatusFilter] = self.query_one("#filter-status", Select)
         with self.prevent(Select.Changed):
             select.set_options(_status_options(lang))
+            # The shown label is only redrawn when the value changes: pass by another value to relabel it.
+            select.value = next(s for s in StatusFilter if s is not self.current.status)
             select.value = self.current.status
 
     def show_filter(self, current: BillFilter) -> None:
@@ -123,7 +160,7 @@ class FilterBar(Horizontal):
             parsed = parse_date_range(field.value)
         except FilterInputError as exc:
             field.add_class("-invalid")
-            self._show_error(str(exc))
+            self._show_error(filter_error_text(exc, self.lang))
             return None
         field.remove_class("-invalid")
         self._show_error(None)

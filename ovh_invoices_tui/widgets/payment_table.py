@@ -10,6 +10,8 @@ from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any
 
+from textual.binding import Binding
+
 from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, t
 from ovh_invoices_tui.models import Bill, Deposit, Refund
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
@@ -24,6 +26,7 @@ register(
 
 PAYMENT_COLUMN_IDS = ("reference", "payment_date", "total_amount", "payment_type", "paid_bills")
 UNKNOWN = "…"
+RIGHT_GAP = " "
 
 
 def deposit_key(row: Deposit) -> str:
@@ -54,7 +57,7 @@ class PaymentTable(VirtualTable):
 
     def _count(self, row: Deposit) -> str:
         count = self._paid_count(row.deposit_id)
-        return UNKNOWN if count is None else str(count)
+        return f"{UNKNOWN if count is None else count}{RIGHT_GAP}"
 
     def _build_columns(self, lang: str) -> list[Column]:
         def column(column_id: str, **kwargs: Any) -> Column:
@@ -78,8 +81,10 @@ class PaymentTable(VirtualTable):
                 flex=True,
                 render=lambda d: payment_type_label(d.payment_type, lang),
             ),
-            column("paid_bills", width=5, align="right", priority=1, render=self._count),
-        ]
+            # the last column keeps a cell clear of the vertical scrollbar (the count would touch it)
+            Column("paid_bills", t("col.paid_bills", lang) + RIGHT_GAP, width=6, align="right", priority=1,
+                   render=self._count),
+        ]  # fmt: skip
 
 
 def bill_key(row: Bill) -> str:
@@ -88,6 +93,11 @@ def bill_key(row: Bill) -> str:
 
 class PaidBillTable(VirtualTable):
     """The invoices a payment settled: Référence, Date d'émission, Montant TTC (enter opens one)."""
+
+    BINDINGS = [
+        Binding("enter", "activate", "Open invoice", id="payment.open_invoice",
+                tooltip="Open the invoice under the cursor"),
+    ]  # fmt: skip
 
     def __init__(self, rows: Sequence[Bill] = (), *, lang: str = "en", id: str | None = None) -> None:
         columns = [

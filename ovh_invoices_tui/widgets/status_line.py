@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.i18n import format_money, register, t
+from ovh_invoices_tui.i18n import format_money, register, t, t_count
 from ovh_invoices_tui.models import Money
 from ovh_invoices_tui.store import Totals
 from ovh_invoices_tui.text import clean
@@ -13,8 +13,11 @@ from ovh_invoices_tui.text import clean
 register(
     {
         "status.view": {"en": "{count} invoices", "fr": "{count} factures"},
+        "status.view.one": {"en": "{count} invoice", "fr": "{count} facture"},
         "status.marked": {"en": "{count} marked", "fr": "{count} cochées"},
+        "status.marked.one": {"en": "{count} marked", "fr": "{count} cochée"},
         "status.hidden": {"en": "{count} hidden by the filter", "fr": "{count} masquées par le filtre"},
+        "status.hidden.one": {"en": "{count} hidden by the filter", "fr": "{count} masquée par le filtre"},
         "status.ht": {"en": "excl. tax", "fr": "HT"},
         "status.ttc": {"en": "incl. tax", "fr": "TTC"},
         "status.due": {"en": "due", "fr": "dû"},
@@ -59,14 +62,14 @@ class StatusLine(Static):
     ) -> None:
         lines = []
         line = Text()
-        line.append(t("status.view", lang, count=f"{view.count:,}"), style="bold")
+        line.append(t_count("status.view", view.count, lang), style="bold")
         line.append_text(totals_text(view, currency, lang))
         lines.append(line)
         if marked.count:
             line = Text()
-            line.append(t("status.marked", lang, count=f"{marked.count:,}"), style="bold reverse")
+            line.append(t_count("status.marked", marked.count, lang), style="bold reverse")
             if hidden_marked:
-                line.append(f" ({t('status.hidden', lang, count=hidden_marked)})", style="italic")
+                line.append(f" ({t_count('status.hidden', hidden_marked, lang)})", style="italic")
             line.append_text(totals_text(marked, currency, lang))
             lines.append(line)
         line = Text()

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
 from rich.cells import cell_len
+from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -102,13 +103,18 @@ class _Placed:
     width: int
 
 
-def compute_layout(columns: Sequence[Column], available: int, fixed: int = 0) -> list[tuple[Column, int]]:
+def compute_layout(
+    columns: Sequence[Column], available: int, fixed: int = 0, *, sorted_id: str | None = None
+) -> list[tuple[Column, int]]:
     """Choose the columns shown and their widths for ``available`` cells (``fixed`` are taken by the mark).
 
-    Order of sacrifices when the width is short: shrink the least important droppable columns (``priority``
-    > 0) towards their ``min_width``; then drop the least important one and retry; when only ``priority`` 0
-    columns remain, shrink them from the right. What still does not fit scrolls horizontally.
-    Spare width goes to ``flex`` columns.
+    Order of sacrifices when the width is short: first every column gives back the width neither its data
+    (``min_width``) nor its whole label needs (the sort arrow counts only on ``sorted_id``), least important
+    first; then the least important droppable column (``priority`` > 0) shrinks towards its ``min_width``,
+    and when that is not enough it is dropped and the layout starts again; when only ``priority`` 0 columns
+    remain, they shrink from the right. What still does not fit scrolls horizontally. Spare width goes to
+    ``flex`` columns. A more important column thus keeps its whole label ("Date d'émission") rather than a
+    less important one being squeezed in.
     """
     kept = list(columns)
     if not kept:
@@ -121,11 +127,18 @@ def compute_layout(columns: Sequence[Column], available: int, fixed: int = 0) ->
     def total(widths: dict[str, int]) -> int:
         return fixed + sum(widths[c.id] for c in kept) + max(0, len(kept) - 1)
 
-    def shrink(widths: dict[str, int], cands: list[Column], deficit: int) -> int:
+    def comfortable(column: Column) -> int:
+        label = cell_len(column.label) + (2 if column.sortable and column.id == sorted_id else 0)
+        return min(column.natural_width, max(column.minimum_width, label))
+
+    def minimum(column: Column) -> int:
+        return column.minimum_width
+
+    def shrink(widths: dict[str, int], cands: list[Column], deficit: int, floor: Callable[[Column], int]) -> int:
         for column in cands:
             if deficit <= 0:
                 break
-            give = min(widths[column.id] - column.minimum_width, deficit)
+            give = min(widths[column.id] - floor(column), deficit)
             if give > 0:
                 widths[column.id] -= give
                 deficit -= give
@@ -138,14 +151,18 @@ def compute_layout(columns: Sequence[Column], available: int, fixed: int = 0) ->
         deficit = total(widths) - available
         if deficit <= 0:
             break
-        droppable = least_important_first(c for c in kept if c.priority > 0)
-        deficit = shrink(widths, droppable, deficit)
+        deficit = shrink(widths, least_important_first(kept), deficit, comfortable)
         if deficit <= 0:
             break
-        if droppable and len(kept) > 1:
-            kept.remove(droppable[0])
-            continue
-        shrink(widths, least_important_first(kept), deficit)
+        droppable = least_important_first(c for c in kept if c.priority > 0)
+        if droppable:
+            deficit = shrink(widths, droppable[:1], deficit, minimum)
+            if deficit <= 0:
+                break
+            if len(kept) > 1:
+                kept.remove(droppable[0])
+                continue
+        shrink(widths, least_important_first(kept), deficit, minimum)
         break
 
     spare = available - total(widths) if available > 0 else 0
@@ -167,8 +184,14 @@ def compute_layout(columns: Sequence[Column], available: int, fixed: int = 0) ->
 class VirtualTable(ScrollView, can_focus=True):
     """A table over a ``Sequence`` of rows that renders only what is on screen.
 
-    Line 0 is the header (fixed vertically, scrolls horizontally with the cells); the mark column on the left
-    stays put when scrolling horizontally. The cursor is a row index (``cursor_row``).
+    Line 0 is the header (fixed vertically, scrolls horizontally with the cells); the mark column and the
+    first ``fixed_columns`` columns on the left stay put when scrolling horizontally. The cursor is a row
+    index (``cursor_row``).
+
+    Columns the width cannot hold (see :func:`compute_layout`) are not lost: they are laid out after the
+    others, off screen, and ``l``/``→`` scroll them in one column at a time (``h``/``←`` back). The header
+    shows ``›`` at its right edge while columns remain to the right, ``‹`` while some are scrolled out on
+    the left.
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
@@ -225,6 +248,7 @@ class VirtualTable(ScrollView, can_focus=True):
         background: $surface;
         color: $foreground;
         height: 1fr;
+        overflow-x: hidden;
         & > .virtual-table--header {
             text-style: bold;
             background: $panel;
@@ -314,6 +338,7 @@ class VirtualTable(ScrollView, can_focus=True):
         marked: AbstractSet[str] | None = None,
         show_marks: bool = True,
         mark_glyph: str = "✓",
+        fixed_columns: int = 0,
         empty_message: str = "Nothing to show",
         cache_size: int = 1024,
         name: str | None = None,
@@ -329,7 +354,11 @@ class VirtualTable(ScrollView, can_focus=True):
         self._show_marks = show_marks
         self._mark_glyph = sanitize(mark_glyph)[:1] or "✓"
         self._sort: tuple[str, bool] | None = None
+        self._fixed_columns = max(0, fixed_columns)
         self._placed: list[_Placed] = []
+        self._window = 0  # how many of the placed columns the width holds (the others wait off screen)
+        self._fixed_width = self._mark_width  # cells that stay put on the left (mark, fixed columns, gap)
+        self._spans: list[tuple[int, int]] = []  # the scrolled columns, from the start of the scrolled part
         self._layout_width = -1
         self._line_cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(cache_size)
         self._header_cache: LRUCache[tuple[Any, ...], Strip] = LRUCache(8)
@@ -351,8 +380,23 @@ class VirtualTable(ScrollView, can_focus=True):
 
     @property
     def visible_columns(self) -> list[Column]:
-        """The columns laid out for the current width (low-priority ones may be dropped)."""
-        return [placed.column for placed in self._placed]
+        """The columns at least partly on screen at the current horizontal scroll."""
+        if not self.is_mounted:
+            return [placed.column for placed in self._placed[: self._window]]
+        left = round(self.scroll_x)
+        right = left + self._scrolled_view_width
+        fixed = len(self._placed) - len(self._spans)
+        shown = [placed.column for placed in self._placed[:fixed]]
+        for placed, (start, stop) in zip(self._placed[fixed:], self._spans, strict=True):
+            if start < right and stop > left:
+                shown.append(placed.column)
+        return shown
+
+    @property
+    def offscreen_columns(self) -> list[Column]:
+        """The columns laid out but not on screen (e.g. left out for width: scroll right to see them)."""
+        shown = {column.id for column in self.visible_columns}
+        return [placed.column for placed in self._placed if placed.column.id not in shown]
 
     @property
     def current_row(self) -> Any | None:
@@ -411,8 +455,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_sort_indicator(self, column_id: str | None, descending: bool = False) -> None:
         """Show ▲ (ascending) or ▼ (descending) on ``column_id``; None removes the indicator."""
         self._sort = (column_id, descending) if column_id is not None else None
-        self._header_cache.clear()
-        self.refresh()
+        self._relayout(force=True)  # the sorted column's label needs room for its arrow
+        self._invalidate()
 
     def refresh_rows(self) -> None:
         """Forget the rendered rows (the row objects or their rendering changed) and repaint."""
@@ -461,10 +505,32 @@ class VirtualTable(ScrollView, can_focus=True):
         self.cursor_row = len(self._rows) - 1
 
     def action_scroll_columns_left(self) -> None:
-        self.scroll_to(x=max(0, self.scroll_offset.x - 8), animate=False, immediate=True)
+        """Bring back the column scrolled out on the left (columns start at the left edge)."""
+        x = round(self.scroll_x)
+        stops = [start for start, _ in self._spans if start < x]
+        self.scroll_to(x=max(stops, default=0), animate=False, immediate=True, force=True)
 
     def action_scroll_columns_right(self) -> None:
-        self.scroll_to(x=self.scroll_offset.x + 8, animate=False, immediate=True)
+        """Scroll until the first column cut (or hidden) on the right is entirely on screen."""
+        x, view = round(self.scroll_x), self._scrolled_view_width
+        target = next(((start, stop) for start, stop in self._spans if stop > x + view), None)
+        if target is None:
+            return
+        fits = [start for start, _ in self._spans if x < start and start + view >= target[1]]
+        self.scroll_to(x=min(fits, default=target[0]), animate=False, immediate=True, force=True)
+
+    @property
+    def allow_horizontal_scroll(self) -> bool:
+        # No horizontal scrollbar (the header's ‹ › say there is more), but the wheel may still scroll.
+        return not self.disabled and self.max_scroll_x > 0
+
+    @property
+    def more_on_the_left(self) -> bool:
+        return round(self.scroll_x) > 0 and bool(self._spans)
+
+    @property
+    def more_on_the_right(self) -> bool:
+        return bool(self._spans) and self._spans[-1][1] > round(self.scroll_x) + self._scrolled_view_width
 
     def action_activate(self) -> None:
         if self._rows:
@@ -488,6 +554,15 @@ class VirtualTable(ScrollView, can_focus=True):
         if offset is None:
             return
         if offset.y == 0:
+            width = self.scrollable_content_region.width
+            if offset.x == width - 1 and self.more_on_the_right:
+                self.action_scroll_columns_right()
+                event.stop()
+                return
+            if offset.x == self._fixed_width - 1 and self.more_on_the_left:
+                self.action_scroll_columns_left()
+                event.stop()
+                return
             column = self._column_at(offset.x)
             if column is not None and column.sortable:
                 self.post_message(self.HeaderClicked(self, column.id))
@@ -519,6 +594,12 @@ class VirtualTable(ScrollView, can_focus=True):
         last = self._placed[-1]
         return self._mark_width + last.x + last.width
 
+    @property
+    def _scrolled_view_width(self) -> int:
+        """Cells of the screen that scroll horizontally (right of the fixed part)."""
+        width = self.scrollable_content_region.width if self.is_mounted else self._layout_width
+        return max(1, width - self._fixed_width)
+
     def _available_width(self) -> int:
         width = self.size.width
         if width <= 0:
@@ -533,18 +614,47 @@ class VirtualTable(ScrollView, can_focus=True):
         if not force and available == self._layout_width:
             return
         self._layout_width = available
+        mark = self._mark_width
+        sorted_id = self._sort[0] if self._sort is not None else None
+        window = compute_layout(self._columns, available, mark, sorted_id=sorted_id)
+        if available > 0 and len(window) < len(self._columns):
+            # Columns are left out: keep the last cell for the header's "›".
+            window = compute_layout(self._columns, available - 1, mark, sorted_id=sorted_id)
+        shown = {column.id for column, _ in window}
+        left_out = [column for column in self._columns if column.id not in shown]
         placed: list[_Placed] = []
         x = 0
-        for column, width in compute_layout(self._columns, available, self._mark_width):
+        for column, width in window:
             placed.append(_Placed(column, x, width))
             x += width + 1
+        if left_out and available > 0:
+            x = max(x, available - mark)  # off screen until scrolled in, never peeking at the right edge
+        for column in left_out:
+            placed.append(_Placed(column, x, column.natural_width))
+            x += column.natural_width + 1
         self._placed = placed
-        self.virtual_size = Size(self._total_width, len(self._rows) + 1)
+        self._window = len(window)
+        fixed = min(self._fixed_columns, len(window))
+        fixed_width = mark + sum(p.width + 1 for p in placed[:fixed])
+        if available > 0 and fixed_width > available // 2:  # too narrow: only the mark stays put
+            fixed, fixed_width = 0, mark
+        self._fixed_width = fixed_width
+        self._spans = [(mark + p.x - fixed_width, mark + p.x + p.width - fixed_width) for p in placed[fixed:]]
+        width = self._total_width
+        view = available - fixed_width
+        if self._spans and available > 0 and width - fixed_width > view:
+            # Room to scroll each column to the left edge: the last stop shows every remaining column.
+            end = self._spans[-1][1]
+            last_stop = min((start for start, _ in self._spans if end - start <= view), default=None)
+            if last_stop is not None:
+                width = max(width, fixed_width + last_stop + view)
+        self.virtual_size = Size(width, len(self._rows) + 1)
 
     def _column_at(self, content_x: int) -> Column | None:
         if content_x < self._mark_width:
             return None
-        x = content_x - self._mark_width + self.scroll_offset.x
+        x = content_x if content_x < self._fixed_width else content_x + round(self.scroll_x)
+        x -= self._mark_width
         for placed in self._placed:
             if placed.x <= x < placed.x + placed.width:
                 return placed.column
@@ -588,7 +698,8 @@ class VirtualTable(ScrollView, can_focus=True):
         if y == 0:
             return self._render_header(width, scroll_x, base)
         if not self._rows:
-            if y == 1 + max(0, self._page_height - 1) // 2:
+            # The message goes in the middle of the rows' area, whatever the scroll offsets left behind.
+            if y == max(1, min(1 + (self._page_height - 1) // 2, self.size.height - 1)):
                 return self._render_empty(width, base)
             return Strip.blank(width, base)
         index = scroll_y + y - 1
@@ -606,10 +717,10 @@ class VirtualTable(ScrollView, can_focus=True):
         return strip
 
     def _crop(self, line: Text, width: int, scroll_x: int, base: Style) -> Strip:
-        """Keep the mark column fixed and scroll the rest horizontally."""
+        """Keep the mark (and fixed) columns in place and scroll the rest horizontally."""
         console = self.app.console
         full = Strip(list(line.render(console)), line.cell_len)
-        fixed = self._mark_width
+        fixed = min(self._fixed_width, width)
         scrolled = full.crop(fixed + scroll_x, fixed + scroll_x + max(0, width - fixed))
         return Strip.join([full.crop(0, fixed), scrolled]).adjust_cell_length(width, base).simplify()
 
@@ -640,6 +751,11 @@ class VirtualTable(ScrollView, can_focus=True):
                 line.append_text(_fit(Text(label), placed.width, column.align))
         line.pad_right(max(0, width - line.cell_len + scroll_x))
         strip = self._crop(line, width, scroll_x, header_style)
+        hint_style = header_style + sorted_style
+        if self.more_on_the_left and 0 < self._fixed_width <= width:
+            strip = _overwrite(strip, self._fixed_width - 1, "‹", hint_style)
+        if self.more_on_the_right and width > 0:
+            strip = _overwrite(strip, width - 1, "›", hint_style)
         self._header_cache[cache_key] = strip
         return strip
 
@@ -684,6 +800,12 @@ class VirtualTable(ScrollView, can_focus=True):
 
 
 # --- helpers ----------------------------------------------------------------------------------------
+
+
+def _overwrite(strip: Strip, x: int, char: str, style: Style) -> Strip:
+    """``strip`` with the one-cell ``char`` at cell ``x``."""
+    length = strip.cell_length
+    return Strip.join([strip.crop(0, x), Strip([Segment(char, style)], 1), strip.crop(x + 1, length)])
 
 
 def _needs_sanitizing(value: str) -> bool:
