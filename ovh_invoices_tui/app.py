@@ -22,7 +22,9 @@ from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.binding_labels import localise_bindings
 from ovh_invoices_tui.cache import BillCache
 from ovh_invoices_tui.cache_codec import CorruptRow, from_json
-from ovh_invoices_tui.cache_profile import demo_client_factory, open_profile_cache  # also registers cache.*
+
+# cache_profile also registers the cache.* labels
+from ovh_invoices_tui.cache_profile import clear_caches, demo_client_factory, open_profile_cache
 from ovh_invoices_tui.commands import CommandProvider, run_command
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
 from ovh_invoices_tui.debug_log import tee as also_log_requests
@@ -224,6 +226,10 @@ class OvhInvoicesApp(App[int]):
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def action_refresh(self) -> None:
         self.notify(t("app.refreshing", self.lang), timeout=2)
+        if self.store.progress.error:  # the first load failed: load again, not just the balance
+            self.store.clear()
+            self.load()
+            return
         if self.cache is None:
             await refresh_balance(self.client, self.store)
         else:
@@ -391,8 +397,11 @@ def run_app(
     use_cache: bool = True,
 ) -> int:
     """Run the terminal app until the user quits; returns the exit code."""
+    if use_cache and profile.demo:
+        # The in-process sandbox is born anew at each start (what was paid in it last time is gone):
+        # a cache kept from an earlier run would show payments and dates that no longer exist.
+        clear_caches(profile)
     cache = open_profile_cache(profile) if use_cache else None
-    # a demo's sandbox keeps the "today" of its first start, so its cache stays true like a real account's
     factory = demo_client_factory(cache) if cache is not None and profile.demo else make_client
     app = OvhInvoicesApp(settings=settings, profile=profile, readonly=readonly, lang=lang, client_factory=factory,
                          cache=cache)  # fmt: skip

@@ -80,7 +80,7 @@ def sandbox_now(cache: BillCache) -> datetime:
             return datetime.fromisoformat(saved)
         except ValueError:
             pass
-    now = datetime.now(UTC).replace(microsecond=0)
+    now = datetime.now(UTC).replace(hour=0, minute=0, second=0, microsecond=0)  # as an unpinned sandbox
     cache.set_meta(SANDBOX_NOW_KEY, now.isoformat())
     return now
 

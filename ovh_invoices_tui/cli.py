@@ -46,6 +46,8 @@ from ovh_invoices_tui.config import ConfigError, Settings, demo_profile, load_se
 from ovh_invoices_tui.models import ModelError
 from ovh_invoices_tui.permissions import check_all
 
+TRACE_LOGGER = "ovh_invoices_tui.trace"  # the final error's traceback, for the debug log file only
+
 COMMAND_MODULES = (
     "ovh_invoices_tui.cli_billing",
     "ovh_invoices_tui.cli_export",
@@ -116,6 +118,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     if args.debug:
         logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+        for handler in logging.getLogger().handlers:  # request lines and tracebacks are printed once on stderr
+            if type(handler) is logging.StreamHandler:  # the console, not the debug log file
+                handler.addFilter(lambda record: record.name not in (debug_log.REQUESTS_LOGGER, TRACE_LOGGER))
         _enable_debug_log()
     try:
         settings = load_settings(args.config)
@@ -192,6 +197,7 @@ def report_error(exc: BaseException, *, debug: bool = False) -> int:
     """One line on stderr (the API's message, HTTP status, query id), a traceback only with --debug."""
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
+        logging.getLogger(TRACE_LOGGER).error("%s failed", PROG, exc_info=exc)  # the debug log file too
     if isinstance(exc, NotConfiguredError):
         print(str(exc), file=sys.stderr)
     elif isinstance(exc, OvhError | ConfigError | UnknownEndpointError):

@@ -129,7 +129,7 @@ async def pay_command(ctx: CliContext) -> int:
         return EXIT_OK
     if result.outcome is Outcome.UNKNOWN:
         print(
-            f"{PROG}: error: the payment request was sent but no answer came ({result.error}).\n"
+            f"{PROG}: error: the payment request got no usable answer: {result.error}\n"
             "A regularisation order may or may not have been created; it was NOT sent again.\n"
             f"Check before paying again: `{PROG} balance`, and the Orders of the OVHcloud control panel.",
             file=ctx.err,

@@ -13,7 +13,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from ovh_invoices_tui.api.errors import NothingToPayError, OutcomeUnknownError, OvhError
+from ovh_invoices_tui.api.errors import NothingToPayError, OutcomeUnknownError, OvhError, ServerError
 from ovh_invoices_tui.i18n import format_date, register
 from ovh_invoices_tui.models import BillRow, ModelError, Money, Order
 
@@ -158,6 +158,10 @@ async def pay(client: OvhClient, plan: PayPlan) -> PayResult:
         return PayResult(Outcome.NOTHING, error=str(exc), exception=exc)
     except OutcomeUnknownError as exc:
         return PayResult(Outcome.UNKNOWN, error=str(exc), exception=exc)
+    except ServerError as exc:
+        if exc.status in (502, 503, 504):  # a gateway answered, not the API: the order may exist behind it
+            return PayResult(Outcome.UNKNOWN, error=str(exc), exception=exc)
+        return PayResult(Outcome.ERROR, error=str(exc), exception=exc)
     except OvhError as exc:
         return PayResult(Outcome.ERROR, error=str(exc), exception=exc)
     except ModelError as exc:

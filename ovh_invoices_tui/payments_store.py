@@ -36,10 +36,10 @@ register(
             "fr": "Les avoirs {refs}, soit {amount}, ont couvert la différence.",
         },
         "payments.shortfall.unexplained": {
-            "en": "The payment is {amount} less than the invoices it settled: a credit note (avoir) you held "
-            "reduced the amount charged.",
-            "fr": "Le paiement est inférieur de {amount} aux factures réglées : un avoir que vous possédiez a "
-            "diminué le montant prélevé.",
+            "en": "The payment is {amount} less than the invoices it settled, and no credit note applied to it is "
+            "known here: the rest may have been paid another way (another payment, a prepaid account).",
+            "fr": "Le paiement est inférieur de {amount} aux factures réglées, et aucun avoir imputé n'est connu "
+            "ici : le reste a pu être réglé autrement (autre paiement, compte prépayé).",
         },
         "payments.shortfall.rest": {
             "en": "{amount} of the difference is not explained by a credit note.",

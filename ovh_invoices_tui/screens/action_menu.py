@@ -28,12 +28,7 @@ class ActionMenu(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close", id="menu.close", tooltip="Close the menu")]
 
-    DEFAULT_CSS = """
-    ActionMenu { align: center middle; }
-    ActionMenu > Vertical { width: 64; max-width: 95%; height: auto; border: round $accent; background: $surface; }
-    ActionMenu #menu-title { text-style: bold; padding: 0 1; width: 100%; background: $panel; }
-    ActionMenu OptionList { height: auto; max-height: 16; border: none; }
-    """
+    CSS_PATH = "action_menu.tcss"
 
     def __init__(self, bill_id: str) -> None:
         super().__init__()

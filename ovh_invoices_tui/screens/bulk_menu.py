@@ -33,12 +33,7 @@ class BulkMenu(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close", id="bulk.close", tooltip="Close the menu")]
 
-    DEFAULT_CSS = """
-    BulkMenu { align: center middle; }
-    BulkMenu > Vertical { width: 64; max-width: 95%; height: auto; border: round $accent; background: $surface; }
-    BulkMenu #bulk-title { text-style: bold; padding: 0 1; width: 100%; background: $panel; }
-    BulkMenu OptionList { height: auto; max-height: 16; border: none; }
-    """
+    CSS_PATH = "bulk_menu.tcss"
 
     def __init__(self, app: OvhInvoicesApp) -> None:
         super().__init__()

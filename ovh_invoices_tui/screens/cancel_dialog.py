@@ -90,26 +90,7 @@ class CancelDialog(ModalScreen[NewTicket | None]):
         Binding("ctrl+y", "send", "Send", id="cancel.send", tooltip="Send the cancellation request"),
     ]
 
-    DEFAULT_CSS = """
-    CancelDialog { align: center middle; }
-    CancelDialog > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $warning; background: $surface; padding: 0 1;
-    }
-    CancelDialog #cancel-title { text-style: bold; width: 100%; background: $panel; }
-    CancelDialog .step { height: auto; }
-    CancelDialog #step-preview { display: none; }
-    CancelDialog.-preview #step-form { display: none; }
-    CancelDialog.-preview #step-preview { display: block; }
-    CancelDialog RadioSet { width: 100%; }
-    CancelDialog TextArea { height: 5; }
-    CancelDialog #cancel-problem { color: $error; display: none; }
-    CancelDialog #cancel-body { height: auto; max-height: 11; border: round $panel; }
-    CancelDialog #cancel-status { color: $accent; display: none; }
-    CancelDialog Horizontal { height: auto; width: 100%; }
-    CancelDialog Button { margin-right: 2; }
-    CancelDialog .hint { color: $text-muted; }
-    """
+    CSS_PATH = "cancel_dialog.tcss"
 
     def __init__(self, row: BillRow, flow: Flow) -> None:
         super().__init__()
@@ -272,15 +253,7 @@ class TicketCreated(ModalScreen[None]):
         Binding("y", "copy_number", "Copy", id="ticket.copy", tooltip="Copy the ticket number"),
     ]
 
-    DEFAULT_CSS = """
-    TicketCreated { align: center middle; }
-    TicketCreated > Vertical {
-        width: 70; max-width: 100%; height: auto; border: round $success; background: $surface; padding: 0 1;
-    }
-    TicketCreated #ticket-title { text-style: bold; width: 100%; background: $panel; }
-    TicketCreated .para { margin-top: 1; }
-    TicketCreated #ticket-hint { color: $text-muted; }
-    """
+    CSS_PATH = "cancel_dialog.tcss"
 
     def __init__(self, ticket: NewTicket, bill_id: str) -> None:
         super().__init__()

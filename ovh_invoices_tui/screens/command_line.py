@@ -16,10 +16,7 @@ class CommandLine(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="command.cancel", tooltip="Close the command line")]
 
-    DEFAULT_CSS = """
-    CommandLine { align: left bottom; background: $background 0%; }
-    CommandLine Input { dock: bottom; width: 100%; border: tall $accent; }
-    """
+    CSS_PATH = "command_line.tcss"
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder=COMMAND_HELP, id="command-input")

@@ -189,14 +189,7 @@ class DetailScreen(Screen[None]):
         Binding("p", "open_payment", "Open payment", id="detail.payment", tooltip="The payment that settled it"),
     ]
 
-    DEFAULT_CSS = """
-    DetailScreen VerticalScroll { padding: 0 1; }
-    DetailScreen .section-title { text-style: bold; color: $accent; margin-top: 1; }
-    DetailScreen #detail-title { text-style: bold; background: $panel; padding: 0 1; }
-    DetailScreen LoadingIndicator { height: 3; }
-    DetailScreen #detail-head { height: auto; }
-    DetailScreen #detail-head > Vertical { width: 1fr; height: auto; }
-    """
+    CSS_PATH = "detail.tcss"
 
     def __init__(self, bill_id: str) -> None:
         super().__init__()

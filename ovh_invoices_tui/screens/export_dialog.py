@@ -174,36 +174,7 @@ class ExportDialog(ModalScreen[ExportOutcome | None]):
 
     BINDINGS = [Binding("escape", "escape", "Close", id="export.close", tooltip="Close, go back, or cancel")]
 
-    DEFAULT_CSS = """
-    ExportDialog { align: center middle; }
-    ExportDialog > #export-box {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    ExportDialog #export-title { text-style: bold; width: 100%; background: $panel; padding: 0 1; }
-    ExportDialog #export-summary { margin-bottom: 1; }
-    ExportDialog RadioSet { width: 100%; border: round $border-blurred; }
-    ExportDialog RadioSet:focus { border: round $border; }
-    ExportDialog RadioSet.-horizontal { layout: horizontal; }
-    ExportDialog RadioSet.-horizontal > RadioButton { width: auto; margin-right: 2; }
-    ExportDialog Input { border: round $border-blurred; }
-    ExportDialog Input:focus { border: round $border; }
-    ExportDialog Checkbox { border: none; padding: 0; width: 100%; }
-    ExportDialog #links-warning { color: $warning; padding-left: 4; }
-    ExportDialog #export-form { height: auto; }
-    ExportDialog #export-message { color: $error; height: auto; display: none; }
-    ExportDialog Horizontal { height: auto; width: 100%; }
-    ExportDialog Button { margin-right: 2; }
-    ExportDialog #export-hint { color: $text-muted; }
-    ExportDialog #export-confirm, ExportDialog #export-progress { display: none; height: auto; }
-    ExportDialog.-confirm #export-form, ExportDialog.-running #export-form { display: none; }
-    ExportDialog.-confirm #export-confirm { display: block; }
-    ExportDialog.-running #export-progress { display: block; }
-    ExportDialog.-running #export-hint, ExportDialog.-confirm #export-hint { display: none; }
-    ExportDialog #on-failure.-hidden { display: none; }
-    ExportDialog #confirm-text { margin-bottom: 1; }
-    ExportDialog ProgressBar { margin: 1 0; }
-    """
+    CSS_PATH = "export_dialog.tcss"
 
     def __init__(self, request: ExportRequest, *, lang: str = "en") -> None:
         super().__init__()

@@ -35,17 +35,7 @@ class ExportFailures(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False, id="export_failures.close_enter", tooltip="Close the list"),
     ]
 
-    DEFAULT_CSS = """
-    ExportFailures { align: center middle; }
-    ExportFailures > Vertical {
-        width: 78; max-width: 100%; height: auto; max-height: 100%;
-        border: round $error; background: $surface;
-    }
-    ExportFailures #failures-title { text-style: bold; width: 100%; background: $panel; padding: 0 1; }
-    ExportFailures #failures-message { padding: 0 1; }
-    ExportFailures OptionList { height: auto; max-height: 14; border: none; }
-    ExportFailures #failures-hint { color: $text-muted; padding: 0 1; }
-    """
+    CSS_PATH = "export_result.tcss"
 
     def __init__(self, message: str, failures: Sequence[Failure], *, lang: str = "en") -> None:
         super().__init__()

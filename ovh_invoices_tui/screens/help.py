@@ -62,11 +62,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape,q,question_mark", "dismiss", "Close", id="help.close", tooltip="Close the help"),
     ]
 
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 95%; height: 90%; border: round $accent; background: $surface; }
-    HelpScreen #help-footer { color: $text-muted; }
-    """
+    CSS_PATH = "help.tcss"
 
     def __init__(self, under: Screen[Any]) -> None:
         super().__init__()

@@ -31,6 +31,10 @@ register(
         },
         "invoices.empty": {"en": "No invoice matches the filter", "fr": "Aucune facture ne correspond au filtre"},
         "invoices.empty_loading": {"en": "Loading invoices…", "fr": "Chargement des factures…"},
+        "invoices.load_failed": {
+            "en": "Could not load the invoices: {error} — press r to retry",
+            "fr": "Impossible de charger les factures : {error} — touche r pour réessayer",
+        },
         "invoices.no_row": {"en": "No invoice under the cursor", "fr": "Aucune facture sous le curseur"},
         "invoices.range_anchor": {
             "en": "Range start set: move, then press {key} again",
@@ -98,11 +102,7 @@ class InvoicesScreen(Screen[None]):
         ),
     ]
 
-    DEFAULT_CSS = """
-    InvoicesScreen { layout: vertical; }
-    InvoicesScreen #quick-filter { display: none; height: 3; margin: 0 1; }
-    InvoicesScreen BillTable { height: 1fr; }
-    """
+    CSS_PATH = "invoices.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -151,9 +151,12 @@ class InvoicesScreen(Screen[None]):
         table = self.query_one(BillTable)
         if changes & {Change.VIEW, Change.ROWS, Change.PROGRESS}:
             # PROGRESS too: when loading ends with nothing to show, "Loading invoices…" must not stay.
-            table.empty_message = t(
-                "invoices.empty" if store.progress.done or store.rows else "invoices.empty_loading", app.lang
-            )
+            if store.progress.error and not store.rows:
+                table.empty_message = t("invoices.load_failed", app.lang, error=store.progress.error)
+            else:
+                table.empty_message = t(
+                    "invoices.empty" if store.progress.done or store.rows else "invoices.empty_loading", app.lang
+                )
         if Change.VIEW in changes or Change.ROWS in changes:
             current = table.current_row
             table.set_rows(store.view, marked=store.marked, keep_cursor_key=current.bill.bill_id if current else None)

@@ -99,17 +99,7 @@ class OrderResult(ModalScreen[None]):
         Binding("s", "simulate", "Simulate", id="order.simulate", tooltip="Sandbox only: pay the order"),
     ]
 
-    DEFAULT_CSS = """
-    OrderResult { align: center middle; }
-    OrderResult > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $success; background: $surface; padding: 0 1;
-    }
-    OrderResult #order-title { text-style: bold; width: 100%; background: $panel; }
-    OrderResult #order-fields { margin: 1 0; }
-    OrderResult #order-status { color: $success; }
-    OrderResult #order-hint { color: $text-muted; }
-    """
+    CSS_PATH = "order_result.tcss"
 
     def __init__(self, order: Order, *, sandbox: bool = False) -> None:
         super().__init__()
@@ -192,17 +182,7 @@ class OutcomeUnknown(ModalScreen[None]):
         Binding("enter", "close", "Close", show=False, id="unknown.close_enter", tooltip="Close"),
     ]
 
-    DEFAULT_CSS = """
-    OutcomeUnknown { align: center middle; }
-    OutcomeUnknown > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $error; background: $surface; padding: 0 1;
-    }
-    OutcomeUnknown #unknown-title { text-style: bold; width: 100%; background: $panel; color: $error; }
-    OutcomeUnknown .para { margin-top: 1; }
-    OutcomeUnknown #unknown-details { color: $text-muted; }
-    OutcomeUnknown #unknown-hint { color: $text-muted; }
-    """
+    CSS_PATH = "order_result.tcss"
 
     def __init__(self, error: str, *, kind: Literal["pay", "ticket"]) -> None:
         super().__init__()

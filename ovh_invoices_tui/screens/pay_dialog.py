@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 register(
     {
         "pay.title_all": {"en": "Pay my balance now", "fr": "Régler mon solde immédiatement"},
+        "pay.balance_unknown": {
+            "en": "The balance could not be read, so what is due is unknown: {error}. Press r to retry.",
+            "fr": "Le solde n'a pas pu être lu, le montant dû est donc inconnu : {error}. Touche r pour réessayer.",
+        },
         "pay.title_bill": {"en": "Pay the balance of invoice {ref}", "fr": "Régler le solde de la facture {ref}"},
         "pay.amount": {"en": "Amount to pay: {amount}", "fr": "Montant à régler : {amount}"},
         "pay.count": {"en": "{count} invoice(s):", "fr": "{count} facture(s) :"},
@@ -112,21 +116,7 @@ class PayDialog(ModalScreen[PayResult | None]):
         Binding("ctrl+y", "confirm", "Confirm", id="pay.confirm", tooltip="Create the regularisation order"),
     ]
 
-    DEFAULT_CSS = """
-    PayDialog { align: center middle; }
-    PayDialog > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $warning; background: $surface; padding: 0 1;
-    }
-    PayDialog #pay-title { text-style: bold; width: 100%; background: $panel; }
-    PayDialog #pay-amount { text-style: bold; color: $warning; }
-    PayDialog #pay-invoices { height: auto; max-height: 8; }
-    PayDialog #pay-warning { color: $error; }
-    PayDialog #pay-status { color: $accent; display: none; }
-    PayDialog Horizontal { height: auto; width: 100%; margin-top: 1; }
-    PayDialog Button { margin-right: 2; }
-    PayDialog #pay-hint { color: $text-muted; }
-    """
+    CSS_PATH = "pay_dialog.tcss"
 
     def __init__(self, plan: PayPlan, flow: Flow) -> None:
         super().__init__()
@@ -229,6 +219,11 @@ def open_pay_dialog(app: OvhInvoicesApp, bill_id: str | None = None) -> None:
     if bill_id is None:
         if not app.store.progress.done:
             app.notify(t("pay.loading", lang), severity="warning")
+            return
+        if app.store.balance is None or app.store.progress.error:
+            # Never "nothing to pay" about a balance that was not read.
+            error = app.store.progress.error or ""
+            app.notify(t("pay.balance_unknown", lang, error=error), severity="error", timeout=10)
             return
         plan = plan_all(app.store)
         nothing = t("pay.nothing", lang)

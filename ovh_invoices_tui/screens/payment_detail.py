@@ -181,16 +181,7 @@ class PaymentDetailScreen(Screen[None]):
         Binding("d", "view_pdf", "PDF", id="payment.pdf", tooltip="View the payment proof (PDF), saved in downloads"),
     ]
 
-    DEFAULT_CSS = """
-    PaymentDetailScreen { layout: vertical; }
-    PaymentDetailScreen #payment-title { text-style: bold; background: $panel; padding: 0 1; }
-    PaymentDetailScreen #payment-info { padding: 0 1; height: auto; }
-    PaymentDetailScreen #payment-explanation { padding: 0 1; height: auto; }
-    PaymentDetailScreen .section-title { text-style: bold; color: $accent; padding: 0 1; }
-    PaymentDetailScreen PaidBillTable { height: auto; min-height: 2; max-height: 11; }  /* 10 rows, then scroll */
-    PaymentDetailScreen #payment-credit-notes { padding: 0 1; height: auto; max-height: 5; }
-    PaymentDetailScreen LoadingIndicator { height: 1; }
-    """
+    CSS_PATH = "payment_detail.tcss"
 
     def __init__(self, deposit_id: str, deposit: Deposit | None = None) -> None:
         super().__init__()

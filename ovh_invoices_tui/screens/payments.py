@@ -288,12 +288,7 @@ class PaymentsScreen(Screen[None]):
         ),
     ]  # fmt: skip
 
-    DEFAULT_CSS = """
-    PaymentsScreen { layout: vertical; }
-    PaymentsScreen #payments-header { background: $panel; padding: 0 1; height: 1; }
-    PaymentsScreen PaymentTable { height: 1fr; }
-    PaymentsScreen #payments-status { height: 2; padding: 0 1; background: $panel; }
-    """
+    CSS_PATH = "payments.tcss"
 
     def __init__(self) -> None:
         super().__init__()
@@ -520,21 +515,7 @@ class PaymentsScreen(Screen[None]):
 class PaymentExportDialog(ModalScreen[Path | None]):
     """Scope (all / view / marked), destination, CSV dialect, links; asks before overwriting a file."""
 
-    DEFAULT_CSS = """
-    PaymentExportDialog { align: center middle; }
-    PaymentExportDialog > Vertical {
-        width: 76; max-width: 100%; height: auto; max-height: 100%;
-        border: round $accent; background: $surface; padding: 0 1;
-    }
-    PaymentExportDialog #pe-title { text-style: bold; }
-    PaymentExportDialog Select { width: 1fr; }
-    PaymentExportDialog Horizontal, PaymentExportDialog Vertical { height: auto; }
-    PaymentExportDialog #pe-message { color: $text-warning; height: auto; }
-    PaymentExportDialog #pe-confirm { display: none; }
-    PaymentExportDialog.-confirm #pe-confirm { display: block; }
-    PaymentExportDialog.-confirm #pe-form { display: none; }
-    PaymentExportDialog Button { margin-right: 1; }
-    """
+    CSS_PATH = "payments.tcss"
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="payments.export.cancel", tooltip="Close without exporting")]
 

@@ -55,12 +55,7 @@ class RefundsScreen(Screen[None]):
         Binding("d", "view_pdf", "PDF", id="refunds.pdf", tooltip="View the credit note (PDF)"),
     ]
 
-    DEFAULT_CSS = """
-    RefundsScreen { layout: vertical; }
-    RefundsScreen #refunds-header { background: $panel; padding: 0 1; height: 1; }
-    RefundsScreen RefundTable { height: 1fr; }
-    RefundsScreen #refunds-hint { color: $text-muted; padding: 0 1; height: 1; }
-    """
+    CSS_PATH = "refunds.tcss"
 
     def __init__(self) -> None:
         super().__init__()

@@ -42,10 +42,7 @@ class RequestLogScreen(Screen[None]):
         Binding("y", "copy_query_id", "Copy query id", id="requests.copy", tooltip="Copy the row's X-Ovh-QueryID"),
     ]
 
-    DEFAULT_CSS = """
-    RequestLogScreen #requests-title { background: $panel; text-style: bold; padding: 0 1; }
-    RequestLogScreen DataTable { height: 1fr; }
-    """
+    CSS_PATH = "request_log.tcss"
 
     def __init__(self, entries: Iterable[RequestLog]) -> None:
         super().__init__()

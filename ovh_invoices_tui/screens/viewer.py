@@ -22,11 +22,7 @@ class DocumentViewer(Screen[None]):
         Binding("y", "copy_link", "Copy link", id="viewer.copy_link", tooltip="Copy the link (OSC 52)"),
     ]
 
-    DEFAULT_CSS = """
-    DocumentViewer #viewer-title { background: $panel; text-style: bold; padding: 0 1; }
-    DocumentViewer #viewer-note { color: $text-muted; padding: 0 1; }
-    DocumentViewer TextArea { height: 1fr; }
-    """
+    CSS_PATH = "viewer.tcss"
 
     def __init__(
         self,
