@@ -27,6 +27,7 @@ from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from ovh_invoices_tui.sandbox.state import SandboxState
 from ovh_invoices_tui.store import Store
 from tests.conftest import wait_loaded
+from tests.screen_text import screen_text
 
 FAST_RETRIES: dict[str, Any] = {"retries": 10, "retry_base_delay": 0.001, "retry_max_delay": 0.005}
 FAULTY = SandboxConfig(bills=3000, seed=11, error_rate=0.2, jitter_ms=1, retry_after_s=0,
@@ -262,6 +263,13 @@ async def test_app_says_the_network_is_down(make_app: Any) -> None:
         assert app.store.progress.error == "cannot reach eu.api.ovh.com (ConnectError)"
         notices = [(n.message, n.severity) for n in app._notifications]
         assert any("cannot reach eu.api.ovh.com" in m and s == "error" for m, s in notices), notices
+        # the empty table says why, and what is due is unknown — never "nothing to pay"
+        assert "Could not load the invoices" in screen_text(app) and "press r to retry" in screen_text(app)
+        await pilot.press("dollar_sign")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("could not be read" in m for m in messages), messages
+        assert not any("Nothing to pay" in m for m in messages), messages
     record("network down (app and CLI)", [])
 
 

@@ -284,3 +284,29 @@ async def test_french_labels(tmp_path: Path) -> None:
         await pilot.press("b")
         await pilot.pause()
         assert "Régler mon solde immédiatement" in screen_text(app)
+
+
+async def test_a_gateway_error_on_the_pay_post_is_an_unknown_outcome_not_a_refusal() -> None:
+    """502/503/504 come from a gateway: the order may exist behind it, so the app must not say "not created"."""
+    import time as _time
+
+    import httpx
+
+    from ovh_invoices_tui.api.client import OvhClient
+    from ovh_invoices_tui.models import Money
+    from ovh_invoices_tui.payment_flow import Outcome, PayPlan, pay
+
+    posts: list[str] = []
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path.endswith("/auth/time"):
+            return httpx.Response(200, json=int(_time.time()))
+        posts.append(request.url.path)
+        return httpx.Response(502, json={"message": "Bad gateway"}, headers={"X-Ovh-QueryID": "EU.q1"})
+
+    client = OvhClient("https://eu.api.ovh.com/1.0", application_key="k", application_secret="s", consumer_key="c",
+                       transport=httpx.MockTransport(handler), retry_base_delay=0.001)  # fmt: skip
+    async with client:
+        result = await pay(client, PayPlan((), Money.of("10.00")))
+    assert result.outcome is Outcome.UNKNOWN
+    assert posts == ["/1.0/me/debtAccount/pay"]  # one POST, not retried
