@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
@@ -14,14 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from ovh_invoices_tui.api.errors import OvhError
-from ovh_invoices_tui.documents import html_to_text, open_file, open_url, pdf_to_text
-from ovh_invoices_tui.export.atomic import write_file_in_folder
+from ovh_invoices_tui.document_viewing import view_html, view_pdf
 from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, t
 from ovh_invoices_tui.models import Bill, Deposit
 from ovh_invoices_tui.payments_loader import find_deposit, load_settlement
 from ovh_invoices_tui.payments_store import Settlement
-from ovh_invoices_tui.row_actions import copy_link
-from ovh_invoices_tui.screens.viewer import DocumentViewer
 from ovh_invoices_tui.text import clean
 from ovh_invoices_tui.widgets.payment_table import PaidBillTable
 
@@ -44,7 +40,6 @@ register(
             "fr": "Facture(s) {refs} illisible(s) : le total est incomplet",
         },
         "payment.load_failed": {"en": "Could not load the payment: {error}", "fr": "Chargement impossible : {error}"},
-        "payment.no_document": {"en": "The API gave no link to this document", "fr": "Aucun lien vers ce document"},
         "payment.html": {"en": "Payment proof (HTML)", "fr": "Justificatif de paiement (HTML)"},
         "payment.pdf": {"en": "Payment proof (PDF)", "fr": "Justificatif de paiement (PDF)"},
         "payment.no_deposit": {
@@ -56,57 +51,6 @@ register(
 
 
 # --- documents (payment proofs and credit notes), as row_actions does for invoices ---------------------------
-
-
-def _open_link(app: OvhInvoicesApp, url: str) -> None:
-    if not open_url(url):
-        app.notify(t("action.no_browser", app.lang), severity="warning")
-
-
-async def view_html(app: OvhInvoicesApp, title: str, reference: str, url: str) -> None:
-    """Download a document's HTML and show it as text (``o`` opens it outside, ``y`` copies the link)."""
-    if not url:
-        app.notify(t("payment.no_document", app.lang), severity="warning")
-        return
-    app.notify(t("action.downloading", app.lang, ref=reference), timeout=2)
-    data = await app.client.download_document(url, expect_pdf=False)
-    text = await asyncio.to_thread(html_to_text, data.decode("utf-8", errors="replace"), max(60, app.size.width - 4))
-    app.push_screen(
-        DocumentViewer(
-            f"{title} · {reference}",
-            text,
-            note=t("action.html_note", app.lang),
-            open_outside=lambda: _open_link(app, url),
-            copy_link=lambda: copy_link(app, url),
-        )
-    )
-
-
-async def view_pdf(app: OvhInvoicesApp, title: str, reference: str, pdf_url: str) -> None:
-    """Download a document's PDF into the download folder and show its text."""
-    if not pdf_url:
-        app.notify(t("payment.no_document", app.lang), severity="warning")
-        return
-    app.notify(t("action.downloading", app.lang, ref=reference), timeout=2)
-    data = await app.client.download_document(pdf_url, expect_pdf=True)
-    folder = app.settings.download_dir
-    folder.mkdir(parents=True, exist_ok=True)
-    path = await asyncio.to_thread(write_file_in_folder, folder, reference, "pdf", data, overwrite=True)
-    text = await asyncio.to_thread(pdf_to_text, data)
-
-    def open_outside() -> None:
-        if not open_file(path):
-            app.notify(t("action.no_viewer", app.lang, path=str(path)), severity="warning")
-
-    app.push_screen(
-        DocumentViewer(
-            f"{title} · {reference}",
-            text,
-            note=t("action.pdf_note", app.lang, path=str(path)),
-            open_outside=open_outside,
-            copy_link=lambda: copy_link(app, pdf_url),
-        )
-    )
 
 
 def view_deposit_html(app: OvhInvoicesApp, deposit: Deposit) -> None:

@@ -15,10 +15,10 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from ovh_invoices_tui.document_viewing import view_html, view_pdf
 from ovh_invoices_tui.i18n import payment_type_label, register, t, t_count
 from ovh_invoices_tui.models import Refund
 from ovh_invoices_tui.payments_store import LoadState, PaymentChange
-from ovh_invoices_tui.screens.payment_detail import view_html, view_pdf
 from ovh_invoices_tui.screens.payments import ensure_payments_loaded
 from ovh_invoices_tui.text import clean
 from ovh_invoices_tui.widgets.payment_table import RefundTable
