@@ -20,7 +20,15 @@ from ovh_invoices_tui.text import clean
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
 
-register({"menu.title": {"en": "Invoice {ref} · {amount}", "fr": "Facture {ref} · {amount}"}})
+register(
+    {
+        "menu.title": {"en": "Invoice {ref} · {amount}", "fr": "Facture {ref} · {amount}"},
+        "menu.disabled": {
+            "en": "“{action}” is not available: {reason}",
+            "fr": "« {action} » est indisponible : {reason}",
+        },
+    }
+)
 
 
 class ActionMenu(ModalScreen[str | None]):
@@ -52,6 +60,10 @@ class ActionMenu(ModalScreen[str | None]):
             yield Label(Text(t("menu.title", app.lang, ref=clean(self.bill_id), amount=amount)), id="menu-title")
             yield OptionList(*options)
 
+    @property
+    def app_lang(self) -> str:
+        return str(getattr(self.app, "lang", "en"))
+
     def on_key(self, event: events.Key) -> None:
         for action, reason in self._actions:
             if event.character == action.key:
@@ -59,7 +71,8 @@ class ActionMenu(ModalScreen[str | None]):
                 if reason is None:
                     self.dismiss(action.id)
                 else:  # a disabled entry's key says why instead of doing nothing
-                    self.notify(reason, severity="warning", timeout=5)
+                    label = t(action.label_key, self.app_lang)
+                    self.notify(t("menu.disabled", self.app_lang, action=label, reason=reason), severity="warning")
                 return
 
     @on(OptionList.OptionSelected)
