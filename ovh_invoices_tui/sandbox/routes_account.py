@@ -11,7 +11,7 @@ from starlette.routing import Route
 from .api import bad_request, endpoint, json_body, json_fields, json_response, listing, not_found
 from .iceberg import Field
 from .records import DebtRec
-from .routes_bills import operation_ids, operation_of, order_response
+from .routes_bills import debt_routes, order_response
 from .state import SandboxState
 
 TICKET_ENUMS = {
@@ -83,28 +83,6 @@ def debt_of(state: SandboxState, raw: str) -> DebtRec:
 
 
 @endpoint
-async def get_debt(request: Request, state: SandboxState) -> Response:
-    return json_response(state.views.debt(debt_of(state, request.path_params["debtId"])))
-
-
-@endpoint
-async def list_operations(request: Request, state: SandboxState) -> Response:
-    return json_response(operation_ids(request, debt_of(state, request.path_params["debtId"])))
-
-
-@endpoint
-async def get_operation(request: Request, state: SandboxState) -> Response:
-    debt = debt_of(state, request.path_params["debtId"])
-    return json_response(state.views.operation(operation_of(debt, request.path_params["operationId"])))
-
-
-@endpoint
-async def get_associated(request: Request, state: SandboxState) -> Response:
-    debt = debt_of(state, request.path_params["debtId"])
-    return json_response(state.views.associated(operation_of(debt, request.path_params["operationId"])))
-
-
-@endpoint
 async def pay_debt(request: Request, state: SandboxState) -> Response:
     return order_response(state, [debt_of(state, request.path_params["debtId"])])
 
@@ -135,10 +113,7 @@ ROUTES = [
     Route("/me", me),
     Route("/me/debtAccount", debt_account),
     Route("/me/debtAccount/debt", list_debts),
-    Route("/me/debtAccount/debt/{debtId}", get_debt),
-    Route("/me/debtAccount/debt/{debtId}/operation", list_operations),
-    Route("/me/debtAccount/debt/{debtId}/operation/{operationId}", get_operation),
-    Route("/me/debtAccount/debt/{debtId}/operation/{operationId}/associatedObject", get_associated),
+    *debt_routes("/me/debtAccount/debt/{debtId}", lambda request, state: debt_of(state, request.path_params["debtId"])),
     Route("/me/debtAccount/debt/{debtId}/pay", pay_debt, methods=["POST"]),
     Route("/me/debtAccount/pay", pay_all, methods=["POST"]),
     Route("/support/tickets/create", create_ticket, methods=["POST"]),

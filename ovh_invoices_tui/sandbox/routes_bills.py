@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -70,6 +70,38 @@ def operation_ids(request: Request, debt: DebtRec) -> list[int]:
             if deposit_order is None or op.deposit_order_id == deposit_order]
 
 
+def debt_routes(prefix: str, find: Callable[[Request, SandboxState], DebtRec]) -> list[Route]:
+    """A debt and its operations, under ``prefix`` (``/me/bill/{billId}/debt``, ``/me/debtAccount/debt/{debtId}``).
+
+    The two places the API exposes a debt differ only in how it is found.
+    """
+
+    @endpoint
+    async def get_debt(request: Request, state: SandboxState) -> Response:
+        return json_response(state.views.debt(find(request, state)))
+
+    @endpoint
+    async def list_operations(request: Request, state: SandboxState) -> Response:
+        return json_response(operation_ids(request, find(request, state)))
+
+    @endpoint
+    async def get_operation(request: Request, state: SandboxState) -> Response:
+        debt = find(request, state)
+        return json_response(state.views.operation(operation_of(debt, request.path_params["operationId"])))
+
+    @endpoint
+    async def get_associated(request: Request, state: SandboxState) -> Response:
+        debt = find(request, state)
+        return json_response(state.views.associated(operation_of(debt, request.path_params["operationId"])))
+
+    return [
+        Route(prefix, get_debt),
+        Route(f"{prefix}/operation", list_operations),
+        Route(f"{prefix}/operation/{{operationId}}", get_operation),
+        Route(f"{prefix}/operation/{{operationId}}/associatedObject", get_associated),
+    ]
+
+
 def order_response(state: SandboxState, debts: list[DebtRec]) -> Response:
     try:
         order = state.pay(debts)
@@ -99,28 +131,6 @@ async def list_bills(request: Request, state: SandboxState) -> Response:
 @endpoint
 async def get_bill(request: Request, state: SandboxState) -> Response:
     return json_response(state.views.bill(bill_index(state, request.path_params["billId"])))
-
-
-@endpoint
-async def get_debt(request: Request, state: SandboxState) -> Response:
-    return json_response(state.views.debt(bill_debt(state, request.path_params["billId"])))
-
-
-@endpoint
-async def list_operations(request: Request, state: SandboxState) -> Response:
-    return json_response(operation_ids(request, bill_debt(state, request.path_params["billId"])))
-
-
-@endpoint
-async def get_operation(request: Request, state: SandboxState) -> Response:
-    debt = bill_debt(state, request.path_params["billId"])
-    return json_response(state.views.operation(operation_of(debt, request.path_params["operationId"])))
-
-
-@endpoint
-async def get_associated(request: Request, state: SandboxState) -> Response:
-    debt = bill_debt(state, request.path_params["billId"])
-    return json_response(state.views.associated(operation_of(debt, request.path_params["operationId"])))
 
 
 @endpoint
@@ -177,10 +187,7 @@ ROUTES = [
     Route("/me/bill", list_bills),
     Route("/me/bill/export", export, methods=["POST"]),
     Route("/me/bill/{billId}", get_bill),
-    Route("/me/bill/{billId}/debt", get_debt),
-    Route("/me/bill/{billId}/debt/operation", list_operations),
-    Route("/me/bill/{billId}/debt/operation/{operationId}", get_operation),
-    Route("/me/bill/{billId}/debt/operation/{operationId}/associatedObject", get_associated),
+    *debt_routes("/me/bill/{billId}/debt", lambda request, state: bill_debt(state, request.path_params["billId"])),
     Route("/me/bill/{billId}/debt/pay", pay_bill, methods=["POST"]),
     Route("/me/bill/{billId}/details", list_details),
     Route("/me/bill/{billId}/details/{billDetailId}", get_detail),

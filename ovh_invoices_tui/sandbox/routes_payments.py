@@ -31,6 +31,14 @@ def _detail_fields(id_field: str) -> Mapping[str, Field]:
     return json_fields(lambda d: d, kinds)
 
 
+def _one_detail(details: list[dict[str, Any]], id_field: str, wanted: str) -> Response:
+    """The line of a deposit or refund named ``wanted`` (404 as the API answers otherwise)."""
+    for detail in details:
+        if detail[id_field] == wanted:
+            return json_response(detail)
+    raise not_found(id_field, wanted)
+
+
 # --- deposits -------------------------------------------------------------------------------------------
 
 
@@ -69,11 +77,8 @@ async def deposit_details(request: Request, state: SandboxState) -> Response:
 
 @endpoint
 async def deposit_detail(request: Request, state: SandboxState) -> Response:
-    wanted = request.path_params["depositDetailId"]
-    for detail in state.views.deposit_details(deposit_of(state, request.path_params["depositId"])):
-        if detail["depositDetailId"] == wanted:
-            return json_response(detail)
-    raise not_found("depositDetailId", wanted)
+    details = state.views.deposit_details(deposit_of(state, request.path_params["depositId"]))
+    return _one_detail(details, "depositDetailId", request.path_params["depositDetailId"])
 
 
 @endpoint
@@ -137,11 +142,8 @@ async def refund_details(request: Request, state: SandboxState) -> Response:
 
 @endpoint
 async def refund_detail(request: Request, state: SandboxState) -> Response:
-    wanted = request.path_params["refundDetailId"]
-    for detail in state.views.refund_details(refund_of(state, request.path_params["refundId"])):
-        if detail["refundDetailId"] == wanted:
-            return json_response(detail)
-    raise not_found("refundDetailId", wanted)
+    details = state.views.refund_details(refund_of(state, request.path_params["refundId"]))
+    return _one_detail(details, "refundDetailId", request.path_params["refundDetailId"])
 
 
 @endpoint
