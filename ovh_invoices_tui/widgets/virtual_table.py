@@ -289,31 +289,24 @@ class VirtualTable(ScrollView, can_focus=True):
 
     # --- messages ---------------------------------------------------------------------------------
 
-    class CursorMoved(Message):
+    class _RowMessage(Message):
+        """A message about one row: the table, the row's index in :attr:`rows` and the row."""
+
+        def __init__(self, table: VirtualTable, index: int, row: Any) -> None:
+            super().__init__()
+            self.table = table
+            self.index = index
+            self.row = row
+
+        @property
+        def control(self) -> VirtualTable:
+            return self.table
+
+    class CursorMoved(_RowMessage):
         """The cursor is on another row (``row`` is None when the table became empty)."""
 
-        def __init__(self, table: VirtualTable, index: int, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
-            self.row = row
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
-
-    class RowActivated(Message):
+    class RowActivated(_RowMessage):
         """Enter (or a double click) on a row."""
-
-        def __init__(self, table: VirtualTable, index: int, row: Any) -> None:
-            super().__init__()
-            self.table = table
-            self.index = index
-            self.row = row
-
-        @property
-        def control(self) -> VirtualTable:
-            return self.table
 
     class HeaderClicked(Message):
         """A click on the header of a sortable column (the screen decides how to sort)."""
