@@ -123,7 +123,7 @@ class Store(Observable[Change]):
         self._search_keys: list[str] = []
         self._days: list[date] = []
         # Per-row amounts in micro-cents, parallel to rows, so totals of 100,000 rows are a few sums.
-        self._currency: list[str] = []
+        self._currencies: set[str] = set()  # every currency seen (one, on a real account)
         self._ht: list[int] = []
         self._ttc: list[int] = []
         self._due: list[int] = []
@@ -152,7 +152,8 @@ class Store(Observable[Change]):
             row = BillRow(bill, self._debts.get(bill.order_id))
             position = index.get(bill.bill_id)
             due = row.debt.due_amount.ucents if row.debt is not None else 0
-            amounts = (bill.price_with_tax.currency, bill.price_without_tax.ucents, bill.price_with_tax.ucents, due)
+            amounts = (bill.price_without_tax.ucents, bill.price_with_tax.ucents, due)
+            self._currencies.add(bill.price_with_tax.currency)
             if position is None:
                 index[bill.bill_id] = len(rows)
                 rows.append(row)
@@ -169,8 +170,8 @@ class Store(Observable[Change]):
         self._rows_changed()
 
     @property
-    def _amount_columns(self) -> tuple[list[Any], list[int], list[int], list[int]]:
-        return (self._currency, self._ht, self._ttc, self._due)
+    def _amount_columns(self) -> tuple[list[int], list[int], list[int]]:
+        return (self._ht, self._ttc, self._due)
 
     def set_debts(self, debts: Iterable[Debt], *, replace_all: bool = True) -> None:
         """Join debts to bills on ``orderId``; with ``replace_all`` a bill absent from ``debts`` is paid."""
@@ -211,7 +212,8 @@ class Store(Observable[Change]):
         self._services.clear()
         self._search_keys = []
         self._days = []
-        self._currency, self._ht, self._ttc, self._due = [], [], [], []
+        self._currencies = set()
+        self._ht, self._ttc, self._due = [], [], []
         self.marked.clear()
         self.load_errors.clear()
         self.progress = LoadProgress()
@@ -367,7 +369,7 @@ class Store(Observable[Change]):
 
     def _totals(self, indices: list[int]) -> Totals:
         """Sums over rows by index; one currency (the usual case) is three plain sums."""
-        currencies = set(self._currency)
+        currencies = self._currencies
         if len(currencies) <= 1:
             if not indices:
                 return Totals()
