@@ -32,6 +32,7 @@ from ovh_invoices_tui.i18n import language_of, register, t
 from ovh_invoices_tui.loader import load_all, load_with_cache, refresh_balance, refresh_with_cache
 from ovh_invoices_tui.models import Account, BillDetail, DebtOperation, Deposit, Payment
 from ovh_invoices_tui.payment_flow import ActionGuard
+from ovh_invoices_tui.payments_loader import find_deposit
 from ovh_invoices_tui.payments_store import PaymentsStore
 from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine
@@ -101,7 +102,6 @@ class OvhInvoicesApp(App[int]):
         self.store.subscribe(self._account_changed)  # first: the screens then paint in the account's language
         self.request_log: deque[RequestLog] = deque(maxlen=500)
         self.client = self._make_client(profile)
-        self.deposits_by_order: dict[int, Deposit] = {}
         self.action_guard = ActionGuard()  # one money flow at a time, one POST per flow
 
     # --- set-up ---------------------------------------------------------------------------------
@@ -343,19 +343,19 @@ class OvhInvoicesApp(App[int]):
         Its debt operations' ``depositOrderId``; payment tracking's paid-bills index when loaded; the
         bill's ``/payment`` ``paymentIdentifier`` naming a deposit.
         """
+        payments = self.payments
         for order_id in (op.deposit_order_id for op in operations if op.deposit_order_id):
-            if order_id in self.deposits_by_order:
-                return self.deposits_by_order[order_id]
+            loaded = next((d for d in payments.deposits if d.order_id == order_id), None)
+            if loaded is not None:
+                return loaded
             for deposit_id in await self.client.get("/me/deposit", {"orderId": order_id}):
-                deposit = await self.client.deposit(str(deposit_id))
-                self.deposits_by_order[deposit.order_id] = deposit
-                return deposit
-        known = self.payments.deposit_of_bill(bill_id)
+                return await find_deposit(self.client, str(deposit_id), payments, self.cache)
+        known = payments.deposit_of_bill(bill_id)
         if known is not None:
             return known
         if payment is not None and payment.payment_identifier:
             try:
-                return await self.client.deposit(payment.payment_identifier)
+                return await find_deposit(self.client, payment.payment_identifier, payments, self.cache)
             except NotFoundError:
                 return None
         return None
