@@ -15,11 +15,11 @@ from pathlib import Path
 import httpx
 
 from ovh_invoices_tui.api.client import OvhClient
+from ovh_invoices_tui.core.models import BillRow
+from ovh_invoices_tui.data.invoices import load_all
 from ovh_invoices_tui.export import export_bills_pdf_bundle
-from ovh_invoices_tui.loader import load_all
-from ovh_invoices_tui.models import BillRow
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
-from ovh_invoices_tui.store import Store
+from ovh_invoices_tui.state.invoices import Store
 
 
 class LatencyTransport(httpx.AsyncBaseTransport):

@@ -11,9 +11,9 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+from benchmarks.synthetic import sample_rows, tiny_pdf
+from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.export import export_bills_pdf_bundle, write_bills_csv, write_bills_pdf
-from ovh_invoices_tui.export.synthetic import sample_rows, tiny_pdf
-from ovh_invoices_tui.models import BillRow
 
 GOALS = {"csv": 2.0, "pdf_summary": 5.0, "pdf_bundle": 10.0}
 _WHEN = datetime(2026, 1, 1, 12, 0)

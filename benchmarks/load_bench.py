@@ -35,11 +35,11 @@ import uvicorn
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NotFoundError
 from ovh_invoices_tui.api.session import RequestLog
-from ovh_invoices_tui.cache import BillCache
-from ovh_invoices_tui.loader import load_all
-from ovh_invoices_tui.models import Account, Bill, Debt, DebtBalance
+from ovh_invoices_tui.core.models import Account, Bill, Debt, DebtBalance
+from ovh_invoices_tui.data.cache.db import BillCache
+from ovh_invoices_tui.data.invoices import load_all
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
-from ovh_invoices_tui.store import Store
+from ovh_invoices_tui.state.invoices import Store
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # a fixed "today": the same data at every run
 SIZE = (120, 40)

@@ -22,8 +22,8 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import DataTable
 
-from ovh_invoices_tui.i18n import format_date, format_money, status_label, t
-from ovh_invoices_tui.models import Bill, BillRow, Debt, Money
+from ovh_invoices_tui.core.i18n import format_date, format_money, status_label, t
+from ovh_invoices_tui.core.models import Bill, BillRow, Debt, Money
 from ovh_invoices_tui.widgets.bill_table import BILL_COLUMN_IDS, BillTable
 
 SIZE = (120, 40)

@@ -21,9 +21,9 @@ from benchmarks.table_bench import synthetic_rows
 from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
-from ovh_invoices_tui.filters import BillFilter
+from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.sandbox import SandboxConfig
-from ovh_invoices_tui.store import LoadProgress, Sort
+from ovh_invoices_tui.state.invoices import LoadProgress, Sort
 from ovh_invoices_tui.widgets.bill_table import BillTable
 
 

@@ -1,3 +1,3 @@
-from ovh_invoices_tui.cli import main
+from ovh_invoices_tui.cli.main import main
 
 raise SystemExit(main())

@@ -14,33 +14,33 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from ovh_invoices_tui import money_actions, row_actions  # noqa: F401 - register the row and money actions
+from ovh_invoices_tui.actions import money, row_actions  # noqa: F401 - register the row and money actions
+from ovh_invoices_tui.actions.commands import CommandProvider, run_command
+from ovh_invoices_tui.actions.payment_flow import ActionGuard
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NotFoundError, OvhError
 from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
-from ovh_invoices_tui.binding_labels import localise_bindings
-from ovh_invoices_tui.cache import BillCache
-from ovh_invoices_tui.cache_codec import CorruptRow, from_json
+from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
+from ovh_invoices_tui.core.i18n import language_of, register, t
+from ovh_invoices_tui.core.models import Account, BillDetail, DebtOperation, Deposit, Payment
+from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.cache.codec import CorruptRow, from_json
+from ovh_invoices_tui.data.cache.db import BillCache
 
 # cache_profile also registers the cache.* labels
-from ovh_invoices_tui.cache_profile import clear_caches, demo_client_factory, open_profile_cache
-from ovh_invoices_tui.commands import CommandProvider, run_command
-from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
+from ovh_invoices_tui.data.cache.profile import clear_caches, demo_client_factory, open_profile_cache
+from ovh_invoices_tui.data.invoices import load_all, load_with_cache, refresh_balance, refresh_with_cache
+from ovh_invoices_tui.data.payments import find_deposit
 from ovh_invoices_tui.debug_log import tee as also_log_requests
-from ovh_invoices_tui.i18n import language_of, register, t
-from ovh_invoices_tui.loader import load_all, load_with_cache, refresh_balance, refresh_with_cache
-from ovh_invoices_tui.models import Account, BillDetail, DebtOperation, Deposit, Payment
-from ovh_invoices_tui.payment_flow import ActionGuard
-from ovh_invoices_tui.payments_loader import find_deposit
-from ovh_invoices_tui.payments_store import PaymentsStore
 from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
-from ovh_invoices_tui.store import Change, LoadProgress, Store
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
+from ovh_invoices_tui.state.payments import PaymentsStore
+from ovh_invoices_tui.widgets.binding_labels import localise_bindings
 
 ClientFactory = Callable[..., OvhClient]
 
@@ -257,7 +257,7 @@ class OvhInvoicesApp(App[int]):
         def chosen(action_id: str | None) -> None:
             if action_id is None:
                 return
-            from ovh_invoices_tui.actions import actions_for
+            from ovh_invoices_tui.actions.registry import actions_for
 
             row = self.store.row(bill_id)
             if row is None:
@@ -280,7 +280,7 @@ class OvhInvoicesApp(App[int]):
         while self.screen is not main and len(self.screen_stack) > 1:
             self.pop_screen()
         if not main.jump_to(ref):
-            from ovh_invoices_tui.filters import BillFilter
+            from ovh_invoices_tui.core.filters import BillFilter
 
             self.store.set_filter(BillFilter())
             self.notify(t("app.hidden_bill", self.lang, ref=ref))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from ovh_invoices_tui.models import Bill, Debt, Money
+from ovh_invoices_tui.core.models import Bill, Debt, Money
 
 PARIS = timezone(timedelta(hours=1))
 

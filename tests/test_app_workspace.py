@@ -246,7 +246,7 @@ async def test_small_terminal_reaches_the_order_number_with_l(make_app) -> None:
 
 
 async def test_a_filter_matching_nothing_says_so(make_app) -> None:
-    from ovh_invoices_tui.filters import BillFilter
+    from ovh_invoices_tui.core.filters import BillFilter
 
     app = make_app(bills=80)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -15,13 +15,14 @@ from typing import Any
 import httpx
 import pytest
 
-from ovh_invoices_tui import cli
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NetworkError
 from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
-from ovh_invoices_tui.cache import SCHEMA_VERSION, BillCache, file_mode
-from ovh_invoices_tui.cache_codec import (
+from ovh_invoices_tui.cli import main as cli
+from ovh_invoices_tui.config import Profile, demo_profile
+from ovh_invoices_tui.core.models import Account, Bill, BillDetail, DebtBalance, Deposit, Money, Refund
+from ovh_invoices_tui.data.cache.codec import (
     MONEY_SEP,
     SEP,
     bill_row,
@@ -30,12 +31,11 @@ from ovh_invoices_tui.cache_codec import (
     list_from_json,
     to_json,
 )
-from ovh_invoices_tui.cache_profile import cache_path, clear_caches, safe_name, sandbox_now
-from ovh_invoices_tui.config import Profile, demo_profile
-from ovh_invoices_tui.loader import CACHE_OVERLAP, load_all, load_with_cache
-from ovh_invoices_tui.models import Account, Bill, BillDetail, DebtBalance, Deposit, Money, Refund
+from ovh_invoices_tui.data.cache.db import SCHEMA_VERSION, BillCache, file_mode
+from ovh_invoices_tui.data.cache.profile import cache_path, clear_caches, safe_name, sandbox_now
+from ovh_invoices_tui.data.invoices import CACHE_OVERLAP, load_all, load_with_cache
 from ovh_invoices_tui.sandbox import SandboxConfig, credentials
-from ovh_invoices_tui.store import Change, LoadProgress, Store
+from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
 from tests.factories import make_bill, make_debt
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
@@ -206,7 +206,7 @@ async def test_second_start_shows_the_cache_then_only_new_bills_are_read(
 async def test_the_newest_bills_show_first_then_the_rest(
     tmp_path: Path, sandbox: SandboxConfig, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr("ovh_invoices_tui.loader.FIRST_SCREEN", 50)
+    monkeypatch.setattr("ovh_invoices_tui.data.invoices.FIRST_SCREEN", 50)
     path = tmp_path / "c.sqlite3"
     first = await fill_cache(path, sandbox)
     store = Store()
@@ -364,7 +364,7 @@ async def test_a_damaged_cache_does_not_stop_the_start(tmp_path: Path, sandbox: 
 
 
 def test_a_cache_locked_by_another_instance_is_left_alone(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("ovh_invoices_tui.cache.BUSY_TIMEOUT_S", 0.05)
+    monkeypatch.setattr("ovh_invoices_tui.data.cache.db.BUSY_TIMEOUT_S", 0.05)
     path = tmp_path / "c.sqlite3"
     with BillCache.open(path) as cache:
         cache.save_bills([make_bill(1)])
@@ -530,7 +530,7 @@ async def test_opened_invoice_lines_are_cached_and_searchable_at_next_start(
 ) -> None:
     from ovh_invoices_tui.app import OvhInvoicesApp
     from ovh_invoices_tui.config import Settings
-    from ovh_invoices_tui.filters import BillFilter
+    from ovh_invoices_tui.core.filters import BillFilter
     from ovh_invoices_tui.screens.detail import DetailScreen
 
     path = tmp_path / "c.sqlite3"

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from ovh_invoices_tui.cancellation import Reason, build_ticket, clean_message, message_problem
-from ovh_invoices_tui.models import Bill, Money
+from ovh_invoices_tui.actions.cancellation import Reason, build_ticket, clean_message, message_problem
+from ovh_invoices_tui.core.models import Bill, Money
 from ovh_invoices_tui.screens.cancel_dialog import CancelDialog, TicketCreated
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from tests.conftest import wait_for, wait_loaded

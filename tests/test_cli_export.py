@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from ovh_invoices_tui import cli
+from ovh_invoices_tui.cli import main as cli
 
 
 @pytest.fixture(autouse=True)

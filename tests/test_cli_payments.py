@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ovh_invoices_tui import cli
+from ovh_invoices_tui.cli import main as cli
 
 
 @pytest.fixture(autouse=True)

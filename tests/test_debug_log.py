@@ -12,8 +12,9 @@ from typing import Any
 
 import pytest
 
-from ovh_invoices_tui import cli, debug_log, locations
+from ovh_invoices_tui import debug_log, locations
 from ovh_invoices_tui.api.session import RequestLog
+from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.sandbox import credentials
 from tests.conftest import wait_loaded
 

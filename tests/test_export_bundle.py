@@ -10,14 +10,14 @@ import pytest
 from pypdf import PdfReader
 from pypdf.generic import Destination
 
+from benchmarks.synthetic import make_row, sample_rows, tiny_pdf
+from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.export import (
     BundleResult,
     ExportAborted,
     export_bills_pdf_bundle,
     save_invoice_pdfs,
 )
-from ovh_invoices_tui.export.synthetic import make_row, sample_rows, tiny_pdf
-from ovh_invoices_tui.models import BillRow
 
 WHEN = datetime(2026, 3, 14, 9, 26)
 

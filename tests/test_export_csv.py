@@ -10,6 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.synthetic import make_row, sample_rows
+from ovh_invoices_tui.core.i18n import status_label
+from ovh_invoices_tui.core.models import BillRow, Deposit, Money, PaymentInfo
 from ovh_invoices_tui.export import (
     export_bills_csv,
     export_deposits_csv,
@@ -18,9 +21,6 @@ from ovh_invoices_tui.export import (
     write_deposits_csv,
 )
 from ovh_invoices_tui.export.cells import neutralise, plain_amount
-from ovh_invoices_tui.export.synthetic import make_row, sample_rows
-from ovh_invoices_tui.i18n import status_label
-from ovh_invoices_tui.models import BillRow, Deposit, Money, PaymentInfo
 
 BOM = b"\xef\xbb\xbf"
 

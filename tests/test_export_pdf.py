@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
+from benchmarks.synthetic import make_row, sample_rows
+from ovh_invoices_tui.core.i18n import format_money
+from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.export import export_bills_pdf, render_bills_pdf, write_bills_pdf
 from ovh_invoices_tui.export.pdf_summary import pdf_text
 from ovh_invoices_tui.export.results import Failure
-from ovh_invoices_tui.export.synthetic import make_row, sample_rows
-from ovh_invoices_tui.i18n import format_money
-from ovh_invoices_tui.models import BillRow
 
 WHEN = datetime(2026, 3, 14, 9, 26)
 

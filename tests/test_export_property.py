@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
+from benchmarks.synthetic import make_row
+from ovh_invoices_tui.core.i18n import status_label
 from ovh_invoices_tui.export import render_bills_pdf, restore_text, write_bills_csv
-from ovh_invoices_tui.export.synthetic import make_row
-from ovh_invoices_tui.i18n import status_label
 
 hostile_text = st.one_of(
     st.text(),  # any code point but surrogates: controls, emoji, RTL, combining marks …

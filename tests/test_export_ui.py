@@ -11,8 +11,8 @@ from typing import Any
 from pypdf import PdfReader
 from textual.widgets import Input, ProgressBar
 
+from benchmarks.synthetic import tiny_pdf
 from ovh_invoices_tui.export import plain_amount
-from ovh_invoices_tui.export.synthetic import tiny_pdf
 from ovh_invoices_tui.screens.bulk_menu import BulkMenu
 from ovh_invoices_tui.screens.export_dialog import ExportDialog
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
@@ -184,7 +184,7 @@ async def test_failed_downloads_are_listed(make_app) -> None:
 
 
 async def test_export_current_view_as_csv(make_app) -> None:
-    from ovh_invoices_tui.filters import BillFilter, StatusFilter
+    from ovh_invoices_tui.core.filters import BillFilter, StatusFilter
 
     app = make_app(bills=40, lang="en")
     async with app.run_test(size=SIZE) as pilot:
@@ -202,8 +202,8 @@ async def test_export_current_view_as_csv(make_app) -> None:
 
 
 async def test_export_all_as_csv_follows_the_view_sort(make_app) -> None:
-    from ovh_invoices_tui.filters import BillFilter, StatusFilter
-    from ovh_invoices_tui.store import Sort
+    from ovh_invoices_tui.core.filters import BillFilter, StatusFilter
+    from ovh_invoices_tui.state.invoices import Sort
 
     app = make_app(bills=40, lang="en")
     async with app.run_test(size=SIZE) as pilot:

@@ -18,14 +18,14 @@ from typing import Any
 import httpx
 import pytest
 
-from ovh_invoices_tui import cli
 from ovh_invoices_tui.api import factory
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.cli_core import EXIT_NETWORK
-from ovh_invoices_tui.loader import load_all
+from ovh_invoices_tui.cli import main as cli
+from ovh_invoices_tui.cli.core import EXIT_NETWORK
+from ovh_invoices_tui.data.invoices import load_all
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from ovh_invoices_tui.sandbox.state import SandboxState
-from ovh_invoices_tui.store import Store
+from ovh_invoices_tui.state.invoices import Store
 from tests.conftest import wait_loaded
 from tests.screen_text import screen_text
 

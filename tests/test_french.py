@@ -9,19 +9,19 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Label, Select
 
-from ovh_invoices_tui.binding_labels import help_text
-from ovh_invoices_tui.cache import BillCache
-from ovh_invoices_tui.commands import match_sort_column, run_command
-from ovh_invoices_tui.filters import FilterInputError, parse_date_range
-from ovh_invoices_tui.i18n import format_count, t_count
-from ovh_invoices_tui.operation_labels import operation_label, operation_status_label
+from ovh_invoices_tui.actions.commands import match_sort_column, run_command
+from ovh_invoices_tui.core.filters import FilterInputError, parse_date_range
+from ovh_invoices_tui.core.i18n import format_count, t_count
+from ovh_invoices_tui.core.operation_labels import operation_label, operation_status_label
+from ovh_invoices_tui.data.cache.db import BillCache
 from ovh_invoices_tui.sandbox import SandboxConfig
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.screens.request_log import RequestLogScreen
-from ovh_invoices_tui.store import Change
+from ovh_invoices_tui.state.invoices import Change
 from ovh_invoices_tui.widgets.account_bar import AccountBar
+from ovh_invoices_tui.widgets.binding_labels import help_text
 from ovh_invoices_tui.widgets.filter_bar import FilterBar, filter_error_text
 from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text

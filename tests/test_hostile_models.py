@@ -114,7 +114,7 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 
 from ovh_invoices_tui.api.client import OvhClient  # noqa: E402
-from ovh_invoices_tui.models import (  # noqa: E402
+from ovh_invoices_tui.core.models import (  # noqa: E402
     Account,
     Bill,
     BillDetail,
@@ -221,7 +221,7 @@ def test_broken_prices_name_the_nested_field(name: str, data: st.DataObject) -> 
     obj = {**sample, money_field: apply(sample[money_field], changes)}
     parsed = _parse_or_model_error(name, obj, {money_field})
     if parsed is not None:  # what was accepted can be formatted (no Decimal overflow later)
-        from ovh_invoices_tui.i18n import format_money
+        from ovh_invoices_tui.core.i18n import format_money
 
         for value in (getattr(parsed, f.name) for f in dataclasses.fields(parsed)):
             if isinstance(value, Money):

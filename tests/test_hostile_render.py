@@ -21,10 +21,10 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from textual.app import App, ComposeResult
 
+from ovh_invoices_tui.core.filters import BillFilter, StatusFilter
+from ovh_invoices_tui.core.models import MAX_UCENTS, Bill, BillRow, Debt
 from ovh_invoices_tui.export import render_bills_pdf, restore_text, write_bills_csv
-from ovh_invoices_tui.filters import BillFilter, StatusFilter
-from ovh_invoices_tui.models import MAX_UCENTS, Bill, BillRow, Debt
-from ovh_invoices_tui.store import SORT_COLUMNS, Sort, Store
+from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Sort, Store
 from ovh_invoices_tui.widgets.bill_table import BillTable
 from ovh_invoices_tui.widgets.virtual_table import sanitize
 from tests.conftest import wait_for, wait_loaded

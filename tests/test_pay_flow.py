@@ -13,7 +13,7 @@ from textual.widgets import Button
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
-from ovh_invoices_tui.models import PAID
+from ovh_invoices_tui.core.models import PAID
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.screens.order_result import OrderResult, OutcomeUnknown
@@ -292,9 +292,9 @@ async def test_a_gateway_error_on_the_pay_post_is_an_unknown_outcome_not_a_refus
 
     import httpx
 
+    from ovh_invoices_tui.actions.payment_flow import Outcome, PayPlan, pay
     from ovh_invoices_tui.api.client import OvhClient
-    from ovh_invoices_tui.models import Money
-    from ovh_invoices_tui.payment_flow import Outcome, PayPlan, pay
+    from ovh_invoices_tui.core.models import Money
 
     posts: list[str] = []
 

@@ -12,17 +12,17 @@ from typing import Any
 import httpx
 import pytest
 
-from ovh_invoices_tui import cli
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.app import OvhInvoicesApp
-from ovh_invoices_tui.cache import BillCache
-from ovh_invoices_tui.cache_profile import cache_path
+from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import Settings, demo_profile, load_settings, resolve_profile
-from ovh_invoices_tui.loader import CACHE_OVERLAP
-from ovh_invoices_tui.payments_loader import load_payments, paid_bill_ids
-from ovh_invoices_tui.payments_store import LoadState, PaymentsStore
+from ovh_invoices_tui.data.cache.db import BillCache
+from ovh_invoices_tui.data.cache.profile import cache_path
+from ovh_invoices_tui.data.invoices import CACHE_OVERLAP
+from ovh_invoices_tui.data.payments import load_payments, paid_bill_ids
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.state.payments import LoadState, PaymentsStore
 from tests.conftest import wait_for, wait_loaded
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)

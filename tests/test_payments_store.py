@@ -7,8 +7,8 @@ from decimal import Decimal
 
 import pytest
 
-from ovh_invoices_tui.models import Bill, Deposit, Money, Payment, PaymentInfo, Refund
-from ovh_invoices_tui.payments_store import (
+from ovh_invoices_tui.core.models import Bill, Deposit, Money, Payment, PaymentInfo, Refund
+from ovh_invoices_tui.state.payments import (
     LoadState,
     PaymentChange,
     PaymentFilter,

@@ -7,11 +7,11 @@ from typing import Any
 
 from textual.widgets import Select
 
-from ovh_invoices_tui.payments_store import LoadState
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.payment_detail import PaymentDetailScreen
 from ovh_invoices_tui.screens.payments import PaymentExportDialog, PaymentFilterBar, PaymentsScreen
 from ovh_invoices_tui.screens.refunds import RefundsScreen
+from ovh_invoices_tui.state.payments import LoadState
 from ovh_invoices_tui.widgets.payment_table import PaidBillTable, PaymentTable
 from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text
@@ -155,7 +155,7 @@ async def test_c_shows_credit_notes_with_their_invoice_and_payment(make_app) -> 
 
 
 async def test_refunds_command_and_payments_command(make_app) -> None:
-    from ovh_invoices_tui.commands import run_command
+    from ovh_invoices_tui.actions.commands import run_command
 
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:

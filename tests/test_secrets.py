@@ -16,13 +16,15 @@ import pytest
 from pypdf import PdfReader
 
 import ovh_invoices_tui
-from ovh_invoices_tui import cli, documents, locations
+from ovh_invoices_tui import locations
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import AuthenticationError
 from ovh_invoices_tui.api.factory import make_client
-from ovh_invoices_tui.cache import BillCache
+from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import Profile, load_settings, save_profile
-from ovh_invoices_tui.models import Bill
+from ovh_invoices_tui.core.models import Bill
+from ovh_invoices_tui.data import documents
+from ovh_invoices_tui.data.cache.db import BillCache
 from ovh_invoices_tui.permissions import check_private
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from tests.conftest import wait_for, wait_loaded

@@ -64,7 +64,7 @@ def test_help_screen(snap_compare: Any, make_app: Any) -> None:
 
 
 def _tracking_loaded(app: Any) -> bool:
-    from ovh_invoices_tui.payments_store import LoadState
+    from ovh_invoices_tui.state.payments import LoadState
 
     payments = app.payments
     return payments.state is LoadState.DONE and len(payments.refund_payments) == len(payments.refunds)

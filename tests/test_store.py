@@ -5,8 +5,8 @@ from decimal import Decimal
 
 import pytest
 
-from ovh_invoices_tui.filters import BillFilter, FilterInputError, StatusFilter, parse_date_range
-from ovh_invoices_tui.store import Change, Sort, Store
+from ovh_invoices_tui.core.filters import BillFilter, FilterInputError, StatusFilter, parse_date_range
+from ovh_invoices_tui.state.invoices import Change, Sort, Store
 from tests.factories import make_bill, make_debt
 
 

@@ -7,8 +7,8 @@ from decimal import Decimal
 
 from rich.console import Console
 
-from ovh_invoices_tui.i18n import format_money, significant_places
-from ovh_invoices_tui.models import BillDetail, Money
+from ovh_invoices_tui.core.i18n import format_money, significant_places
+from ovh_invoices_tui.core.models import BillDetail, Money
 from ovh_invoices_tui.screens.detail import lines_table
 
 NNBSP, NBSP = "\u202f", "\u00a0"

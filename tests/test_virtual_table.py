@@ -11,7 +11,7 @@ from rich.color import Color
 from textual.app import App, ComposeResult
 from textual.message import Message
 
-from ovh_invoices_tui.models import Bill, BillRow, Debt, Money
+from ovh_invoices_tui.core.models import Bill, BillRow, Debt, Money
 from ovh_invoices_tui.widgets.bill_table import BillTable
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable, compute_layout, sanitize
 

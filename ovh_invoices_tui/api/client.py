@@ -23,7 +23,7 @@ from ovh_invoices_tui.api.errors import (
 )
 from ovh_invoices_tui.api.retry import RetryPolicy
 from ovh_invoices_tui.api.session import ApiSession, Params, RequestLog
-from ovh_invoices_tui.models import (
+from ovh_invoices_tui.core.models import (
     Account,
     Bill,
     BillDetail,

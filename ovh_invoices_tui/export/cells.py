@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ovh_invoices_tui.models import UCENTS_PER_UNIT
+from ovh_invoices_tui.core.models import UCENTS_PER_UNIT
 
 __all__ = ["iso_date", "neutralise", "plain_amount", "restore_text"]
 

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO, Literal
 
-from ovh_invoices_tui import i18n
+from ovh_invoices_tui.core import i18n
+from ovh_invoices_tui.core.models import PAID, BillRow, Deposit
 from ovh_invoices_tui.export.atomic import write_atomic, write_atomic_in_thread
 from ovh_invoices_tui.export.cells import iso_date, neutralise, plain_amount
 from ovh_invoices_tui.export.results import ExportResult, Totals
-from ovh_invoices_tui.models import PAID, BillRow, Deposit
 
 __all__ = [
     "BILL_COLUMNS",

@@ -18,7 +18,8 @@ from typing import BinaryIO, Literal, TypeVar
 
 from pypdf import PdfReader, PdfWriter
 
-from ovh_invoices_tui import i18n
+from ovh_invoices_tui.core import i18n
+from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.export.atomic import (
     check_destination,
     safe_filename,
@@ -28,7 +29,6 @@ from ovh_invoices_tui.export.atomic import (
 )
 from ovh_invoices_tui.export.pdf_summary import render_bills_pdf
 from ovh_invoices_tui.export.results import BundleResult, ExportAborted, Failure, sum_by_currency
-from ovh_invoices_tui.models import BillRow
 
 __all__ = [
     "FetchPdf",

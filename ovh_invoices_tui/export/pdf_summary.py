@@ -16,10 +16,10 @@ from typing import Any, BinaryIO
 
 from fpdf import FPDF
 
-from ovh_invoices_tui import i18n
+from ovh_invoices_tui.core import i18n
+from ovh_invoices_tui.core.models import PAID, BillRow, Money
 from ovh_invoices_tui.export.atomic import write_atomic, write_atomic_in_thread
 from ovh_invoices_tui.export.results import ExportResult, Failure, Totals
-from ovh_invoices_tui.models import PAID, BillRow, Money
 
 __all__ = ["RenderedSummary", "export_bills_pdf", "pdf_text", "render_bills_pdf", "write_bills_pdf"]
 

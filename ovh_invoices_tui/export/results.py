@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from ovh_invoices_tui.models import Money
+from ovh_invoices_tui.core.models import Money
 
 
 class Failure(NamedTuple):

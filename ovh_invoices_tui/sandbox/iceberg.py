@@ -16,7 +16,7 @@ from datetime import UTC
 from typing import Any
 from urllib.parse import unquote
 
-from ..models import parse_datetime
+from ..core.models import parse_datetime
 
 MAX_PAGE_SIZE = 5000
 OPS = ("eq", "ne", "lt", "gt", "like", "in")

@@ -13,9 +13,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ovh_invoices_tui.actions import RowAction, actions_for
-from ovh_invoices_tui.i18n import format_money, register, t
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.actions.registry import RowAction, actions_for
+from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.text import clean
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp

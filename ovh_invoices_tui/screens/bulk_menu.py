@@ -14,8 +14,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ovh_invoices_tui.bulk_actions import BulkAction, bulk_actions_for
-from ovh_invoices_tui.i18n import register, t
+from ovh_invoices_tui.actions.bulk import BulkAction, bulk_actions_for
+from ovh_invoices_tui.core.i18n import register, t
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp

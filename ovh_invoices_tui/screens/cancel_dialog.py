@@ -17,12 +17,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static, TextArea
 
+from ovh_invoices_tui.actions.cancellation import Reason, TicketDraft, build_ticket, message_problem, send_ticket
+from ovh_invoices_tui.actions.payment_flow import Flow
 from ovh_invoices_tui.api.errors import OutcomeUnknownError, OvhError
-from ovh_invoices_tui.cancellation import Reason, TicketDraft, build_ticket, message_problem, send_ticket
-from ovh_invoices_tui.i18n import format_date, format_money, register, t
-from ovh_invoices_tui.models import BillRow, NewTicket
-from ovh_invoices_tui.payment_flow import Flow
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.models import BillRow, NewTicket
+from ovh_invoices_tui.core.text import clean
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.screen import ModalScreen
 from textual.widgets import Input
 
-from ovh_invoices_tui.commands import COMMAND_HELP
+from ovh_invoices_tui.actions.commands import COMMAND_HELP
 
 
 class CommandLine(ModalScreen[str | None]):

@@ -16,10 +16,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from ovh_invoices_tui.api.errors import OvhError
-from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, status_label, t
-from ovh_invoices_tui.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
-from ovh_invoices_tui.operation_labels import operation_label, operation_status_label
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
+from ovh_invoices_tui.core.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
+from ovh_invoices_tui.core.operation_labels import operation_label, operation_status_label
+from ovh_invoices_tui.core.text import clean
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp

@@ -21,8 +21,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import Worker
 
+from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.models import BillRow
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export import BundleResult, DialectName, ExportAborted, ExportResult, OnFailure
-from ovh_invoices_tui.export_jobs import (
+from ovh_invoices_tui.export.jobs import (
     ExportKind,
     ExportOptions,
     PdfMode,
@@ -37,9 +40,6 @@ from ovh_invoices_tui.export_jobs import (
     run_export,
     with_kind_suffix,
 )
-from ovh_invoices_tui.i18n import register, t
-from ovh_invoices_tui.models import BillRow
-from ovh_invoices_tui.text import clean
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp

@@ -12,9 +12,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
+from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export import Failure
-from ovh_invoices_tui.i18n import register, t
-from ovh_invoices_tui.text import clean
 
 register(
     {

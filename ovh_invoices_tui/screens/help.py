@@ -12,9 +12,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-from ovh_invoices_tui.binding_labels import help_text
-from ovh_invoices_tui.commands import COMMAND_HELP
-from ovh_invoices_tui.i18n import register, t
+from ovh_invoices_tui.actions.commands import COMMAND_HELP
+from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.widgets.binding_labels import help_text
 
 register(
     {

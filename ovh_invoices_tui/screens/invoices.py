@@ -11,9 +11,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input
 
-from ovh_invoices_tui.filters import BillFilter
-from ovh_invoices_tui.i18n import register, t
-from ovh_invoices_tui.store import SORT_COLUMNS, Change, Sort
+from ovh_invoices_tui.core.filters import BillFilter
+from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Change, Sort
 from ovh_invoices_tui.widgets.account_bar import AccountBar
 from ovh_invoices_tui.widgets.balance_banner import BalanceBanner
 from ovh_invoices_tui.widgets.bill_table import BillTable

@@ -11,12 +11,12 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from ovh_invoices_tui.actions.payment_flow import expiry_text
 from ovh_invoices_tui.api.errors import OvhError
-from ovh_invoices_tui.documents import open_url
-from ovh_invoices_tui.i18n import format_money, register, t
-from ovh_invoices_tui.models import Order
-from ovh_invoices_tui.payment_flow import expiry_text
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.models import Order
+from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.documents import open_url
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp

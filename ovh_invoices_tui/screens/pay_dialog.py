@@ -3,7 +3,7 @@
 The dialog lists exactly what will be paid (amount, each invoice's reference, date and balance) and says a
 regularisation order valid one hour will be created. Cancel has the focus: Enter on open cancels. Confirming
 takes a deliberate key: Tab to Confirm then ``y`` (or Enter), or ``ctrl+y``. The app's
-:class:`~ovh_invoices_tui.payment_flow.ActionGuard` lets one POST through per flow, whatever is pressed.
+:class:`~ovh_invoices_tui.actions.payment_flow.ActionGuard` lets one POST through per flow, whatever is pressed.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from ovh_invoices_tui.i18n import format_date, format_money, register, t
-from ovh_invoices_tui.payment_flow import Flow, Outcome, PayPlan, PayResult, pay, plan_all, plan_bill
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.actions.payment_flow import Flow, Outcome, PayPlan, PayResult, pay, plan_all, plan_bill
+from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.text import clean
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp

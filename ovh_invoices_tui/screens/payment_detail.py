@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
+from ovh_invoices_tui.actions.documents import view_html, view_pdf
 from ovh_invoices_tui.api.errors import OvhError
-from ovh_invoices_tui.document_viewing import view_html, view_pdf
-from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, t
-from ovh_invoices_tui.models import Bill, Deposit
-from ovh_invoices_tui.payments_loader import find_deposit, load_settlement
-from ovh_invoices_tui.payments_store import Settlement
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.models import Bill, Deposit
+from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.payments import find_deposit, load_settlement
+from ovh_invoices_tui.state.payments import Settlement
 from ovh_invoices_tui.widgets.payment_table import PaidBillTable
 
 if TYPE_CHECKING:

@@ -23,12 +23,14 @@ from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Stat
 from textual.worker import Worker
 
 from ovh_invoices_tui.api.errors import OvhError
+from ovh_invoices_tui.core.filters import FilterInputError, parse_date_range
+from ovh_invoices_tui.core.i18n import format_count, format_money, payment_type_label, register, t, t_count
+from ovh_invoices_tui.core.models import Deposit, Money
+from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.payments import ensure_paid_bills, fill_paid_counts, load_payments
 from ovh_invoices_tui.export import export_deposits_csv
-from ovh_invoices_tui.filters import FilterInputError, parse_date_range
-from ovh_invoices_tui.i18n import format_count, format_money, payment_type_label, register, t, t_count
-from ovh_invoices_tui.models import Deposit, Money
-from ovh_invoices_tui.payments_loader import ensure_paid_bills, fill_paid_counts, load_payments
-from ovh_invoices_tui.payments_store import (
+from ovh_invoices_tui.screens.payment_detail import open_payment_detail, view_deposit_html, view_deposit_pdf
+from ovh_invoices_tui.state.payments import (
     PAYMENT_SORT_COLUMNS,
     LoadState,
     PaymentChange,
@@ -37,8 +39,6 @@ from ovh_invoices_tui.payments_store import (
     PaymentsStore,
     parse_amount,
 )
-from ovh_invoices_tui.screens.payment_detail import open_payment_detail, view_deposit_html, view_deposit_pdf
-from ovh_invoices_tui.text import clean
 from ovh_invoices_tui.widgets.payment_table import PaymentTable
 
 if TYPE_CHECKING:

@@ -15,12 +15,12 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ovh_invoices_tui.document_viewing import view_html, view_pdf
-from ovh_invoices_tui.i18n import payment_type_label, register, t, t_count
-from ovh_invoices_tui.models import Refund
-from ovh_invoices_tui.payments_store import LoadState, PaymentChange
+from ovh_invoices_tui.actions.documents import view_html, view_pdf
+from ovh_invoices_tui.core.i18n import payment_type_label, register, t, t_count
+from ovh_invoices_tui.core.models import Refund
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.screens.payments import ensure_payments_loaded
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.state.payments import LoadState, PaymentChange
 from ovh_invoices_tui.widgets.payment_table import RefundTable
 
 if TYPE_CHECKING:

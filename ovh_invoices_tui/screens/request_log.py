@@ -11,8 +11,8 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ovh_invoices_tui.api.session import RequestLog
-from ovh_invoices_tui.i18n import format_count, register, t
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.i18n import format_count, register, t
+from ovh_invoices_tui.core.text import clean
 
 register(
     {

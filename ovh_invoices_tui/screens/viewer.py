@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.text import clean
 
 
 class DocumentViewer(Screen[None]):

@@ -5,9 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.i18n import format_count, register, t, t_count
-from ovh_invoices_tui.store import LoadProgress
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.i18n import format_count, register, t, t_count
+from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.state.invoices import LoadProgress
 
 register(
     {

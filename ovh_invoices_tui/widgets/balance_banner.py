@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.i18n import format_money, register, t
-from ovh_invoices_tui.models import DebtBalance
+from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.models import DebtBalance
 
 register(
     {

@@ -8,8 +8,8 @@ from typing import Any, ClassVar
 
 from rich.style import Style
 
-from ovh_invoices_tui.i18n import format_date, format_money, status_label, t
-from ovh_invoices_tui.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow
+from ovh_invoices_tui.core.i18n import format_date, format_money, status_label, t
+from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
 
 __all__ = ["BILL_COLUMN_IDS", "BillTable", "bill_key"]

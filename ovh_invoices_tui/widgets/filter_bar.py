@@ -13,8 +13,8 @@ from textual.containers import Container
 from textual.message import Message
 from textual.widgets import Input, Label, Select
 
-from ovh_invoices_tui.filters import BillFilter, FilterInputError, StatusFilter, parse_date_range
-from ovh_invoices_tui.i18n import register, t
+from ovh_invoices_tui.core.filters import BillFilter, FilterInputError, StatusFilter, parse_date_range
+from ovh_invoices_tui.core.i18n import register, t
 
 register(
     {

@@ -12,8 +12,8 @@ from typing import Any
 
 from textual.binding import Binding
 
-from ovh_invoices_tui.i18n import format_date, format_money, payment_type_label, register, t
-from ovh_invoices_tui.models import Bill, Deposit, Refund
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.models import Bill, Deposit, Refund
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
 
 __all__ = ["PAYMENT_COLUMN_IDS", "PaidBillTable", "PaymentTable", "RefundTable"]

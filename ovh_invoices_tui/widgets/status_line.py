@@ -5,10 +5,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.i18n import format_money, register, t, t_count
-from ovh_invoices_tui.models import Money
-from ovh_invoices_tui.store import Totals
-from ovh_invoices_tui.text import clean
+from ovh_invoices_tui.core.i18n import format_money, register, t, t_count
+from ovh_invoices_tui.core.models import Money
+from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.state.invoices import Totals
 
 register(
     {

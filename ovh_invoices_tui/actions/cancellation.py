@@ -1,0 +1,118 @@
+"""Requesting an invoice's cancellation: the support ticket's subject and body, without widgets.
+
+As the billing guide says, an invoice one does not consider legitimate, or the right of withdrawal, is
+claimed through a support ticket (category ``billing``, subcategory ``bill``). The ticket names the invoice
+by its reference, date and amount so support can find it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.models import Bill, NewTicket
+from ovh_invoices_tui.core.text import clean
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.api.client import OvhClient
+
+MAX_MESSAGE = 4_000  # characters of the user's own message
+
+register(
+    {
+        "cancel.reason.not-legitimate": {"en": "Invoice not legitimate", "fr": "Facture non légitime"},
+        "cancel.reason.withdrawal": {"en": "Right of withdrawal", "fr": "Droit de rétractation"},
+        "cancel.reason.other": {"en": "Other reason", "fr": "Autre motif"},
+        "cancel.subject": {
+            "en": "Cancellation request for invoice {ref}",
+            "fr": "Demande d'annulation de la facture {ref}",
+        },
+        "cancel.greeting": {"en": "Hello,", "fr": "Bonjour,"},
+        "cancel.intro": {
+            "en": "I request the cancellation of invoice {ref}.",
+            "fr": "Je demande l'annulation de la facture {ref}.",
+        },
+        "cancel.f.reference": {"en": "Reference", "fr": "Référence"},
+        "cancel.f.date": {"en": "Issue date", "fr": "Date d'émission"},
+        "cancel.f.amount": {"en": "Amount incl. tax", "fr": "Montant TTC"},
+        "cancel.f.order": {"en": "Order number", "fr": "Numéro de commande"},
+        "cancel.f.reason": {"en": "Reason", "fr": "Motif"},
+        "cancel.closing": {"en": "Regards,", "fr": "Cordialement,"},
+        "cancel.need_message": {
+            "en": 'Say why in the message (the reason is "other")',
+            "fr": "Précisez le motif dans le message (motif « autre »)",
+        },
+    }
+)
+
+
+class Reason(StrEnum):
+    """Why the invoice should be cancelled (the CLI's ``--reason`` values)."""
+
+    NOT_LEGITIMATE = "not-legitimate"
+    WITHDRAWAL = "withdrawal"
+    OTHER = "other"
+
+    def label(self, lang: str) -> str:
+        return t(f"cancel.reason.{self.value}", lang)
+
+
+@dataclass(frozen=True, slots=True)
+class TicketDraft:
+    """Exactly what will be sent to ``POST /support/tickets/create``."""
+
+    bill_id: str
+    subject: str
+    body: str
+    category: str = "billing"
+    subcategory: str = "bill"
+
+
+_CONTROLS_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
+
+
+def clean_message(text: str) -> str:
+    """The user's message: newlines kept, other control characters dropped, trimmed, bounded."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
+    return _CONTROLS_BUT_NEWLINE.sub("", text).strip()[:MAX_MESSAGE]
+
+
+def message_problem(reason: Reason, message: str, lang: str) -> str | None:
+    """Why the form cannot be sent yet (None when it can)."""
+    if reason is Reason.OTHER and not clean_message(message):
+        return t("cancel.need_message", lang)
+    return None
+
+
+def build_ticket(bill: Bill, reason: Reason, message: str, lang: str, *, nichandle: str | None = None) -> TicketDraft:
+    """The ticket naming the invoice (reference in subject and body, date, amount, order) and the reason."""
+    ref = clean(bill.bill_id)
+    reason_line = (t("cancel.f.reason", lang), reason.label(lang))
+    fields = [
+        (t("cancel.f.reference", lang), ref),
+        (t("cancel.f.date", lang), format_date(bill.date, lang)),
+        (t("cancel.f.amount", lang), format_money(bill.price_with_tax, lang)),
+        (t("cancel.f.order", lang), str(bill.order_id)),
+    ]
+
+    def line(label: str, value: str) -> str:
+        return f"{label} : {value}" if lang == "fr" else f"{label}: {value}"
+
+    lines = [t("cancel.greeting", lang), "", t("cancel.intro", lang, ref=ref), line(*reason_line)]
+    text = clean_message(message)
+    if text:  # the user's words first: what support reads, and what the preview shows without scrolling
+        lines += ["", text]
+    lines += ["", *(line(label, value) for label, value in fields), "", t("cancel.closing", lang)]
+    if nichandle:
+        lines.append(clean(nichandle))
+    return TicketDraft(ref, t("cancel.subject", lang, ref=ref), "\n".join(lines))
+
+
+async def send_ticket(client: OvhClient, draft: TicketDraft) -> NewTicket:
+    """The one POST creating the ticket (never retried)."""
+    return await client.create_ticket(
+        subject=draft.subject, body=draft.body, category=draft.category, subcategory=draft.subcategory
+    )

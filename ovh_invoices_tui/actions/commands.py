@@ -1,0 +1,216 @@
+"""Commands shared by the ``:`` command line and the command palette (ctrl+p)."""
+
+from __future__ import annotations
+
+import shlex
+import unicodedata
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from functools import partial
+from typing import TYPE_CHECKING, Any, cast
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+from ovh_invoices_tui.core.i18n import LANGUAGES, register, t
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.app import OvhInvoicesApp
+
+COMMAND_HELP = ":open REF · :account PROFILE · :filter TEXT · :sort COLUMN · :lang en|fr · :q"
+
+register(
+    {
+        "command.unreadable": {"en": "Cannot read the command: {error}", "fr": "Commande illisible\u00a0: {error}"},
+        "command.unknown": {"en": "Unknown command :{name} — {help}", "fr": "Commande inconnue :{name} — {help}"},
+        "command.needs_argument": {
+            "en": ":{name} needs an argument — {help}",
+            "fr": ":{name} attend un argument — {help}",
+        },
+        "command.unknown_column": {
+            "en": "Unknown column {column!r}; one of: {columns}",
+            "fr": "Colonne inconnue «\u00a0{column}\u00a0»\u202f; au choix\u00a0: {columns}",
+        },
+        "command.ambiguous_column": {
+            "en": "{column!r} could be: {columns}",
+            "fr": "«\u00a0{column}\u00a0» peut désigner\u00a0: {columns}",
+        },
+        "command.unknown_language": {
+            "en": "Unknown language {language!r}; one of: {languages}",
+            "fr": "Langue inconnue «\u00a0{language}\u00a0»\u202f; au choix\u00a0: {languages}",
+        },
+        "command.help.open": {"fr": "Aller à une facture par sa référence et l'ouvrir"},
+        "command.help.account": {"fr": "Passer à un autre profil de la configuration"},
+        "command.help.filter": {"fr": "Recherche rapide sur la référence, la commande et les services"},
+        "command.help.sort": {"fr": "Trier par une colonne (à nouveau : inverser)"},
+        "command.help.lang": {"fr": "Changer de langue (en, fr)"},
+        "command.help.payments": {"fr": "Suivi des paiements : chaque paiement et les factures réglées"},
+        "command.help.refunds": {"fr": "Avoirs et ce sur quoi ils ont été imputés"},
+        "command.help.q": {"fr": "Quitter"},
+        "command.help.quit": {"fr": "Quitter"},
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Command:
+    name: str
+    help: str
+    run: Callable[[OvhInvoicesApp, list[str]], Awaitable[Any] | Any]
+    needs_argument: bool = False
+
+
+def _open(app: OvhInvoicesApp, args: list[str]) -> None:
+    app.open_invoice(args[0])
+
+
+async def _account(app: OvhInvoicesApp, args: list[str]) -> None:
+    await app.switch_profile(args[0])
+
+
+def _quit(app: OvhInvoicesApp, args: list[str]) -> None:
+    app.exit(0)
+
+
+def _filter(app: OvhInvoicesApp, args: list[str]) -> None:
+    app.store.set_filter(app.store.filter.with_quick(" ".join(args)))
+
+
+def _normalise(text: str) -> str:
+    """Lower case, no accents, words separated by one space: ``Montant_TTC`` → ``montant ttc``."""
+    plain = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
+    return " ".join("".join(c if c.isalnum() else " " for c in plain).split())
+
+
+def match_sort_column(text: str) -> list[str]:
+    """The sort columns ``text`` names: an id or a column label in any language, whole, a word or a prefix.
+
+    ``montant_ttc``, ``TTC``, ``solde``, ``Date d'émission``, ``ref`` … The first rule that matches wins;
+    more than one column means ``text`` is ambiguous (``montant``).
+    """
+    from ovh_invoices_tui.state.invoices import SORT_COLUMNS
+
+    wanted = _normalise(text)
+    if not wanted:
+        return []
+    names = {column: {_normalise(column), *(_normalise(t(f"col.{column}", lang)) for lang in LANGUAGES)}
+             for column in SORT_COLUMNS}  # fmt: skip
+    rules: list[Callable[[str], bool]] = [
+        lambda name: name == wanted,
+        lambda name: wanted in name.split(),
+        lambda name: name.startswith(wanted),
+        lambda name: any(word.startswith(wanted) for word in name.split()),
+    ]
+    for rule in rules:
+        found = [column for column in SORT_COLUMNS if any(rule(name) for name in names[column])]
+        if found:
+            return found
+    return []
+
+
+def _sort(app: OvhInvoicesApp, args: list[str]) -> None:
+    from ovh_invoices_tui.state.invoices import SORT_COLUMNS
+
+    text = " ".join(args)
+    found = match_sort_column(text)
+    if len(found) == 1:
+        app.store.toggle_sort(found[0])
+        return
+    if found:
+        columns = ", ".join(t(f"col.{column}", app.lang) for column in found)
+        app.notify(t("command.ambiguous_column", app.lang, column=text, columns=columns), severity="warning")
+        return
+    columns = ", ".join(SORT_COLUMNS if app.lang == "en" else (t(f"col.{c}", app.lang) for c in SORT_COLUMNS))
+    app.notify(t("command.unknown_column", app.lang, column=text, columns=columns), severity="warning")
+
+
+def _payments(app: OvhInvoicesApp, args: list[str]) -> None:
+    from ovh_invoices_tui.screens.payments import open_payments
+
+    open_payments(app)
+
+
+def _refunds(app: OvhInvoicesApp, args: list[str]) -> None:
+    from ovh_invoices_tui.screens.payments import open_refunds
+
+    open_refunds(app)
+
+
+async def _lang(app: OvhInvoicesApp, args: list[str]) -> None:
+    if args[0] not in LANGUAGES:
+        languages = ", ".join(LANGUAGES)
+        app.notify(t("command.unknown_language", app.lang, language=args[0], languages=languages), severity="warning")
+        return
+    app.explicit_lang = args[0]
+    await app.set_language(args[0])
+
+
+COMMANDS: dict[str, Command] = {
+    command.name: command
+    for command in (
+        Command("open", "Jump to an invoice by reference and open it", _open, needs_argument=True),
+        Command("account", "Switch to another profile of the config", _account, needs_argument=True),
+        Command("filter", "Quick filter on reference, order number and services", _filter),
+        Command("sort", "Sort by a column (again: reverse)", _sort, needs_argument=True),
+        Command("lang", "Switch the language (en, fr)", _lang, needs_argument=True),
+        Command("payments", "Payment tracking: every payment and the invoices it paid", _payments),
+        Command("refunds", "Credit notes (avoirs) and what they were applied to", _refunds),
+        Command("q", "Quit", _quit),
+        Command("quit", "Quit", _quit),
+    )
+}
+ALIASES = {"o": "open", "a": "account", "f": "filter", "profile": "account"}
+
+
+def command_help(command: Command, lang: str) -> str:
+    """What a command does, in ``lang`` (English is the help declared with it)."""
+    key = f"command.help.{command.name}"
+    return t(key, lang) if lang != "en" and t(key, lang) != key else command.help
+
+
+async def run_command(app: OvhInvoicesApp, line: str) -> None:
+    """Parse and run one command line; unknown commands and missing arguments are reported, not raised."""
+    try:
+        words = shlex.split(line)
+    except ValueError as exc:
+        app.notify(t("command.unreadable", app.lang, error=exc), severity="error")
+        return
+    if not words:
+        return
+    name = ALIASES.get(words[0].lower(), words[0].lower())
+    command = COMMANDS.get(name)
+    if command is None:
+        app.notify(t("command.unknown", app.lang, name=words[0], help=COMMAND_HELP), severity="warning", timeout=8)
+        return
+    if command.needs_argument and len(words) < 2:
+        app.notify(t("command.needs_argument", app.lang, name=name, help=command_help(command, app.lang)),
+                   severity="warning")  # fmt: skip
+        return
+    result = command.run(app, words[1:])
+    if isinstance(result, Awaitable):
+        await result
+
+
+class CommandProvider(Provider):
+    """The palette offers the same commands: ``open FR…``, ``account NAME``, profiles and invoices by name."""
+
+    async def discover(self) -> Hits:
+        app = cast("OvhInvoicesApp", self.app)
+        for name in app.settings.profiles:
+            yield DiscoveryHit(f"account {name}", partial(run_command, app, f"account {name}"), help="Switch profile")
+        yield DiscoveryHit("quit", partial(run_command, app, "q"), help="Quit")
+
+    async def search(self, query: str) -> Hits:
+        app = cast("OvhInvoicesApp", self.app)
+        matcher = self.matcher(query)
+        candidates = [(f"account {name}", "Switch to this profile") for name in app.settings.profiles]
+        candidates += [(f"{c.name}", c.help) for c in COMMANDS.values() if not c.needs_argument]
+        candidates += [(f"lang {code}", "Switch the language") for code in ("en", "fr")]
+        words = query.split()
+        if len(words) == 2 and words[0].lower() in ("open", "o"):
+            reference = words[1].upper()
+            matches = [r.bill.bill_id for r in app.store.view if reference in r.bill.bill_id][:20]
+            candidates += [(f"open {ref}", "Open this invoice") for ref in matches]
+        for text, help_text in candidates:
+            score = matcher.match(text)
+            if score > 0:
+                yield Hit(score, matcher.highlight(text), partial(run_command, app, text), help=help_text)

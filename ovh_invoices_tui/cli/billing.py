@@ -1,0 +1,263 @@
+"""Read-only commands: ``bills list``, ``bills show``, ``balance``, ``payments list``."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, datetime, time
+from typing import Any
+
+from ovh_invoices_tui.api.client import OvhClient
+from ovh_invoices_tui.cli.core import (
+    EXIT_OK,
+    CliContext,
+    add_format_option,
+    add_list_options,
+    command,
+)
+from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
+from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow, Debt, Deposit
+
+register(
+    {
+        "cli.balance.dueAmount": {"en": "Balance due", "fr": "Solde dû"},
+        "cli.balance.todoAmount": {"en": "To pay", "fr": "À régler"},
+        "cli.balance.pendingAmount": {"en": "Payment in progress", "fr": "Paiement en cours"},
+        "cli.balance.unmaturedAmount": {"en": "Not yet due", "fr": "Non échu"},
+        "cli.col.description": {"en": "Description", "fr": "Description"},
+        "cli.col.quantity": {"en": "Qty", "fr": "Qté"},
+        "cli.col.unit_price": {"en": "Unit price", "fr": "Prix unitaire"},
+        "cli.col.total_price": {"en": "Total", "fr": "Total"},
+    }
+)
+
+UNPAID_STATUSES = frozenset({UNPAID, TO_BE_PAID, UNMATURED})
+BILL_KEYS = (
+    "billId", "orderId", "date", "priceWithoutTax", "priceWithTax", "tax", "currency", "status", "balance",
+)  # fmt: skip
+DEPOSIT_KEYS = ("depositId", "orderId", "date", "amount", "currency", "paymentType")
+
+
+def _day_end(value: date | None) -> datetime | None:
+    return None if value is None else datetime.combine(value, time.max.replace(microsecond=0))
+
+
+def _matches_status(row: BillRow, wanted: str) -> bool:
+    if wanted == "paid":
+        return row.status == PAID
+    if wanted == "unpaid":
+        return row.status in UNPAID_STATUSES or row.balance.ucents > 0
+    return True
+
+
+async def load_bill_rows(ctx: CliContext, client: OvhClient) -> list[BillRow]:
+    """Bills (API filters: dates, order) joined to ``/me/debtAccount/debt`` on orderId, then filtered."""
+    args = ctx.args
+
+    async def bills() -> list[Any]:
+        found = []
+        async for page in client.iter_bills(
+            date_from=args.date_from, date_to=_day_end(args.date_to), order_id=args.order
+        ):
+            found.extend(page.items)
+            for error in page.errors:
+                print(f"warning: skipped an unreadable invoice: {error}", file=ctx.err)
+        return found
+
+    async def debts() -> dict[int, Debt]:
+        by_order: dict[int, Debt] = {}
+        async for page in client.iter_debts():
+            by_order.update((debt.order_id, debt) for debt in page.items)
+        return by_order
+
+    bill_list, debt_by_order = await asyncio.gather(bills(), debts())
+    rows = [BillRow(bill, debt_by_order.get(bill.order_id)) for bill in bill_list]
+    needle = (args.ref or "").lower()
+    rows = [row for row in rows if needle in row.bill.bill_id.lower() and _matches_status(row, args.status)]
+    rows.sort(key=lambda row: row.bill.date, reverse=True)
+    return rows
+
+
+def bill_record(row: BillRow) -> dict[str, Any]:
+    """The JSON/CSV form of a bill row (no url, pdfUrl nor password: they open the document)."""
+    bill = row.bill
+    return {
+        "billId": bill.bill_id,
+        "orderId": bill.order_id,
+        "date": bill.date.isoformat(),
+        "priceWithoutTax": decimal_text(bill.price_without_tax),
+        "priceWithTax": decimal_text(bill.price_with_tax),
+        "tax": decimal_text(bill.tax),
+        "currency": bill.price_with_tax.currency,
+        "status": row.status,
+        "balance": decimal_text(row.balance),
+    }
+
+
+def _bill_columns(lang: str) -> list[Column]:
+    labels = ("col.reference", "col.order", "col.date", "col.amount_ht", "col.amount_ttc", "col.balance")
+    right = {"col.amount_ht", "col.amount_ttc", "col.balance"}
+    columns = [Column(t(key, lang), key in right) for key in labels]
+    return [*columns, Column(t("col.status", lang))]
+
+
+def _bill_cells(row: BillRow, lang: str) -> list[str]:
+    bill = row.bill
+    return [
+        bill.bill_id,
+        str(bill.order_id),
+        format_date(bill.date, lang),
+        format_money(bill.price_without_tax, lang),
+        format_money(bill.price_with_tax, lang),
+        format_money(row.balance, lang),
+        status_label(row.status, lang),
+    ]
+
+
+@command("bills", "list", help="list invoices with their status and balance", configure=add_list_options)
+async def bills_list(ctx: CliContext) -> int:
+    async with ctx.client() as client:
+        if ctx.args.format != "table":
+            rows = await load_bill_rows(ctx, client)
+            records = [bill_record(row) for row in rows]
+            if ctx.args.format == "json":
+                write_json(ctx.out, records)
+            else:
+                write_csv(ctx.out, BILL_KEYS, records)
+            return EXIT_OK
+        rows, lang = await asyncio.gather(load_bill_rows(ctx, client), ctx.language(client))
+    write_table(ctx.out, _bill_columns(lang), [_bill_cells(row, lang) for row in rows])
+    return EXIT_OK
+
+
+def _add_show_options(parser: Any) -> None:
+    parser.add_argument("ref", metavar="REF", help="the invoice reference (billId), e.g. FR12345678")
+    add_format_option(parser)
+
+
+@command("bills", "show", help="one invoice: amounts, status, payment and lines", configure=_add_show_options)
+async def bills_show(ctx: CliContext) -> int:
+    ref = ctx.args.ref
+    async with ctx.client() as client:
+        bill, debt, payment, details, lang = await asyncio.gather(
+            client.bill(ref),
+            client.bill_debt(ref),
+            client.bill_payment(ref),
+            client.bill_details(ref),
+            ctx.language(client) if ctx.args.format == "table" else asyncio.sleep(0, "en"),
+        )
+    row = BillRow(bill, debt)
+    detail_records = [
+        {
+            "billDetailId": d.bill_detail_id,
+            "description": d.description,
+            "domain": d.domain,
+            "periodStart": d.period_start.isoformat() if d.period_start else None,
+            "periodEnd": d.period_end.isoformat() if d.period_end else None,
+            "quantity": d.quantity,
+            "unitPrice": decimal_text(d.unit_price),
+            "totalPrice": decimal_text(d.total_price),
+        }
+        for d in details
+    ]
+    if ctx.args.format == "json":
+        record = bill_record(row)
+        record["payment"] = (
+            {"paymentDate": payment.payment_date.isoformat(), "paymentType": payment.payment_type} if payment else None
+        )
+        record["details"] = detail_records
+        write_json(ctx.out, record)
+    elif ctx.args.format == "csv":
+        keys = ("billDetailId", "description", "domain", "periodStart", "periodEnd", "quantity",
+                "unitPrice", "totalPrice")  # fmt: skip
+        write_csv(ctx.out, keys, detail_records)
+    else:
+        labels = [column.label for column in _bill_columns(lang)]
+        pairs: list[tuple[str, object]] = list(zip(labels, _bill_cells(row, lang), strict=True))
+        if payment is not None:
+            pairs.append((t("col.payment_date", lang), format_date(payment.payment_date, lang)))
+            pairs.append((t("col.payment_type", lang), payment_type_label(payment.payment_type, lang)))
+        write_pairs(ctx.out, pairs)
+        print(file=ctx.out)
+        write_table(
+            ctx.out,
+            [
+                Column(t("cli.col.description", lang)),
+                Column(t("cli.col.quantity", lang), True),
+                Column(t("cli.col.unit_price", lang), True),
+                Column(t("cli.col.total_price", lang), True),
+            ],
+            [
+                [d.description, d.quantity, format_money(d.unit_price, lang), format_money(d.total_price, lang)]
+                for d in details
+            ],
+        )
+    return EXIT_OK
+
+
+@command("balance", help="what is due on the account (debtAccount)", configure=add_format_option)
+async def balance(ctx: CliContext) -> int:
+    async with ctx.client() as client:
+        account = await client.debt_account()
+        lang = await ctx.language(client) if ctx.args.format == "table" else "en"
+    amounts = {
+        "dueAmount": account.due_amount,
+        "todoAmount": account.todo_amount,
+        "pendingAmount": account.pending_amount,
+        "unmaturedAmount": account.unmatured_amount,
+    }
+    record: dict[str, Any] = {key: decimal_text(money) for key, money in amounts.items()}
+    record["currency"] = account.due_amount.currency
+    record["active"] = account.active
+    if ctx.args.format == "json":
+        write_json(ctx.out, record)
+    elif ctx.args.format == "csv":
+        write_csv(ctx.out, list(record), [record])
+    else:
+        pairs = [(t(f"cli.balance.{key}", lang), format_money(money, lang)) for key, money in amounts.items()]
+        write_pairs(ctx.out, pairs)
+    return EXIT_OK
+
+
+def deposit_record(deposit: Deposit) -> dict[str, Any]:
+    return {
+        "depositId": deposit.deposit_id,
+        "orderId": deposit.order_id,
+        "date": deposit.date.isoformat(),
+        "amount": decimal_text(deposit.amount),
+        "currency": deposit.amount.currency,
+        "paymentType": deposit.payment_type,
+    }
+
+
+@command("payments", "list", help="payment tracking: deposits and their means", configure=add_list_options)
+async def payments_list(ctx: CliContext) -> int:
+    args = ctx.args
+    async with ctx.client() as client:
+        deposits: list[Deposit] = []
+        async for page in client.iter_deposits(date_from=args.date_from, date_to=_day_end(args.date_to)):
+            deposits.extend(page.items)
+        lang = await ctx.language(client) if args.format == "table" else "en"
+    needle = (args.ref or "").lower()
+    deposits = [
+        d for d in deposits if needle in d.deposit_id.lower() and (args.order is None or d.order_id == args.order)
+    ]
+    deposits.sort(key=lambda d: d.date, reverse=True)
+    if args.format == "json":
+        write_json(ctx.out, [deposit_record(d) for d in deposits])
+    elif args.format == "csv":
+        write_csv(ctx.out, DEPOSIT_KEYS, [deposit_record(d) for d in deposits])
+    else:
+        columns = [
+            Column(t("col.reference", lang)),
+            Column(t("col.payment_date", lang)),
+            Column(t("col.total_amount", lang), True),
+            Column(t("col.payment_type", lang)),
+        ]
+        cells = [
+            [d.deposit_id, format_date(d.date, lang), format_money(d.amount, lang),
+             payment_type_label(d.payment_type, lang)]
+            for d in deposits
+        ]  # fmt: skip
+        write_table(ctx.out, columns, cells)
+    return EXIT_OK

@@ -1,0 +1,177 @@
+"""The CLI's plumbing: the command registry, the run context, exit codes, shared options.
+
+A command is a function decorated with :func:`command`; importing its module registers it::
+
+    @command("refunds", "list", help="List credit notes", configure=add_list_options)
+    async def refunds_list(ctx: CliContext) -> int: ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING, Any, TextIO
+
+from ovh_invoices_tui import debug_log
+from ovh_invoices_tui.api.errors import OvhError
+from ovh_invoices_tui.config import Profile, Settings, resolve_profile
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.api.client import OvhClient
+    from ovh_invoices_tui.api.session import RequestLog
+
+PROG = "ovh-invoices"
+
+EXIT_OK = 0
+EXIT_OTHER = 1
+EXIT_USAGE = 2
+EXIT_AUTH = 3  # authentication, not granted, no credentials configured
+EXIT_API = 4
+EXIT_NETWORK = 5
+EXIT_INTERRUPTED = 130
+
+Handler = Callable[["CliContext"], int | Awaitable[int]]
+Configure = Callable[[argparse.ArgumentParser], None]
+
+
+@dataclass(frozen=True)
+class Command:
+    """``path`` is the words typed (``("bills", "list")``); ``needs_profile`` resolves credentials first."""
+
+    path: tuple[str, ...]
+    help: str
+    handler: Handler
+    configure: Configure | None = None
+    needs_profile: bool = True
+
+
+COMMANDS: list[Command] = []
+GROUP_HELP: dict[str, str] = {
+    "bills": "invoices (factures)",
+    "payments": "payment tracking (suivi des paiements)",
+    "sandbox": "the local emulated API",
+}
+
+
+def command(
+    *path: str, help: str, configure: Configure | None = None, needs_profile: bool = True
+) -> Callable[[Handler], Handler]:
+    """Register a sub-command handler (sync or async, returns the exit code)."""
+
+    def register(handler: Handler) -> Handler:
+        COMMANDS.append(Command(tuple(path), help, handler, configure, needs_profile))
+        return handler
+
+    return register
+
+
+class NotConfiguredError(Exception):
+    """No credentials anywhere: the message says how to log in or try the sandbox."""
+
+
+def not_configured_hint(settings: Settings) -> str:
+    return (
+        f"No OVHcloud credentials found (no profile in {settings.path}, no ovh.conf, no OVH_* variables).\n"
+        f"  Log in:            {PROG} login --endpoint ovh-eu\n"
+        f"  Or try the demo:   {PROG} --demo   (an in-process sandbox with generated invoices)"
+    )
+
+
+@dataclass
+class CliContext:
+    """What a command needs: parsed arguments, settings, the profile, output streams."""
+
+    args: argparse.Namespace
+    settings: Settings
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    err: TextIO = field(default_factory=lambda: sys.stderr)
+    _profile: Profile | None = None
+
+    @property
+    def profile(self) -> Profile:
+        """The resolved profile; raises NotConfiguredError when nothing is configured."""
+        if self._profile is None:
+            self._profile = resolve_profile(self.settings, self.args.profile, demo=self.args.demo)
+            if self._profile is None:
+                raise NotConfiguredError(not_configured_hint(self.settings))
+        return self._profile
+
+    def maybe_profile(self) -> Profile | None:
+        try:
+            return self.profile
+        except NotConfiguredError:
+            return None
+
+    @property
+    def readonly(self) -> bool:
+        profile = self.maybe_profile()
+        return bool(self.args.readonly or self.settings.readonly or (profile and profile.readonly))
+
+    @property
+    def configured_language(self) -> str | None:
+        """``--lang``, else the profile's, else the settings'; None: take the account's."""
+        profile = self._profile
+        return self.args.lang or (profile.language if profile else None) or self.settings.language
+
+    async def language(self, client: OvhClient) -> str:
+        """The display language, asking the account (``/me``) when none is configured."""
+        configured = self.configured_language
+        if configured:
+            return configured
+        from ovh_invoices_tui.core.i18n import language_of
+
+        try:
+            return language_of((await client.me()).language)
+        except (OvhError, ValueError):
+            return "en"
+
+    def client(self, **options: Any) -> OvhClient:
+        """A client of the profile, logging requests to stderr with ``--verbose``."""
+        from ovh_invoices_tui.api.factory import make_client
+
+        on_request = self.log_request if self.args.verbose or self.args.debug else None
+        return make_client(self.profile, on_request=on_request, **options)
+
+    def log_request(self, entry: RequestLog) -> None:
+        status = entry.status if entry.status is not None else "---"
+        query_id = f" {entry.query_id}" if entry.query_id else ""
+        print(f"{entry.method} {entry.path} {status} {entry.duration_ms:.0f} ms{query_id}", file=self.err)
+        debug_log.log_request(entry)
+
+
+# --- shared options --------------------------------------------------------------------------------
+
+
+def iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def add_format_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--format", choices=("table", "json", "csv"), default="table", help="output format (default: table)"
+    )
+
+
+def add_list_options(parser: argparse.ArgumentParser) -> None:
+    """``--format`` and the filters shared by the list commands."""
+    add_format_option(parser)
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="from this date")
+    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="up to this date")
+    parser.add_argument("--status", choices=("paid", "unpaid", "all"), default="all", help="default: all")
+    parser.add_argument("--ref", metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)")
+    parser.add_argument("--order", type=int, metavar="ID", help="this order number only")
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def clean(text: object) -> str:
+    """API text made safe for a terminal (control characters and escapes removed)."""
+    return _CONTROL.sub("", str(text))

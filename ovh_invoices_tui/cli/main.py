@@ -1,0 +1,231 @@
+"""``ovh-invoices``: the command line. With no command it opens the TUI.
+
+Commands live in ``cli_*.py`` modules and register themselves with :func:`cli_core.command`;
+to add one, write it there and import its module in :data:`COMMAND_MODULES`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import importlib
+import inspect
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+
+from ovh_invoices_tui import __version__, debug_log, locations
+from ovh_invoices_tui.api.endpoints import UnknownEndpointError
+from ovh_invoices_tui.api.errors import (
+    ApiError,
+    AuthenticationError,
+    DocumentError,
+    NetworkError,
+    OutcomeUnknownError,
+    OvhError,
+)
+from ovh_invoices_tui.cli.core import (
+    COMMANDS,
+    EXIT_API,
+    EXIT_AUTH,
+    EXIT_INTERRUPTED,
+    EXIT_NETWORK,
+    EXIT_OK,
+    EXIT_OTHER,
+    EXIT_USAGE,
+    GROUP_HELP,
+    PROG,
+    CliContext,
+    Command,
+    NotConfiguredError,
+    not_configured_hint,
+)
+from ovh_invoices_tui.config import ConfigError, Settings, demo_profile, load_settings, resolve_profile
+from ovh_invoices_tui.core.models import ModelError
+from ovh_invoices_tui.permissions import check_all
+
+TRACE_LOGGER = "ovh_invoices_tui.trace"  # the final error's traceback, for the debug log file only
+
+COMMAND_MODULES = (
+    "ovh_invoices_tui.cli.billing",
+    "ovh_invoices_tui.cli.export",
+    "ovh_invoices_tui.cli.cache",
+    "ovh_invoices_tui.cli.login",
+    "ovh_invoices_tui.cli.pay",
+    "ovh_invoices_tui.cli.payments",
+    "ovh_invoices_tui.cli.sandbox",
+)
+
+
+def _load_commands() -> None:
+    for module in COMMAND_MODULES:
+        importlib.import_module(module)
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
+    """Options accepted before or after the command (after it, only when given)."""
+
+    def default(value: object) -> object:
+        return argparse.SUPPRESS if suppress else value
+
+    group = parser.add_argument_group("global options")
+    group.add_argument("--profile", metavar="NAME", default=default(None), help="profile of the config")
+    group.add_argument("--config", metavar="PATH", default=default(None), help="config file (TOML)")
+    group.add_argument("--demo", action="store_true", default=default(False), help="use the in-process sandbox")
+    group.add_argument("--readonly", action="store_true", default=default(False), help="never pay nor write")
+    group.add_argument("--lang", choices=("en", "fr"), default=default(None), help="display language")
+    group.add_argument("--verbose", "-v", action="store_true", default=default(False),
+                       help="log each request to stderr")  # fmt: skip
+    group.add_argument("--debug", action="store_true", default=default(False), help="debug logs, tracebacks")
+    group.add_argument("--no-cache", action="store_true", default=default(False), help="do not use the cache")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The whole parser, from the command registry."""
+    _load_commands()
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="OVHcloud invoices, payments and credit notes, in the terminal."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    _add_global_options(parser, suppress=False)
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
+    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    for cmd in COMMANDS:
+        parent = subparsers
+        if len(cmd.path) > 1:
+            group = cmd.path[0]
+            if group not in groups:
+                group_parser = subparsers.add_parser(group, help=GROUP_HELP.get(group, group))
+                groups[group] = group_parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
+                groups[group].required = True
+            parent = groups[group]
+        sub = parent.add_parser(cmd.path[-1], help=cmd.help, description=cmd.help)
+        _add_global_options(sub, suppress=True)
+        if cmd.configure is not None:
+            cmd.configure(sub)
+        sub.set_defaults(command_spec=cmd)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of ``ovh-invoices``; returns the exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
+    if args.debug:
+        logging.basicConfig(level=logging.DEBUG, stream=sys.stderr)
+        for handler in logging.getLogger().handlers:  # request lines and tracebacks are printed once on stderr
+            if type(handler) is logging.StreamHandler:  # the console, not the debug log file
+                handler.addFilter(lambda record: record.name not in (debug_log.REQUESTS_LOGGER, TRACE_LOGGER))
+        _enable_debug_log()
+    try:
+        settings = load_settings(args.config)
+        _private_files_check(settings)
+        for profile in settings.profiles.values():
+            debug_log.add_profile_secrets(profile)
+        spec: Command | None = getattr(args, "command_spec", None)
+        if spec is None:
+            return launch_tui(args, settings)
+        ctx = CliContext(args=args, settings=settings)
+        if spec.needs_profile:
+            debug_log.add_profile_secrets(ctx.profile)
+        result = spec.handler(ctx)
+        if inspect.isawaitable(result):
+            result = asyncio.run(_awaited(result))
+        return int(result)
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, and keep Python from complaining at exit.
+        _silence_stdout()
+        return EXIT_OK
+    except Exception as exc:
+        return report_error(exc, debug=args.debug)
+
+
+def _enable_debug_log() -> None:
+    """``--debug``: the log file (secrets redacted there and on stderr); a failure is a warning, not an error."""
+    try:
+        path = debug_log.enable()
+    except OSError as exc:
+        print(f"{PROG}: warning: cannot write the debug log: {exc}", file=sys.stderr)
+    else:
+        print(f"{PROG}: debug log: {path}", file=sys.stderr)
+
+
+def _private_files_check(settings: Settings) -> None:
+    """Warn (stderr) when the config (if it holds credentials) or the cache are open to other users."""
+    cache_dir = locations.cache_dir()
+    holds_secrets = any(p.application_secret or p.consumer_key or p.client_secret for p in settings.profiles.values())
+    paths = [settings.path] if holds_secrets else []
+    paths += [cache_dir, *(cache_dir.glob("*") if cache_dir.is_dir() else [])]
+    for warning in check_all(paths):
+        print(f"{PROG}: {warning}", file=sys.stderr)
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+
+
+async def _awaited(awaitable: object) -> int:
+    return await awaitable  # type: ignore[misc, no-any-return]
+
+
+def exit_code(exc: BaseException) -> int:
+    """The documented exit code of an error."""
+    if isinstance(exc, AuthenticationError | NotConfiguredError):
+        return EXIT_AUTH
+    if isinstance(exc, NetworkError | OutcomeUnknownError):
+        return EXIT_NETWORK
+    if isinstance(exc, ApiError | ModelError | DocumentError):
+        return EXIT_API
+    if isinstance(exc, UnknownEndpointError):
+        return EXIT_USAGE
+    return EXIT_OTHER
+
+
+def report_error(exc: BaseException, *, debug: bool = False) -> int:
+    """One line on stderr (the API's message, HTTP status, query id), a traceback only with --debug."""
+    if debug:
+        traceback.print_exception(exc, file=sys.stderr)
+        logging.getLogger(TRACE_LOGGER).error("%s failed", PROG, exc_info=exc)  # the debug log file too
+    if isinstance(exc, NotConfiguredError):
+        print(str(exc), file=sys.stderr)
+    elif isinstance(exc, OvhError | ConfigError | UnknownEndpointError):
+        print(f"{PROG}: error: {exc}", file=sys.stderr)
+    elif isinstance(exc, ModelError):
+        print(f"{PROG}: error: unexpected answer from the API: {exc}", file=sys.stderr)
+    else:
+        hint = "" if debug else " (run with --debug for details)"
+        message = " ".join(str(exc).split()) or type(exc).__name__
+        print(f"{PROG}: error: {type(exc).__name__}: {message}{hint}", file=sys.stderr)
+    return exit_code(exc)
+
+
+def launch_tui(args: argparse.Namespace, settings: Settings) -> int:
+    """Open the Textual app; with nothing configured, offer the sandbox demo on a terminal."""
+    profile = resolve_profile(settings, args.profile, demo=args.demo)
+    if profile is None:
+        if not sys.stdin.isatty():
+            print(not_configured_hint(settings), file=sys.stderr)
+            return EXIT_AUTH
+        answer = input("No OVHcloud credentials found. Open the sandbox demo instead? [Y/n] ")
+        if answer.strip().lower() not in ("", "y", "yes", "o", "oui"):
+            print(not_configured_hint(settings), file=sys.stderr)
+            return EXIT_AUTH
+        profile = demo_profile()
+    debug_log.add_profile_secrets(profile)  # also from ovh.conf / OVH_* (not in settings.profiles)
+    from ovh_invoices_tui.app import run_app
+
+    readonly = bool(args.readonly or settings.readonly or profile.readonly)
+    lang = args.lang or profile.language or settings.language
+    return int(run_app(settings=settings, profile=profile, readonly=readonly, lang=lang, use_cache=not args.no_cache))

@@ -1,0 +1,83 @@
+"""Printing results: aligned tables for people, JSON and CSV for scripts."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TextIO
+
+from ovh_invoices_tui.cli.core import clean
+from ovh_invoices_tui.core.models import Money
+
+_CENT = Decimal("0.01")
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: its header and whether it is right-aligned (amounts)."""
+
+    label: str
+    right: bool = False
+
+
+def decimal_text(money: Money) -> str:
+    """Exact amount as a decimal string: ``12.99``, ``12.00``, ``0.001`` (never through float)."""
+    value = money.value
+    cents = value.quantize(_CENT)
+    return str(cents) if cents == value else format(value.normalize(), "f")
+
+
+def write_table(out: TextIO, columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> None:
+    cells = [[clean(cell) for cell in row] for row in rows]
+    widths = [len(column.label) for column in columns]
+    for row in cells:
+        widths = [max(width, len(cell)) for width, cell in zip(widths, row, strict=True)]
+
+    def line(values: Sequence[str]) -> str:
+        parts = [
+            value.rjust(width) if column.right else value.ljust(width)
+            for value, width, column in zip(values, widths, columns, strict=True)
+        ]
+        return "  ".join(parts).rstrip()
+
+    print(line([column.label for column in columns]), file=out)
+    print("  ".join("-" * width for width in widths), file=out)
+    for row in cells:
+        print(line(row), file=out)
+
+
+def write_pairs(out: TextIO, pairs: Sequence[tuple[str, object]]) -> None:
+    """``label  value`` lines (one object shown as a table)."""
+    width = max((len(label) for label, _ in pairs), default=0)
+    for label, value in pairs:
+        print(f"{label.ljust(width)}  {clean(value)}", file=out)
+
+
+def write_json(out: TextIO, data: Any) -> None:
+    json.dump(data, out, indent=2, ensure_ascii=False)
+    out.write("\n")
+
+
+def write_csv(out: TextIO, keys: Sequence[str], records: Sequence[Mapping[str, Any]]) -> None:
+    writer = csv.DictWriter(out, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
+    writer.writeheader()
+    for record in records:
+        writer.writerow({key: _csv_cell(record.get(key)) for key in keys})
+
+
+def _csv_cell(value: Any) -> Any:
+    # A leading = + - @ would make a spreadsheet run the cell as a formula.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
+        return "'" + value
+    return value
+
+
+def _is_number(text: str) -> bool:
+    try:
+        Decimal(text)
+    except ArithmeticError:
+        return False
+    return True

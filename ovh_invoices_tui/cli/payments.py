@@ -1,0 +1,347 @@
+"""Payment tracking on the command line: ``payments show``, ``payments export``, ``refunds list``.
+
+(``payments list`` lives in :mod:`cli_billing`.) They use the same loaders and store as the TUI, so a
+payment's shortfall is explained the same way: the credit note (avoir) that covered the difference.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import dataclasses
+import re
+from collections.abc import Iterator
+from datetime import datetime, time, timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ovh_invoices_tui.cli.core import EXIT_OK, EXIT_USAGE, PROG, CliContext, add_format_option, command, iso_date
+from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.models import Bill, Deposit, Refund
+from ovh_invoices_tui.data.payments import (
+    ensure_paid_bills,
+    find_deposit,
+    load_refund_payments,
+    load_settlement,
+    paid_bill_ids,
+    refresh_deposits,
+)
+from ovh_invoices_tui.export import check_destination, export_deposits_csv
+from ovh_invoices_tui.state.payments import PaymentFilter, PaymentsStore, Settlement
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.api.client import OvhClient
+    from ovh_invoices_tui.data.cache.db import BillCache
+
+register(
+    {
+        "cli.payments.order": {"en": "Order", "fr": "Commande"},
+        "cli.payments.paid_bills": {"en": "Invoices paid", "fr": "Factures réglées"},
+        "cli.payments.credit_notes": {"en": "Credit notes applied", "fr": "Avoirs imputés"},
+        "cli.payments.none": {"en": "none", "fr": "aucun"},
+        "cli.payments.exported": {
+            "en": "Exported {count} payments to {path} (total {total})",
+            "fr": "{count} paiements exportés dans {path} (total {total})",
+        },
+        "cli.refunds.applied_to": {"en": "Applied to", "fr": "Imputé sur"},
+    }
+)
+
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def _usage(ctx: CliContext, message: str) -> int:
+    print(f"{PROG}: error: {message}", file=ctx.err)
+    return EXIT_USAGE
+
+
+def _api_dates(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
+    """The API's date filter widened by a day (time zones); the exact days are then filtered locally."""
+    start = datetime.combine(args.date_from - timedelta(days=1), time.min) if args.date_from else None
+    end = datetime.combine(args.date_to + timedelta(days=1), time.max.replace(microsecond=0)) if args.date_to else None
+    return start, end
+
+
+def _add_dates(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="from this date")
+    parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="up to this date")
+
+
+# --- the profile's cache (as the TUI: deposits, the bills they paid, credit notes never change) --------------
+
+
+@contextlib.contextmanager
+def profile_cache(ctx: CliContext) -> Iterator[BillCache | None]:
+    """The profile's cache, None with ``--no-cache`` or when it cannot be opened (the command goes on)."""
+    if getattr(ctx.args, "no_cache", False):
+        yield None
+        return
+    from ovh_invoices_tui.data.cache.profile import open_profile_cache
+
+    cache = open_profile_cache(ctx.profile)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+def cached_client(ctx: CliContext, cache: BillCache | None) -> OvhClient:
+    """The profile's client; a demo's sandbox keeps the "today" its cache pinned (the same data as cached)."""
+    if cache is None or not ctx.profile.demo:
+        return ctx.client()
+    from ovh_invoices_tui.api.factory import sandbox_config_for
+    from ovh_invoices_tui.data.cache.profile import sandbox_now
+
+    return ctx.client(sandbox=dataclasses.replace(sandbox_config_for(ctx.profile), now=sandbox_now(cache)))
+
+
+# --- payments show -----------------------------------------------------------------------------------------
+
+
+def settlement_record(settlement: Settlement, lang: str = "en") -> dict[str, Any]:
+    """The JSON form of a payment and what it settled (no url, pdfUrl nor password)."""
+    deposit = settlement.deposit
+    return {
+        "depositId": deposit.deposit_id,
+        "orderId": deposit.order_id,
+        "date": deposit.date.isoformat(),
+        "amount": decimal_text(deposit.amount),
+        "currency": deposit.amount.currency,
+        "paymentType": deposit.payment_type,
+        "paidBills": [
+            {"billId": b.bill_id, "date": b.date.isoformat(), "priceWithTax": decimal_text(b.price_with_tax)}
+            for b in settlement.bills
+        ],
+        "unreadableBills": list(settlement.missing_bills),
+        "invoicesTotal": decimal_text(settlement.invoices_total),
+        "difference": decimal_text(settlement.difference),
+        "creditNotes": [
+            {
+                "refundId": r.refund_id,
+                "date": r.date.isoformat(),
+                "originalBillId": r.original_bill_id,
+                "priceWithTax": decimal_text(r.price_with_tax),
+            }
+            for r in settlement.credit_notes
+        ],
+        "explanation": settlement.explanation(lang),
+    }
+
+
+def _configure_show(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ref", metavar="REF", help="the payment reference (depositId)")
+    parser.add_argument("--format", choices=("table", "json"), default="table", help="output format (default: table)")
+
+
+@command("payments", "show", help="one payment: the invoices it paid and the credit notes applied",
+         configure=_configure_show)  # fmt: skip
+async def payments_show(ctx: CliContext) -> int:
+    with profile_cache(ctx) as cache:
+        async with cached_client(ctx, cache) as client:
+            deposit, lang = await asyncio.gather(find_deposit(client, ctx.args.ref, cache=cache), ctx.language(client))
+            store = PaymentsStore()  # what the cache knows: the credit notes (the paid bills come through it too)
+            bills: dict[str, Bill] = {}
+            if cache is not None:
+                store.add_refunds(await asyncio.to_thread(cache.refunds))
+                ids = await paid_bill_ids(client, deposit.deposit_id, store=store, cache=cache)
+                bills = await asyncio.to_thread(cache.bills_by_id, ids)
+            settlement = await load_settlement(client, deposit, store=store, bill_lookup=bills.get, cache=cache)
+    if ctx.args.format == "json":
+        write_json(ctx.out, settlement_record(settlement, lang))
+        return EXIT_OK
+    means = payment_type_label(deposit.payment_type, lang)
+    if deposit.payment_info and deposit.payment_info.public_label:
+        means = f"{means} ({deposit.payment_info.public_label})"
+    write_pairs(
+        ctx.out,
+        [
+            (t("col.reference", lang), deposit.deposit_id),
+            (t("col.payment_date", lang), format_date(deposit.date, lang)),
+            (t("col.total_amount", lang), format_money(deposit.amount, lang)),
+            (t("col.payment_type", lang), means),
+            (t("cli.payments.order", lang), deposit.order_id),
+        ],
+    )
+    print(f"\n{t('cli.payments.paid_bills', lang)} ({len(settlement.bills)})", file=ctx.out)
+    write_table(
+        ctx.out,
+        [Column(t("col.reference", lang)), Column(t("col.date", lang)), Column(t("col.amount_ttc", lang), True)],
+        [
+            [b.bill_id, format_date(b.date, lang), format_money(b.price_with_tax, lang)]
+            for b in sorted(settlement.bills, key=lambda b: (b.date, b.bill_id))
+        ],
+    )
+    print(f"\n{t('cli.payments.credit_notes', lang)}", file=ctx.out)
+    if not settlement.credit_notes:
+        print(f"  {t('cli.payments.none', lang)}", file=ctx.out)
+    for note in settlement.credit_notes:
+        print(f"  {note.refund_id}  {format_date(note.date, lang)}  {format_money(note.price_with_tax, lang)}  "
+              f"→ {note.original_bill_id or '—'}", file=ctx.out)  # fmt: skip
+    for ref in settlement.missing_bills:
+        print(f"warning: could not read invoice {ref}", file=ctx.err)
+    lines = settlement.explanation(lang)
+    if lines:
+        print(file=ctx.out)
+        for line in lines:
+            print(line, file=ctx.out)
+    return EXIT_OK
+
+
+# --- payments export ---------------------------------------------------------------------------------------
+
+
+def _configure_export(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--csv", metavar="FILE", type=Path, required=True, help="the payment proofs as CSV")
+    parser.add_argument(
+        "--ids", metavar="REF,REF…", action="append", default=[], help="only these payments (repeatable)"
+    )
+    _add_dates(parser)
+    parser.add_argument(
+        "--dialect", choices=("auto", "excel-fr", "rfc4180"), default="auto",
+        help="CSV layout: excel-fr (;), rfc4180 (,), auto = excel-fr in French (default)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--include-links", action="store_true",
+        help="add URL, PDF URL and password columns (they open the proofs without login)",
+    )  # fmt: skip
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+
+async def _deposits(ctx: CliContext, client: Any, store: PaymentsStore, cache: BillCache | None) -> None:
+    """The deposits: with a cache, the cached ones and those newer (saved); else (or when the cache has none
+    yet and dates are given) those of the dates only, not saved (a partial listing would hide the rest)."""
+    date_from, date_to = _api_dates(ctx.args)
+    errors: list[Any] = []
+    if cache is not None and (cache.newest_deposit_date() is not None or not (date_from or date_to)):
+        await refresh_deposits(client, store, cache, errors=errors)
+    else:
+        async for page in client.iter_deposits(date_from=date_from, date_to=date_to):
+            store.add_deposits(page.items)
+            errors += page.errors
+    for error in errors:
+        print(f"warning: skipped an unreadable payment: {error}", file=ctx.err)
+
+
+@command("payments", "export", help="export payment proofs (justificatifs de paiement) as CSV",
+         configure=_configure_export)  # fmt: skip
+async def payments_export(ctx: CliContext) -> int:
+    args = ctx.args
+    path: Path = args.csv.expanduser()
+    if args.date_from and args.date_to and args.date_from > args.date_to:
+        return _usage(ctx, f"--from {args.date_from} is after --to {args.date_to}")
+    try:
+        check_destination(path, overwrite=args.force)
+    except FileExistsError:
+        return _usage(ctx, f"{path} already exists (use --force to overwrite it)")
+    except (FileNotFoundError, IsADirectoryError) as exc:
+        return _usage(ctx, str(exc))
+    ids = list(dict.fromkeys(p for chunk in args.ids for p in _SEPARATORS.split(chunk) if p))
+    store = PaymentsStore()
+    with profile_cache(ctx) as cache:
+        async with cached_client(ctx, cache) as client:
+            await _deposits(ctx, client, store, cache)
+            lang = await ctx.language(client)
+            store.set_filter(PaymentFilter(date_from=args.date_from, date_to=args.date_to))
+            deposits: list[Deposit] = list(store.view)
+            if ids:
+                known = {d.deposit_id.casefold(): d for d in deposits}
+                unknown = [ref for ref in ids if ref.casefold() not in known]
+                if unknown:
+                    return _usage(ctx, f"no payment {', '.join(unknown)} in this account (or outside --from/--to)")
+                wanted = {known[ref.casefold()].deposit_id for ref in ids}
+                deposits = [d for d in deposits if d.deposit_id in wanted]
+            await ensure_paid_bills(client, store, deposits, cache=cache)
+    try:
+        result = await export_deposits_csv(
+            deposits,
+            lambda d: store.paid_bills.get(d.deposit_id, ()),
+            path,
+            lang=lang,
+            dialect=args.dialect,
+            include_links=args.include_links,
+            overwrite=args.force,
+        )
+    except FileExistsError:
+        return _usage(ctx, f"{path} already exists (use --force to overwrite it)")
+    total = " + ".join(format_money(m, lang) for m in PaymentsStore.total_of(deposits)) or "0"
+    print(t("cli.payments.exported", lang, count=result.count, path=str(result.path), total=total), file=ctx.out)
+    return EXIT_OK
+
+
+# --- refunds list ------------------------------------------------------------------------------------------
+
+REFUND_KEYS = ("refundId", "date", "originalBillId", "appliedTo", "paymentType", "priceWithTax", "currency")
+
+
+def refund_record(refund: Refund, store: PaymentsStore) -> dict[str, Any]:
+    payment = store.refund_payments.get(refund.refund_id)
+    return {
+        "refundId": refund.refund_id,
+        "date": refund.date.isoformat(),
+        "originalBillId": refund.original_bill_id,
+        "appliedTo": store.credited_deposit(refund.refund_id),
+        "paymentType": payment.payment_type if payment else None,
+        "priceWithTax": decimal_text(refund.price_with_tax),
+        "currency": refund.price_with_tax.currency,
+    }
+
+
+def _configure_refunds(parser: argparse.ArgumentParser) -> None:
+    add_format_option(parser)
+    _add_dates(parser)
+
+
+@command("refunds", "list", help="credit notes (avoirs): the invoice each credits, the payment it reduced",
+         configure=_configure_refunds)  # fmt: skip
+async def refunds_list(ctx: CliContext) -> int:
+    args = ctx.args
+    store = PaymentsStore()
+    date_from, date_to = _api_dates(args)
+    async with ctx.client() as client:
+        async for page in client.iter_refunds(date_from=date_from, date_to=date_to):
+            store.add_refunds(page.items)
+        await load_refund_payments(client, store, [r.refund_id for r in store.refunds])
+        lang = await ctx.language(client) if args.format == "table" else "en"
+    refunds = [
+        r
+        for r in store.refunds
+        if (args.date_from is None or r.date.date() >= args.date_from)
+        and (args.date_to is None or r.date.date() <= args.date_to)
+    ]
+    records = [refund_record(r, store) for r in refunds]
+    if args.format == "json":
+        write_json(ctx.out, records)
+    elif args.format == "csv":
+        write_csv(ctx.out, REFUND_KEYS, records)
+    else:
+
+        def applied(record: dict[str, Any]) -> str:
+            if record["appliedTo"]:
+                return str(record["appliedTo"])
+            if record["paymentType"]:
+                return t("refunds.paid_back", lang, means=payment_type_label(record["paymentType"], lang))
+            return "—"
+
+        columns = [
+            Column(t("col.date", lang)),
+            Column(t("col.reference", lang)),
+            Column(t("col.original_bill", lang)),
+            Column(t("cli.refunds.applied_to", lang)),
+            Column(t("col.amount_ttc", lang), True),
+        ]
+        write_table(
+            ctx.out,
+            columns,
+            [
+                [format_date(r.date, lang), r.refund_id, r.original_bill_id or "", applied(rec),
+                 format_money(r.price_with_tax, lang)]
+                for r, rec in zip(refunds, records, strict=True)
+            ],
+        )  # fmt: skip
+    return EXIT_OK
+
+
+__all__ = ["payments_export", "payments_show", "refunds_list", "settlement_record"]

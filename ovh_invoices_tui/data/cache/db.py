@@ -1,0 +1,456 @@
+"""The local cache of one profile: an SQLite file that makes a start instant at any size.
+
+What never changes once issued is kept for good: bills, bill details, deposits with the bills they paid,
+refunds. What changes (debts, the balance, the account) is kept only as "last known", to open offline;
+it is re-read from the API at each start and refresh. Bills hold the document URLs and passwords, so the
+folder is 0700 and the files 0600 (checked and fixed at each open).
+
+A cache that cannot be read (not a database, another schema version, a damaged row) is deleted and
+built again; :attr:`BillCache.notices` says so, for the app to show. Nothing here raises on a bad file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import sqlite3
+import stat
+import threading
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TypeVar
+
+from ovh_invoices_tui.core.models import Account, Bill, BillDetail, Debt, DebtBalance, Deposit, Payment, Refund
+from ovh_invoices_tui.data.cache.codec import (
+    CorruptRow,
+    bill_row,
+    bills_from_records,
+    debt_row,
+    debts_from_records,
+    from_json,
+    list_from_json,
+    to_json,
+)
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+SCHEMA_VERSION = 1
+SUFFIX = ".sqlite3"
+DIR_MODE = 0o700
+FILE_MODE = 0o600
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+_CHECK_MODES = os.name == "posix"
+BUSY_TIMEOUT_S = 5.0  # another instance of the app writing the same cache
+_REFUND_PAYMENT, _REFUND_PAYMENT_END = "refund_payment:", "refund_payment;"  # meta keys of credit-note payments
+
+_SCHEMA = f"""
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE bill (bill_id TEXT PRIMARY KEY, ts REAL NOT NULL, record TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX bill_ts ON bill (ts);
+CREATE TABLE debt (record TEXT NOT NULL);
+CREATE TABLE bill_detail (bill_id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE deposit (deposit_id TEXT PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE deposit_bill (deposit_id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE refund (refund_id TEXT PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+
+class CacheUnavailable(Exception):
+    """The cache file cannot be created or opened at all (read-only disk, no permission)."""
+
+
+@dataclass(frozen=True)
+class CachedState:
+    """Everything needed to show an account without the network (debts and balance: last known)."""
+
+    total: int = 0  # bills in the cache (``bills`` may hold only the newest)
+    bills: list[Bill] = field(default_factory=list)
+    debts: list[Debt] = field(default_factory=list)
+    account: Account | None = None
+    balance: DebtBalance | None = None
+    saved_at: datetime | None = None
+
+
+class BillCache:
+    """One profile's SQLite cache. Use :meth:`open`; calls are sequential (one worker at a time)."""
+
+    def __init__(self, path: Path, connection: sqlite3.Connection, notices: list[str]) -> None:
+        self.path = path
+        self.notices = notices
+        self._db = connection
+        self._lock = threading.Lock()  # reads may run in a thread (asyncio.to_thread) while the app waits
+
+    # --- opening ---------------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: str | os.PathLike[str]) -> BillCache:
+        """Open (creating, repairing or rebuilding as needed) the cache at ``path``.
+
+        Raises :class:`CacheUnavailable` only when no database can be created there at all.
+        """
+        path = Path(path)
+        notices: list[str] = []
+        try:
+            _secure_dir(path.parent, notices)
+            _secure_files(path, notices)
+            try:
+                connection = _connect(path)
+            except _Incompatible as exc:
+                notices.append(_rebuilt_notice(path, str(exc)))
+                log.warning("cache %s rebuilt: %s", path, exc)
+                _delete(path)
+                connection = _connect(path)
+        except (OSError, sqlite3.Error, _Incompatible) as exc:
+            raise CacheUnavailable(f"cannot use the cache {path}: {exc}") from None
+        return cls(path, connection, notices)
+
+    def close(self) -> None:
+        with self._lock, contextlib.suppress(sqlite3.Error):
+            self._db.close()
+
+    def __enter__(self) -> BillCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def take_notices(self) -> list[str]:
+        """The notices not shown yet (and forget them)."""
+        notices, self.notices = self.notices, []
+        return notices
+
+    def rebuild(self, reason: str) -> None:
+        """Throw the file away and start empty (a damaged row was found)."""
+        log.warning("cache %s rebuilt: %s", self.path, reason)
+        self.notices.append(_rebuilt_notice(self.path, reason))
+        with contextlib.suppress(sqlite3.Error):
+            self._db.close()
+        try:
+            _delete(self.path)
+            self._db = _connect(self.path)
+        except (OSError, sqlite3.Error, _Incompatible) as exc:
+            # the file cannot even be replaced: keep going for this run with a cache in memory
+            log.warning("cache %s unusable, kept in memory for this run: %s", self.path, exc)
+            self._db = _connect(":memory:")
+
+    # --- reading and writing safely ----------------------------------------------------------------
+
+    def _read(self, read: Callable[[sqlite3.Connection], T], empty: T) -> T:
+        """Run a read; a damaged file or row rebuilds the cache and gives ``empty``."""
+        with self._lock:
+            try:
+                return read(self._db)
+            except sqlite3.OperationalError as exc:
+                if "no such" not in str(exc):  # locked, I/O error …: not a reason to throw the cache away
+                    log.warning("cache %s not read: %s", self.path, exc)
+                    return empty
+                self.rebuild(str(exc))
+                return empty
+            except (sqlite3.DatabaseError, CorruptRow) as exc:
+                self.rebuild(str(exc))
+                return empty
+
+    def _write(self, write: Callable[[sqlite3.Connection], object]) -> None:
+        """Run ``write`` in one transaction; a damaged file is rebuilt (the write is lost, the app goes on)."""
+        with self._lock:
+            db = self._db
+            try:
+                db.execute("BEGIN IMMEDIATE")
+                try:
+                    write(db)
+                except BaseException:
+                    with contextlib.suppress(sqlite3.Error):
+                        db.execute("ROLLBACK")
+                    raise
+                db.execute("COMMIT")
+            except sqlite3.OperationalError as exc:
+                if "no such" in str(exc):
+                    self.rebuild(str(exc))
+                else:  # disk full, locked by another instance …: the cache is only a cache
+                    log.warning("cache %s not written: %s", self.path, exc)
+            except sqlite3.DatabaseError as exc:
+                self.rebuild(str(exc))
+
+    # --- bills -------------------------------------------------------------------------------------
+
+    def load_bills(self) -> list[Bill]:
+        """Every cached bill (100,000 in a few hundred milliseconds)."""
+        return self._read(lambda db: bills_from_records(db.execute("SELECT record FROM bill")), [])
+
+    def bill_count(self) -> int:
+        return self._read(lambda db: int(db.execute("SELECT count(*) FROM bill").fetchone()[0]), 0)
+
+    def newest_bill_date(self) -> datetime | None:
+        """The date of the most recent cached bill (where the incremental refresh starts)."""
+        return self._newest("bill")
+
+    def save_bills(self, bills: Iterable[Bill]) -> None:
+        """Insert or replace bills, in one transaction."""
+        rows = [bill_row(bill) for bill in bills]
+        if not rows:
+            return
+        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO bill VALUES (?, ?, ?)", rows))
+
+    def _newest(self, table: str) -> datetime | None:
+        def read(db: sqlite3.Connection) -> datetime | None:
+            row = db.execute(f"SELECT max(ts) FROM {table}").fetchone()
+            return None if row is None or row[0] is None else datetime.fromtimestamp(float(row[0]), UTC)
+
+        return self._read(read, None)
+
+    # --- what changes: last known only -------------------------------------------------------------
+
+    def save_state(
+        self,
+        *,
+        account: Account | None = None,
+        balance: DebtBalance | None = None,
+        debts: Iterable[Debt] | None = None,
+    ) -> None:
+        """Remember the last known account, balance and debts (all debts: the list is replaced)."""
+        rows = None if debts is None else [debt_row(debt) for debt in debts]
+
+        def write(db: sqlite3.Connection) -> None:
+            if account is not None:
+                _set_meta(db, "account", to_json(account))
+            if balance is not None:
+                _set_meta(db, "balance", to_json(balance))
+            if rows is not None:
+                db.execute("DELETE FROM debt")
+                db.executemany("INSERT INTO debt VALUES (?)", rows)
+            _set_meta(db, "saved_at", datetime.now(UTC).isoformat())
+
+        self._write(write)
+
+    def load_state(self, newest: int | None = None) -> CachedState:
+        """Bills (only the ``newest`` ones when given), last known debts, account and balance."""
+
+        def read(db: sqlite3.Connection) -> CachedState:
+            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('account', 'balance', 'saved_at')"))
+            if newest is None:
+                bills = bills_from_records(db.execute("SELECT record FROM bill"))
+                total = len(bills)
+            else:
+                query = "SELECT record FROM bill ORDER BY ts DESC LIMIT ?"
+                bills = bills_from_records(db.execute(query, (newest,)))
+                total = int(db.execute("SELECT count(*) FROM bill").fetchone()[0])
+            debts = debts_from_records(db.execute("SELECT record FROM debt"))
+            saved_at = meta.get("saved_at")
+            return CachedState(
+                total=total,
+                bills=bills,
+                debts=debts,
+                account=from_json(Account, meta["account"]) if "account" in meta else None,
+                balance=from_json(DebtBalance, meta["balance"]) if "balance" in meta else None,
+                saved_at=datetime.fromisoformat(saved_at) if saved_at else None,
+            )
+
+        return self._read(read, CachedState())
+
+    # --- details, deposits, refunds: immutable once issued --------------------------------------------
+
+    def bill_details(self, bill_id: str) -> list[BillDetail] | None:
+        """The cached lines of a bill, None when not cached yet."""
+
+        def read(db: sqlite3.Connection) -> list[BillDetail] | None:
+            row = db.execute("SELECT data FROM bill_detail WHERE bill_id = ?", (bill_id,)).fetchone()
+            return None if row is None else list_from_json(BillDetail, row[0])
+
+        return self._read(read, None)
+
+    def service_names(self) -> dict[str, list[str]]:
+        """Bill id → the service references of its cached lines (what the quick filter searches)."""
+
+        def read(db: sqlite3.Connection) -> dict[str, list[str]]:
+            rows = db.execute("SELECT bill_id, data FROM bill_detail").fetchall()
+            return {bill_id: [d.domain for d in list_from_json(BillDetail, data) if d.domain] for bill_id, data in rows}
+
+        return self._read(read, {})
+
+    def save_bill_details(self, bill_id: str, details: list[BillDetail]) -> None:
+        data = to_json(details)
+        self._write(lambda db: db.execute("INSERT OR REPLACE INTO bill_detail VALUES (?, ?)", (bill_id, data)))
+
+    def deposits(self) -> list[Deposit]:
+        return self._read(
+            lambda db: [from_json(Deposit, data) for (data,) in db.execute("SELECT data FROM deposit")], []
+        )
+
+    def newest_deposit_date(self) -> datetime | None:
+        return self._newest("deposit")
+
+    def save_deposits(self, deposits: Iterable[Deposit]) -> None:
+        rows = [(d.deposit_id, d.date.timestamp(), to_json(d)) for d in deposits]
+        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO deposit VALUES (?, ?, ?)", rows))
+
+    def deposit_paid_bill_ids(self, deposit_id: str) -> list[str] | None:
+        """The bills a deposit paid, None when not cached yet."""
+
+        def read(db: sqlite3.Connection) -> list[str] | None:
+            row = db.execute("SELECT data FROM deposit_bill WHERE deposit_id = ?", (deposit_id,)).fetchone()
+            return None if row is None else list_from_json(str, row[0])
+
+        return self._read(read, None)
+
+    def save_deposit_paid_bill_ids(self, deposit_id: str, bill_ids: list[str]) -> None:
+        data = to_json(bill_ids)
+        self._write(lambda db: db.execute("INSERT OR REPLACE INTO deposit_bill VALUES (?, ?)", (deposit_id, data)))
+
+    def all_deposit_paid_bill_ids(self) -> dict[str, list[str]]:
+        """Every cached deposit id → the bills it paid, in one read (payment tracking's start)."""
+
+        def read(db: sqlite3.Connection) -> dict[str, list[str]]:
+            rows = db.execute("SELECT deposit_id, data FROM deposit_bill").fetchall()
+            return {deposit_id: list_from_json(str, data) for deposit_id, data in rows}
+
+        return self._read(read, {})
+
+    def save_many_deposit_paid_bill_ids(self, paid: Mapping[str, Sequence[str]]) -> None:
+        """Insert or replace the paid bills of several deposits, in one transaction."""
+        rows = [(deposit_id, to_json(list(bill_ids))) for deposit_id, bill_ids in paid.items()]
+        if rows:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO deposit_bill VALUES (?, ?)", rows))
+
+    def deposit(self, deposit_id: str) -> Deposit | None:
+        """One cached deposit, None when not cached."""
+
+        def read(db: sqlite3.Connection) -> Deposit | None:
+            row = db.execute("SELECT data FROM deposit WHERE deposit_id = ?", (deposit_id,)).fetchone()
+            return None if row is None else from_json(Deposit, row[0])
+
+        return self._read(read, None)
+
+    def bills_by_id(self, bill_ids: Iterable[str]) -> dict[str, Bill]:
+        """The cached bills among ``bill_ids`` (those not cached are left out)."""
+        wanted = list(dict.fromkeys(bill_ids))
+
+        def read(db: sqlite3.Connection) -> dict[str, Bill]:
+            found: list[Bill] = []
+            for start in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found += bills_from_records(db.execute(f"SELECT record FROM bill WHERE bill_id IN ({marks})", chunk))
+            return {bill.bill_id: bill for bill in found}
+
+        return self._read(read, {})
+
+    def refund_payments(self) -> dict[str, Payment]:
+        """Credit note id → the payment it was used for (only known ones are kept: they never change)."""
+
+        def read(db: sqlite3.Connection) -> dict[str, Payment]:
+            query = "SELECT key, value FROM meta WHERE key >= ? AND key < ?"
+            rows = db.execute(query, (_REFUND_PAYMENT, _REFUND_PAYMENT_END)).fetchall()
+            return {key.removeprefix(_REFUND_PAYMENT): from_json(Payment, value) for key, value in rows}
+
+        return self._read(read, {})
+
+    def save_refund_payments(self, payments: Mapping[str, Payment]) -> None:
+        rows = [(f"{_REFUND_PAYMENT}{refund_id}", to_json(payment)) for refund_id, payment in payments.items()]
+        if rows:
+            self._write(lambda db: db.executemany("INSERT OR REPLACE INTO meta VALUES (?, ?)", rows))
+
+    def refunds(self) -> list[Refund]:
+        return self._read(lambda db: [from_json(Refund, data) for (data,) in db.execute("SELECT data FROM refund")], [])
+
+    def newest_refund_date(self) -> datetime | None:
+        return self._newest("refund")
+
+    def save_refunds(self, refunds: Iterable[Refund]) -> None:
+        rows = [(r.refund_id, r.date.timestamp(), to_json(r)) for r in refunds]
+        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO refund VALUES (?, ?, ?)", rows))
+
+    # --- small settings kept with the data --------------------------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        def read(db: sqlite3.Connection) -> str | None:
+            row = db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return None if row is None else str(row[0])
+
+        return self._read(read, None)
+
+    def set_meta(self, key: str, value: str) -> None:
+        self._write(lambda db: _set_meta(db, key, value))
+
+
+# --- the file ------------------------------------------------------------------------------------------
+
+
+class _Incompatible(Exception):
+    """The file is not this version's cache."""
+
+
+def _rebuilt_notice(path: Path, reason: str) -> str:
+    return f"The local cache {path.name} could not be read ({reason}): it was rebuilt, invoices reload from the API"
+
+
+def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+    db.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, value))
+
+
+def _connect(path: Path | str) -> sqlite3.Connection:
+    """Open the database, creating the schema in a new file; raises _Incompatible for a foreign file."""
+    if isinstance(path, Path) and not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))  # created 0600 before SQLite writes
+    db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
+    try:
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        if version == 0 and not db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+            db.execute("PRAGMA journal_mode = WAL")
+            db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
+        elif version != SCHEMA_VERSION:
+            raise _Incompatible(f"schema version {version}, expected {SCHEMA_VERSION}")
+        else:
+            db.execute("PRAGMA journal_mode = WAL")
+        db.execute("PRAGMA synchronous = NORMAL")
+    except sqlite3.OperationalError as exc:
+        db.close()
+        if "locked" in str(exc) or "readonly" in str(exc):
+            raise  # another instance holds it, or the disk is read-only: not a reason to delete it
+        raise _Incompatible(str(exc)) from None
+    except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
+        db.close()
+        raise _Incompatible(str(exc)) from None
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def _delete(path: Path) -> None:
+    for name in (path, *(path.with_name(path.name + side) for side in _SIDE_FILES)):
+        with contextlib.suppress(FileNotFoundError):
+            name.unlink()
+
+
+def _secure_dir(directory: Path, notices: list[str]) -> None:
+    directory.mkdir(mode=DIR_MODE, parents=True, exist_ok=True)
+    _tighten(directory, DIR_MODE, notices)
+
+
+def _secure_files(path: Path, notices: list[str]) -> None:
+    for name in (path, *(path.with_name(path.name + side) for side in _SIDE_FILES)):
+        if name.exists():
+            _tighten(name, FILE_MODE, notices)
+
+
+def _tighten(path: Path, wanted: int, notices: list[str]) -> None:
+    """Remove group/other access (the cache holds document passwords), saying so when it was there."""
+    if not _CHECK_MODES:
+        return
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if mode & 0o077:
+        os.chmod(path, wanted)
+        message = f"{path} was readable by others (mode {mode:o}): now {wanted:o}"
+        log.warning(message)
+        notices.append(message)
+
+
+def file_mode(path: Path) -> int:
+    """The permission bits of ``path`` (for checks and tests)."""
+    return stat.S_IMODE(Path(path).stat().st_mode)

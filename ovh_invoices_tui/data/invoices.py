@@ -1,0 +1,195 @@
+"""Loaders: call the API client and feed the store page by page (run them in Textual workers)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import TYPE_CHECKING
+
+from ovh_invoices_tui.api.client import OvhClient
+from ovh_invoices_tui.api.errors import NetworkError
+from ovh_invoices_tui.core.models import Account, Bill, Debt, DebtBalance, ModelError
+from ovh_invoices_tui.state.invoices import LoadProgress, Store
+
+if TYPE_CHECKING:
+    from ovh_invoices_tui.data.cache.db import BillCache
+
+log = logging.getLogger(__name__)
+
+
+async def load_debts(client: OvhClient) -> tuple[list[Debt], list[ModelError]]:
+    """Every debt of the account (``/me/debtAccount/debt``), joined later to bills on ``orderId``."""
+    debts: list[Debt] = []
+    errors: list[ModelError] = []
+    async for page in client.iter_debts():
+        debts.extend(page.items)
+        errors.extend(page.errors)
+    return debts, errors
+
+
+async def refresh_balance(client: OvhClient, store: Store) -> None:
+    """Re-read what changes: the account balance and the debts (status and "Solde" of each bill)."""
+    balance, (debts, errors) = await asyncio.gather(client.debt_account(), load_debts(client))
+    with store.batch():
+        store.set_balance(balance)
+        store.set_debts(debts)
+        store.load_errors.extend(errors)
+
+
+async def load_all(client: OvhClient, store: Store) -> None:
+    """Account, bills (as pages arrive, with progress), debts and balance, concurrently."""
+    store.set_progress(LoadProgress(loaded=0, total=None))
+    account_task = _account_task(client, store)
+    balance_task = asyncio.create_task(refresh_balance(client, store))
+    loaded = 0
+    total: int | None = None
+    try:
+        async for page in client.iter_bills():
+            loaded += len(page.items)
+            total = page.total if page.total is not None else total
+            with store.batch():
+                store.add_bills(page.items)
+                store.load_errors.extend(page.errors)
+                store.set_progress(LoadProgress(loaded=loaded, total=total))
+        store.set_account(await account_task)
+        await balance_task
+    except BaseException:
+        for task in (account_task, balance_task):
+            task.cancel()
+        raise
+    store.set_progress(LoadProgress(loaded=loaded, total=total if total is not None else loaded, done=True))
+
+
+# --- with the local cache ---------------------------------------------------------------------------
+
+# Bills can show up in the listing a little after their date: re-list the last days before the newest cached one.
+CACHE_OVERLAP = timedelta(days=3)
+# The newest cached bills are shown first (a few milliseconds to read), the rest a moment later.
+FIRST_SCREEN = 1_000
+
+
+@dataclass(frozen=True)
+class CacheLoad:
+    """What :func:`load_with_cache` did: bills shown from the cache, bills read from the API, offline or not."""
+
+    cached: int
+    fetched: int
+    offline: str | None = None  # why the API could not be reached
+
+
+async def load_with_cache(
+    client: OvhClient,
+    store: Store,
+    cache: BillCache,
+    *,
+    on_notice: Callable[[str], object] | None = None,
+) -> CacheLoad:
+    """Show the cached account at once (``from_cache``), then refresh it from the API in place.
+
+    The newest :data:`FIRST_SCREEN` cached bills come first (with the last known debts, so no unpaid bill
+    flashes as paid), then the rest. Only bills dated after the newest cached one (minus
+    :data:`CACHE_OVERLAP`) are listed; debts, balance and account are always re-read. With the network
+    down (:class:`NetworkError`) and a cache to show, the store keeps the cached state, marked ``offline``;
+    with nothing cached the error is raised.
+    """
+    cached = await asyncio.to_thread(cache.load_state, FIRST_SCREEN)
+    _tell(cache, on_notice)
+    if cached.bills:
+        with store.batch():
+            store.set_debts(cached.debts)  # last known, replaced by the refresh below
+            store.add_bills(cached.bills)
+            if cached.account is not None:
+                store.set_account(cached.account)
+            if cached.balance is not None:
+                store.set_balance(cached.balance)
+            store.set_progress(LoadProgress(loaded=len(cached.bills), total=cached.total, from_cache=True))
+        if len(cached.bills) < cached.total:
+            rest = await asyncio.to_thread(cache.load_bills)  # the first screen again too: upserted, same rows
+            with store.batch():
+                store.add_bills(rest)
+                store.set_progress(LoadProgress(loaded=len(store.rows), total=len(store.rows), from_cache=True))
+    try:
+        fetched = await refresh_with_cache(client, store, cache)
+    except NetworkError as exc:
+        if not cached.bills:
+            raise
+        log.warning("offline, showing the cache: %s", exc)
+        count = len(store.rows)
+        store.set_progress(LoadProgress(loaded=count, total=count, done=True, from_cache=True, offline=True))
+        return CacheLoad(cached.total, 0, offline=str(exc))
+    finally:
+        _tell(cache, on_notice)
+    return CacheLoad(cached.total, fetched)
+
+
+async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache) -> int:
+    """List the bills newer than the cache's, re-read debts, balance and account; save all; returns bills read.
+
+    Nothing is saved unless every call succeeded: pages arrive in any order, and a partial save would move
+    the "newest cached bill" past bills never read.
+    """
+    newest = await asyncio.to_thread(cache.newest_bill_date)
+    date_from = None if newest is None else newest - CACHE_OVERLAP
+    from_cache = newest is not None and bool(store.rows)
+    account_task = _account_task(client, store)
+    state_task = asyncio.create_task(_balance_and_debts(client))
+    fresh: list[Bill] = []
+    total: int | None = None
+    try:
+        async for page in client.iter_bills(date_from=date_from):
+            fresh.extend(page.items)
+            total = page.total if page.total is not None else total
+            with store.batch():
+                store.add_bills(page.items)
+                store.load_errors.extend(page.errors)
+                if from_cache:
+                    store.set_progress(LoadProgress(len(store.rows), len(store.rows), from_cache=True))
+                else:
+                    store.set_progress(LoadProgress(loaded=len(fresh), total=total))
+        account = await account_task
+        balance, debts, errors = await state_task
+    except BaseException:
+        for task in (account_task, state_task):
+            task.cancel()
+        await asyncio.gather(account_task, state_task, return_exceptions=True)
+        raise
+    with store.batch():
+        store.set_account(account)
+        store.set_balance(balance)
+        store.set_debts(debts)
+        store.load_errors.extend(errors)
+
+    def save() -> None:
+        cache.save_bills(fresh)
+        cache.save_state(account=account, balance=balance, debts=debts)
+
+    await asyncio.to_thread(save)
+    count = len(store.rows)
+    store.set_progress(LoadProgress(loaded=count, total=count, done=True))
+    return len(fresh)
+
+
+def _account_task(client: OvhClient, store: Store) -> asyncio.Task[Account]:
+    """``/me``, put in the store as soon as it answers: its language is the UI's while bills still load."""
+
+    def publish(task: asyncio.Task[Account]) -> None:
+        if not task.cancelled() and task.exception() is None:
+            store.set_account(task.result())
+
+    task = asyncio.create_task(client.me())
+    task.add_done_callback(publish)
+    return task
+
+
+async def _balance_and_debts(client: OvhClient) -> tuple[DebtBalance, list[Debt], list[ModelError]]:
+    balance, (debts, errors) = await asyncio.gather(client.debt_account(), load_debts(client))
+    return balance, debts, errors
+
+
+def _tell(cache: BillCache, on_notice: Callable[[str], object] | None) -> None:
+    for notice in cache.take_notices():
+        if on_notice is not None:
+            on_notice(notice)
