@@ -29,7 +29,12 @@ from ovh_invoices_tui.data.cache.codec import CorruptRow, from_json
 from ovh_invoices_tui.data.cache.db import BillCache
 
 # cache_profile also registers the cache.* labels
-from ovh_invoices_tui.data.cache.profile import clear_caches, demo_client_factory, open_profile_cache
+from ovh_invoices_tui.data.cache.profile import (
+    clear_caches,
+    demo_client_factory,
+    open_profile_cache,
+    payment_lock,
+)
 from ovh_invoices_tui.data.invoices import load_all, load_with_cache, refresh_balance, refresh_with_cache
 from ovh_invoices_tui.data.payments import find_deposit
 from ovh_invoices_tui.debug_log import tee as also_log_requests
@@ -102,7 +107,8 @@ class OvhInvoicesApp(App[int]):
         self.store.subscribe(self._account_changed)  # first: the screens then paint in the account's language
         self.request_log: deque[RequestLog] = deque(maxlen=500)
         self.client = self._make_client(profile)
-        self.action_guard = ActionGuard()  # one money flow at a time, one POST per flow
+        # One money flow at a time, one POST per flow; one payment at a time across processes of the account.
+        self.action_guard = ActionGuard(account_lock=payment_lock(profile))
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -313,6 +319,7 @@ class OvhInvoicesApp(App[int]):
         self.profile = profile
         self.readonly = self.readonly or profile.readonly
         self.client = self._make_client(profile)
+        self.action_guard.account_lock = payment_lock(profile)  # a flow under way keeps (and frees) its own
         await old.aclose()
         if self.cache is not None:  # never one account's invoices in another's cache
             self.cache.close()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from ovh_invoices_tui.api.errors import NothingToPayError, OutcomeUnknownError, OvhError, ServerError
 from ovh_invoices_tui.core.i18n import format_date, register
 from ovh_invoices_tui.core.models import BillRow, ModelError, Money, Order
+from ovh_invoices_tui.data.account_lock import AccountLock, PaymentInProgressError
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.api.client import OvhClient
@@ -94,6 +95,7 @@ class Flow:
 
     name: str
     sent: bool = False
+    lock: AccountLock | None = None  # the account's payment lock, held by this flow until it ends
 
 
 @dataclass
@@ -102,21 +104,30 @@ class ActionGuard:
 
     :meth:`begin` when the confirmation dialog opens, :meth:`claim_send` right before the POST (True once
     only: a second confirm press, a re-posted message, a double click all get False), :meth:`end` when
-    the flow is over (dialog cancelled, or the result known).
+    the flow is over (dialog cancelled, or the result known). A payment flow also holds ``account_lock``, the
+    lock other processes of the same account (a ``pay`` in a shell, a second window) respect.
     """
 
     current: Flow | None = None
     unknown_since: datetime | None = None  # the last payment whose outcome never came back
+    account_lock: AccountLock | None = None
 
     @property
     def busy(self) -> bool:
         return self.current is not None
 
-    def begin(self, name: str) -> Flow | None:
-        """A new flow, or None when one is already under way."""
+    def begin(self, name: str, *, pays: bool = False) -> Flow | None:
+        """A new flow, or None when one is already under way here.
+
+        ``pays``: take the account's payment lock too; raises :class:`PaymentInProgressError` when another
+        process holds it.
+        """
         if self.current is not None:
             return None
-        self.current = Flow(name)
+        lock = self.account_lock if pays else None
+        if lock is not None and not lock.acquire():
+            raise PaymentInProgressError(lock.path)
+        self.current = Flow(name, lock=lock)
         return self.current
 
     def claim_send(self, flow: Flow) -> bool:
@@ -127,9 +138,11 @@ class ActionGuard:
         return True
 
     def end(self, flow: Flow) -> None:
-        """Close ``flow`` (a stale flow ending never closes a newer one)."""
+        """Close ``flow`` (a stale flow ending never closes a newer one), releasing its payment lock."""
         if self.current is flow:
             self.current = None
+            if flow.lock is not None:
+                flow.lock.release()
 
 
 # --- paying ------------------------------------------------------------------------------------------

@@ -31,7 +31,8 @@ EXIT_OTHER = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3  # authentication, not granted, no credentials configured
 EXIT_API = 4
-EXIT_NETWORK = 5
+EXIT_NETWORK = 5  # unreachable, timed out, or the outcome of a POST unknown
+EXIT_BUSY = 6  # a payment of this account is already in progress (another process or window)
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[["CliContext"], int | Awaitable[int]]

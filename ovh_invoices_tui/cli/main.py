@@ -30,6 +30,7 @@ from ovh_invoices_tui.cli.core import (
     COMMANDS,
     EXIT_API,
     EXIT_AUTH,
+    EXIT_BUSY,
     EXIT_INTERRUPTED,
     EXIT_NETWORK,
     EXIT_OK,
@@ -44,6 +45,7 @@ from ovh_invoices_tui.cli.core import (
 )
 from ovh_invoices_tui.config import ConfigError, Settings, demo_profile, load_settings, resolve_profile
 from ovh_invoices_tui.core.models import ModelError
+from ovh_invoices_tui.data.account_lock import PaymentInProgressError
 from ovh_invoices_tui.permissions import check_all
 
 TRACE_LOGGER = "ovh_invoices_tui.trace"  # the final error's traceback, for the debug log file only
@@ -190,6 +192,8 @@ def exit_code(exc: BaseException) -> int:
         return EXIT_API
     if isinstance(exc, UnknownEndpointError):
         return EXIT_USAGE
+    if isinstance(exc, PaymentInProgressError):
+        return EXIT_BUSY
     return EXIT_OTHER
 
 
@@ -200,7 +204,7 @@ def report_error(exc: BaseException, *, debug: bool = False) -> int:
         logging.getLogger(TRACE_LOGGER).error("%s failed", PROG, exc_info=exc)  # the debug log file too
     if isinstance(exc, NotConfiguredError):
         print(str(exc), file=sys.stderr)
-    elif isinstance(exc, OvhError | ConfigError | UnknownEndpointError):
+    elif isinstance(exc, OvhError | ConfigError | UnknownEndpointError | PaymentInProgressError):
         print(f"{PROG}: error: {exc}", file=sys.stderr)
     elif isinstance(exc, ModelError):
         print(f"{PROG}: error: unexpected answer from the API: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import sys
 
 from ovh_invoices_tui.actions.cancellation import Reason, build_ticket, message_problem, send_ticket
@@ -28,6 +29,7 @@ from ovh_invoices_tui.cli.output import Column, write_pairs, write_table
 from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.models import BillRow, Debt
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.cache.profile import payment_lock
 
 GROUP_HELP.setdefault("ticket", "support tickets (cancellation requests)")
 
@@ -111,6 +113,13 @@ def _print_plan(ctx: CliContext, plan: PayPlan, lang: str) -> None:
 async def pay_command(ctx: CliContext) -> int:
     if ctx.readonly:
         return _refuse_readonly(ctx, "paying")
+    lock = payment_lock(ctx.profile)
+    # From the balance read to the POST's answer: a second `pay` of this account stops here (exit 6).
+    with lock.hold() if lock is not None else contextlib.nullcontext():
+        return await _pay_locked(ctx)
+
+
+async def _pay_locked(ctx: CliContext) -> int:
     async with ctx.client() as client:
         plan, lang = await asyncio.gather(
             plan_one(client, ctx.args.bill) if ctx.args.bill else plan_everything(client), ctx.language(client)

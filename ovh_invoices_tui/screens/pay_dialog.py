@@ -22,6 +22,7 @@ from textual.widgets import Button, Label, Static
 from ovh_invoices_tui.actions.payment_flow import Flow, Outcome, PayPlan, PayResult, pay, plan_all, plan_bill
 from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.account_lock import PaymentInProgressError
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -69,6 +70,10 @@ register(
         "pay.busy": {
             "en": "A payment or a request is already under way",
             "fr": "Un paiement ou une demande est déjà en cours",
+        },
+        "pay.elsewhere": {
+            "en": "A payment of this account is already in progress (in another window or command): nothing sent",
+            "fr": "Un paiement de ce compte est déjà en cours (autre fenêtre ou commande) : rien n'a été envoyé",
         },
         "pay.loading": {
             "en": "Wait for the invoices to load before paying",
@@ -236,7 +241,11 @@ def open_pay_dialog(app: OvhInvoicesApp, bill_id: str | None = None) -> None:
     if plan.is_empty:
         app.notify(nothing)
         return
-    flow = guard.begin("pay")
+    try:
+        flow = guard.begin("pay", pays=True)
+    except PaymentInProgressError:  # a `pay` in a shell, or another window of this account
+        app.notify(t("pay.elsewhere", lang), severity="warning", timeout=10)
+        return
     if flow is None:
         return
 

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from ovh_invoices_tui import locations
 from ovh_invoices_tui.core.i18n import register
+from ovh_invoices_tui.data.account_lock import AccountLock
 from ovh_invoices_tui.data.cache.db import SUFFIX, BillCache, CacheUnavailable
 
 if TYPE_CHECKING:
@@ -61,6 +62,28 @@ def cache_key(profile: Profile) -> str:
 def cache_path(profile: Profile, directory: Path | None = None) -> Path:
     """``<cache dir>/<safe key>.sqlite3`` of a profile."""
     return (directory or locations.cache_dir()) / f"{safe_name(cache_key(profile))}{SUFFIX}"
+
+
+def payment_lock_path(profile: Profile, directory: Path | None = None) -> Path | None:
+    """The payment lock of the account ``profile`` reaches (endpoint and credential); None for a demo.
+
+    Two profiles with the same endpoint and keys are one account, so they share the lock. A demo profile
+    runs its own in-process sandbox, an account no other process can pay.
+    """
+    # Kept beside the cache: when the cache is bound to the account (nichandle), this follows it.
+    if profile.demo:
+        return None
+    identity = "\0".join(
+        (profile.base_url, profile.application_key or "", profile.consumer_key or "", profile.client_id or "")
+    )
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+    return (directory or locations.cache_dir()) / f"pay-{digest}.lock"
+
+
+def payment_lock(profile: Profile, directory: Path | None = None) -> AccountLock | None:
+    """The account's payment lock (see :mod:`~ovh_invoices_tui.data.account_lock`); None for a demo."""
+    path = payment_lock_path(profile, directory)
+    return AccountLock(path) if path is not None else None
 
 
 def open_profile_cache(profile: Profile, directory: Path | None = None) -> BillCache | None:
