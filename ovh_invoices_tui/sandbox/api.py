@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from .auth import AuthError
 from .iceberg import Field, IcebergError, Paginator, datetime_value, page_headers, parse_headers, price_value
+from .paths import decoded_params
 from .state import SandboxState
 
 Handler = Callable[[Request, SandboxState], Awaitable[Response]]
@@ -33,6 +34,15 @@ def not_found(field: str, value: object) -> ApiError:
 
 def bad_request(message: str) -> ApiError:
     return ApiError(400, {"class": "Client::BadRequest", "message": message})
+
+
+# What the API answers for a path, or a method on a path, that it does not know.
+INVALID_URL = {"class": "Client::NotFound", "message": "Got an invalid (or empty) URL"}
+
+
+async def routing_error(request: Request, exc: Exception) -> Response:
+    """Starlette's routing errors (no route: 404, a method the path lacks: 405) answered as the API does."""
+    return json_response(INVALID_URL, 404)
 
 
 def json_response(obj: Any, status: int = 200, headers: Mapping[str, str] | None = None) -> Response:
@@ -64,6 +74,7 @@ def endpoint(handler: Handler | None = None, *, public: bool = False) -> Any:
         @wraps(fn)
         async def run(request: Request) -> Response:
             state = sandbox(request)
+            request.scope["path_params"] = decoded_params(request.path_params)
             try:
                 if not public:
                     body = (await request.body()).decode("utf-8", "replace")
@@ -139,15 +150,22 @@ def listing(request: Request, state: SandboxState, name: str, items: Sequence[An
     return json_response([to_json(i) for i in page], headers=page_headers(query, total))
 
 
+def datetime_param(name: str, raw: object) -> float:
+    """A ``datetime`` parameter (query or body) as epoch seconds; 400 with the API's message when malformed."""
+    try:
+        if not isinstance(raw, str):
+            raise TypeError(raw)
+        return datetime_value(raw)
+    except (TypeError, ValueError):
+        raise bad_request(f"[{name}] Given data ({raw}) is not valid for type datetime") from None
+
+
 def native_dates(request: Request) -> tuple[float | None, float | None]:
     """``date.from`` / ``date.to`` query parameters as epoch seconds (400 when malformed)."""
     out: list[float | None] = []
     for name in ("date.from", "date.to"):
         raw = request.query_params.get(name)
-        try:
-            out.append(datetime_value(raw) if raw else None)
-        except (TypeError, ValueError):
-            raise bad_request(f"[{name}] Given data ({raw}) is not valid for type datetime") from None
+        out.append(datetime_param(name, raw) if raw else None)
     return out[0], out[1]
 
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 from .api import (
     ApiError,
     bad_request,
+    datetime_param,
     endpoint,
     json_body,
     json_fields,
@@ -27,6 +28,7 @@ from .state import NothingToPay, SandboxState
 
 CATEGORIES = ("autorenew", "earlyrenewal", "purchase", "purchase-cloud", "purchase-servers",
               "purchase-telecom", "purchase-web")
+ARCHIVE_TYPES = ("csv", "zip")  # billing.ArchiveTypeEnum
 
 
 def bill_fields(state: SandboxState) -> Mapping[str, Field]:
@@ -174,12 +176,31 @@ async def get_payment(request: Request, state: SandboxState) -> Response:
     return json_response(payment)
 
 
+def export_request(body: object) -> None:
+    """Check a ``POST …/export`` body against the schema (400 with the API's message otherwise)."""
+    if not isinstance(body, dict):
+        raise bad_request("Invalid body")
+    archive = body.get("archiveType")
+    if archive is None:
+        raise bad_request("[archiveType] Property is mandatory")
+    if archive not in ARCHIVE_TYPES:
+        raise bad_request(f"[archiveType] Given data ({archive}) does not belong to the billing.ArchiveTypeEnum "
+                          "enumeration")
+    for name in ("startDate", "endDate"):
+        if body.get(name) is not None:
+            datetime_param(name, body[name])
+    ids = body.get("ids")
+    if ids is not None and not isinstance(ids, list):
+        raise bad_request(f"[ids] Given data ({ids}) is not valid for type string[]")
+    for item in ids or []:
+        if not isinstance(item, str):
+            raise bad_request(f"[ids] Given data ({item}) is not valid for type string")
+
+
 @endpoint
 async def export(request: Request, state: SandboxState) -> Response:
     """``POST /me/bill/export`` (and ``/me/refund/export``): accepted, the archive is e-mailed."""
-    body = await json_body(request)
-    if not isinstance(body, dict) or body.get("archiveType") not in ("csv", "zip"):
-        raise bad_request("[archiveType] Property is mandatory and must be one of csv, zip")
+    export_request(await json_body(request))
     return json_response(None)
 
 
