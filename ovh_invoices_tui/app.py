@@ -18,7 +18,7 @@ from ovh_invoices_tui.actions import money, row_actions  # noqa: F401 - register
 from ovh_invoices_tui.actions.commands import CommandProvider, run_command
 from ovh_invoices_tui.actions.payment_flow import ActionGuard
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.api.errors import NotFoundError, OvhError
+from ovh_invoices_tui.api.errors import NotFoundError
 from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
@@ -37,12 +37,14 @@ from ovh_invoices_tui.data.cache.profile import (
 )
 from ovh_invoices_tui.data.invoices import load_all, load_with_cache, refresh_balance, refresh_with_cache
 from ovh_invoices_tui.data.payments import find_deposit
+from ovh_invoices_tui.debug_log import log_failure
 from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
+from ovh_invoices_tui.screens.worker_failures import WorkerFailed, describe_failure
 from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
 from ovh_invoices_tui.state.payments import PaymentsStore
 from ovh_invoices_tui.widgets.binding_labels import localise_bindings
@@ -187,11 +189,12 @@ class OvhInvoicesApp(App[int]):
                     self.readonly = True
                     self.store.set_progress(self.store.progress)  # repaint the bar with its READ-ONLY badge
                     self.notify(t("cache.offline", self.lang, error=loaded.offline), severity="warning", timeout=15)
-        except OvhError as exc:
+        except Exception as exc:  # an unreadable answer too: the list must leave "loading…" and say why
+            error = describe_failure(exc, self.lang)
             self.store.set_progress(
-                LoadProgress(self.store.progress.loaded, self.store.progress.total, done=True, error=str(exc))
+                LoadProgress(self.store.progress.loaded, self.store.progress.total, done=True, error=error)
             )
-            self.notify(t("app.load_failed", self.lang, error=str(exc)), severity="error", timeout=15)
+            self.report_failure(exc, "load", template="app.load_failed")
             return
         if self.explicit_lang is None and self.store.account is not None:
             await self.set_language(language_of(self.store.account.language))
@@ -243,15 +246,23 @@ class OvhInvoicesApp(App[int]):
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
-        """The one place where worker failures surface: an OVH error as its message, anything else too."""
-        if event.state is not WorkerState.ERROR:
-            return
-        error = event.worker.error
-        message = str(error) if isinstance(error, OvhError) else f"{type(error).__name__}: {error}"
-        self.notify(t("app.error", self.lang, error=message), severity="error", timeout=15)
+        """The App's own workers; the screens' come as :class:`WorkerFailed` (StateChanged does not bubble)."""
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            self.report_failure(event.worker.error, f"app/{event.worker.group}")
+
+    @on(WorkerFailed)
+    def _screen_worker_failed(self, event: WorkerFailed) -> None:
+        self.report_failure(event.error, event.source)
+
+    def report_failure(self, error: BaseException, source: str, *, template: str = "app.error") -> None:
+        """The one place where failures surface: a notice (the OVH message, HTTP status, query id) and a line
+        with the traceback in the debug log."""
+        summary = describe_failure(error, self.lang)
+        self.notify(t(template, self.lang, error=summary), severity="error", timeout=15)
+        log_failure(source, summary, error)
 
     def run_io(self, work: Awaitable[Any], *, group: str = "io", exclusive: bool = False) -> Worker[Any]:
-        """Run an I/O coroutine in a worker; failures are reported by :meth:`_worker_failed`."""
+        """Run an I/O coroutine in a worker; failures are reported by :meth:`report_failure`."""
         return self.run_worker(work, group=group, exclusive=exclusive, exit_on_error=False)
 
     # --- navigation -----------------------------------------------------------------------------

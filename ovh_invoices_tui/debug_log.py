@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 LOG_FILE_NAME = "ovh-invoices.log"
 REQUESTS_LOGGER = "ovh_invoices_tui.requests"
+TRACE_LOGGER = "ovh_invoices_tui.trace"  # failures with their traceback: for the debug log file only
 MASK = "***"
 _MIN_SECRET = 6  # shorter values would mask ordinary words
 _QUERY_SECRET = re.compile(r"(?i)\b((?:passwd|password|pwd|token|access_token|secret)=)[^&\s#\"'<>]+")
@@ -31,6 +32,8 @@ _SECRET_FIELDS = ("application_secret", "consumer_key", "client_secret")
 
 _secrets: set[str] = set()
 _log = logging.getLogger(REQUESTS_LOGGER)
+_trace = logging.getLogger(TRACE_LOGGER)
+_trace.addHandler(logging.NullHandler())  # without the debug log, never Python's last-resort print on stderr
 
 
 def add_secrets(*values: str | None) -> None:
@@ -112,6 +115,11 @@ def log_request(entry: RequestLog) -> None:
     if _log.isEnabledFor(logging.DEBUG):
         status = entry.status if entry.status is not None else "---"
         _log.debug("%s %s %s %.0f ms %s", entry.method, entry.path, status, entry.duration_ms, entry.query_id or "-")
+
+
+def log_failure(source: str, summary: str, error: BaseException) -> None:
+    """``PaymentDetailScreen/payment-detail failed: <summary>`` and the traceback, in the debug log (redacted)."""
+    _trace.error("%s failed: %s", source, summary, exc_info=error)
 
 
 def tee(callback: Callable[[RequestLog], object]) -> Callable[[RequestLog], None]:

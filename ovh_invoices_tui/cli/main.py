@@ -48,7 +48,7 @@ from ovh_invoices_tui.core.models import ModelError
 from ovh_invoices_tui.data.account_lock import PaymentInProgressError
 from ovh_invoices_tui.permissions import check_all
 
-TRACE_LOGGER = "ovh_invoices_tui.trace"  # the final error's traceback, for the debug log file only
+TRACE_LOGGER = debug_log.TRACE_LOGGER  # the final error's traceback, for the debug log file only
 
 COMMAND_MODULES = (
     "ovh_invoices_tui.cli.billing",

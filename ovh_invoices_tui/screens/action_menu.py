@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 from ovh_invoices_tui.actions.registry import RowAction, actions_for
 from ovh_invoices_tui.core.i18n import format_money, register, t
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -31,7 +32,7 @@ register(
 )
 
 
-class ActionMenu(ModalScreen[str | None]):
+class ActionMenu(ReportsWorkerFailures, ModalScreen[str | None]):
     """Dismisses with the chosen action id (or None); each action's key picks it directly."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close", id="menu.close", tooltip="Close the menu")]

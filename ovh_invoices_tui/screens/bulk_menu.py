@@ -16,6 +16,7 @@ from textual.widgets.option_list import Option
 
 from ovh_invoices_tui.actions.bulk import BulkAction, bulk_actions_for
 from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -28,7 +29,7 @@ register(
 )
 
 
-class BulkMenu(ModalScreen[str | None]):
+class BulkMenu(ReportsWorkerFailures, ModalScreen[str | None]):
     """Dismisses with the chosen bulk action id (or None); each action's key picks it directly."""
 
     BINDINGS = [Binding("escape", "dismiss_none", "Close", id="bulk.close", tooltip="Close the menu")]

@@ -23,6 +23,7 @@ from ovh_invoices_tui.api.errors import OutcomeUnknownError, OvhError
 from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
 from ovh_invoices_tui.core.models import BillRow, NewTicket
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -81,7 +82,7 @@ register(
 _REASONS = (Reason.NOT_LEGITIMATE, Reason.WITHDRAWAL, Reason.OTHER)
 
 
-class CancelDialog(ModalScreen[NewTicket | None]):
+class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
     """Dismisses with the created ticket, or None (closed, refused, or outcome unknown: already reported)."""
 
     BINDINGS = [
@@ -244,7 +245,7 @@ class CancelDialog(ModalScreen[NewTicket | None]):
             app.notify(t("cancel.failed", app.lang, error=refused), severity="error", timeout=15)
 
 
-class TicketCreated(ModalScreen[None]):
+class TicketCreated(ReportsWorkerFailures, ModalScreen[None]):
     """The ticket number of the request just sent."""
 
     BINDINGS = [

@@ -9,9 +9,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input
 
 from ovh_invoices_tui.actions.commands import COMMAND_HELP
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 
-class CommandLine(ModalScreen[str | None]):
+class CommandLine(ReportsWorkerFailures, ModalScreen[str | None]):
     """Dismisses with the command typed (without the colon), or None."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="command.cancel", tooltip="Close the command line")]

@@ -15,11 +15,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
-from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
 from ovh_invoices_tui.core.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
 from ovh_invoices_tui.core.operation_labels import operation_label, operation_status_label
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -180,7 +180,7 @@ def deposit_block(deposit: Deposit | None, lang: str) -> Text:
     return text
 
 
-class DetailScreen(Screen[None]):
+class DetailScreen(ReportsWorkerFailures, Screen[None]):
     """One invoice: information, billing contact, lines, totals, status, operations, the payment that settled it."""
 
     BINDINGS = [
@@ -247,21 +247,21 @@ class DetailScreen(Screen[None]):
     async def load_content(self) -> None:
         app = self.ovh_app
         client = app.client
-        try:
-            details, operations, payment = await asyncio.gather(
-                app.bill_details(self.bill_id),
-                client.bill_debt_operations(self.bill_id),
-                client.bill_payment(self.bill_id),
-            )
-            deposit = await app.find_settling_deposit(self.bill_id, operations, payment)
-        except OvhError as exc:
-            self.query_one("#detail-loading").display = False
-            self.query_one("#detail-lines", Static).update(
-                Text(t("detail.load_failed", app.lang, error=str(exc)), style="bold red")
-            )
-            return
+        details, operations, payment = await asyncio.gather(
+            app.bill_details(self.bill_id),
+            client.bill_debt_operations(self.bill_id),
+            client.bill_payment(self.bill_id),
+        )
+        deposit = await app.find_settling_deposit(self.bill_id, operations, payment)
         self.content = InvoiceContent(details, operations, payment, deposit)
         self._render_content()
+
+    def show_failure(self, text: str) -> None:
+        """The lines could not be loaded: the spinner gives way to the error."""
+        self.query_one("#detail-loading").display = False
+        self.query_one("#detail-lines", Static).update(
+            Text(t("detail.load_failed", self.ovh_app.lang, error=text), style="bold red")
+        )
 
     def on_resize(self) -> None:
         self._render_content()

@@ -40,6 +40,7 @@ from ovh_invoices_tui.export.jobs import (
     run_export,
     with_kind_suffix,
 )
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -169,7 +170,7 @@ class ExportOutcome:
     cancelled: bool = False
 
 
-class ExportDialog(ModalScreen[ExportOutcome | None]):
+class ExportDialog(ReportsWorkerFailures, ModalScreen[ExportOutcome | None]):
     """Options and destination of a bulk export, its confirmation and its progress."""
 
     BINDINGS = [Binding("escape", "escape", "Close", id="export.close", tooltip="Close, go back, or cancel")]
@@ -388,7 +389,7 @@ class ExportDialog(ModalScreen[ExportOutcome | None]):
         self.query_one("#progress-bar", ProgressBar).update(total=total, progress=done)
 
     async def _run(self, options: ExportOptions) -> None:
-        """The export itself (in a worker); every failure is shown, none escapes silently."""
+        """The export itself (in a worker); a failure is shown by :meth:`show_failure` and reported by the App."""
         app = cast("OvhInvoicesApp", self.app)
         request = self.request
         try:
@@ -405,14 +406,16 @@ class ExportDialog(ModalScreen[ExportOutcome | None]):
             self.dismiss(ExportOutcome(options, aborted=exc))
         except FileExistsError:  # appeared since the check (another export?)
             self._ask_overwrite(options, 1)
-        except Exception as exc:  # disk full, permissions …: say it, let the user change the path
-            self._phase("form")
-            self._message(t("export.dialog.failed", self.lang, error=" ".join(str(exc).split()) or type(exc).__name__))
-            self.query_one("#export-path", Input).focus()
         else:
             self.dismiss(ExportOutcome(options, result=result))
 
     # --- keys -------------------------------------------------------------------------------------
+
+    def show_failure(self, text: str) -> None:
+        """Disk full, permissions …: back to the form with the reason, so the user can change the path."""
+        self._phase("form")
+        self._message(t("export.dialog.failed", self.lang, error=text))
+        self.query_one("#export-path", Input).focus()
 
     def action_escape(self) -> None:
         if self.has_class("-running"):

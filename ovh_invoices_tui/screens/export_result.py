@@ -15,6 +15,7 @@ from textual.widgets.option_list import Option
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export import Failure
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 register(
     {
@@ -27,7 +28,7 @@ register(
 )
 
 
-class ExportFailures(ModalScreen[None]):
+class ExportFailures(ReportsWorkerFailures, ModalScreen[None]):
     """Lists an export's failures (reasons are API text: shown literally, never as markup)."""
 
     BINDINGS = [

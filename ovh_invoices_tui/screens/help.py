@@ -14,6 +14,7 @@ from textual.widgets import Static
 
 from ovh_invoices_tui.actions.commands import COMMAND_HELP
 from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.binding_labels import help_text
 
 register(
@@ -55,7 +56,7 @@ def bindings_table(screen: Screen[Any], lang: str = "en") -> Table:
     return table
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(ReportsWorkerFailures, ModalScreen[None]):
     """A scrollable list of bindings; any of Esc, q or ? closes it."""
 
     BINDINGS = [

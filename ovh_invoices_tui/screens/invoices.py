@@ -13,6 +13,7 @@ from textual.widgets import Footer, Input
 
 from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Change, Sort
 from ovh_invoices_tui.widgets.account_bar import AccountBar
 from ovh_invoices_tui.widgets.balance_banner import BalanceBanner
@@ -48,7 +49,7 @@ register(
 )
 
 
-class InvoicesScreen(Screen[None]):
+class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
     """Where users live: every invoice of the account, found in a keystroke."""
 
     BINDINGS = [

@@ -12,11 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ovh_invoices_tui.actions.payment_flow import expiry_text
-from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.core.i18n import format_money, register, t
 from ovh_invoices_tui.core.models import Order
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.documents import open_url
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -89,7 +89,7 @@ register(
 )
 
 
-class OrderResult(ModalScreen[None]):
+class OrderResult(ReportsWorkerFailures, ModalScreen[None]):
     """The order number, amount, expiry and payment link; ``y`` copies it, ``o`` opens it."""
 
     BINDINGS = [
@@ -151,21 +151,21 @@ class OrderResult(ModalScreen[None]):
         if not self.sandbox or self.simulated:
             return
         self.simulated = True
-        self.ovh_app.run_worker(self._simulate(), group="pay", exit_on_error=False)
+        self.run_app_worker(self._simulate(), group="pay")
 
     async def _simulate(self) -> None:
         """Sandbox only: fetching the order's page is what pays it there; then refresh like ``r``."""
         app, order = self.ovh_app, self.order
         status = self.query_one("#order-status", Static)
         status.update(Text(t("order.simulating", app.lang, order=order.order_id)))
-        try:
-            await app.client.download_document(order.url, expect_pdf=False)
-        except OvhError as exc:
-            self.simulated = False
-            status.update(Text(t("order.simulate_failed", app.lang, error=str(exc))))
-            return
+        await app.client.download_document(order.url, expect_pdf=False)
         status.update(Text(t("order.simulated", app.lang, order=order.order_id)))
         after_settled_payment(app)
+
+    def show_failure(self, text: str) -> None:
+        """The simulated payment failed: say why; ``s`` may try again."""
+        self.simulated = False
+        self.query_one("#order-status", Static).update(Text(t("order.simulate_failed", self.ovh_app.lang, error=text)))
 
 
 def after_settled_payment(app: OvhInvoicesApp) -> None:
@@ -174,7 +174,7 @@ def after_settled_payment(app: OvhInvoicesApp) -> None:
     app.action_refresh()
 
 
-class OutcomeUnknown(ModalScreen[None]):
+class OutcomeUnknown(ReportsWorkerFailures, ModalScreen[None]):
     """A POST whose answer never came: what may have happened, that it is not resent, how to check."""
 
     BINDINGS = [

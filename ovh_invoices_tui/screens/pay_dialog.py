@@ -23,6 +23,7 @@ from ovh_invoices_tui.actions.payment_flow import Flow, Outcome, PayPlan, PayRes
 from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.account_lock import PaymentInProgressError
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.app import OvhInvoicesApp
@@ -113,7 +114,7 @@ def invoice_lines(plan: PayPlan, lang: str) -> Text:
     return text
 
 
-class PayDialog(ModalScreen[PayResult | None]):
+class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
     """Confirms one payment; dismisses with its :class:`PayResult`, or None when cancelled."""
 
     BINDINGS = [
@@ -188,7 +189,12 @@ class PayDialog(ModalScreen[PayResult | None]):
             button.disabled = True
         self.query_one("#pay-status", Static).display = True
         # An app worker: a screen popped under it (":" then :open) must not cancel a POST already sent.
-        app.run_worker(self._send(), group="pay", exit_on_error=False)
+        self.run_app_worker(self._send(), group="pay")
+
+    def show_failure(self, text: str) -> None:
+        """The flow broke unexpectedly: say so; Esc closes (nothing is resent, the buttons stay disabled)."""
+        self.done = True
+        self.query_one("#pay-status", Static).update(Text(t("pay.failed", _app(self).lang, error=text)))
 
     async def _send(self) -> None:
         app = _app(self)

@@ -13,11 +13,11 @@ from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from ovh_invoices_tui.actions.documents import view_html, view_pdf
-from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import find_deposit, load_settlement
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import Settlement
 from ovh_invoices_tui.widgets.payment_table import PaidBillTable
 
@@ -116,7 +116,7 @@ def explanation_text(settlement: Settlement, lang: str) -> Text:
     return text
 
 
-class PaymentDetailScreen(Screen[None]):
+class PaymentDetailScreen(ReportsWorkerFailures, Screen[None]):
     """One payment: its information, why it differs from its invoices, the invoices, the credit notes."""
 
     BINDINGS = [
@@ -177,20 +177,20 @@ class PaymentDetailScreen(Screen[None]):
             row = app.store.row(bill_id)
             return row.bill if row is not None else None
 
-        try:
-            if self.deposit is None:
-                self.deposit = await find_deposit(app.client, self.deposit_id, app.payments, app.cache)
-                self._show()
-            self.settlement = await load_settlement(
-                app.client, self.deposit, store=app.payments, bill_lookup=bill_lookup, cache=app.cache
-            )
-        except OvhError as exc:
-            self.query_one("#payment-loading").display = False
-            self.query_one("#payment-explanation", Static).update(
-                Text(t("payment.load_failed", app.lang, error=str(exc)), style="bold red")
-            )
-            return
+        if self.deposit is None:
+            self.deposit = await find_deposit(app.client, self.deposit_id, app.payments, app.cache)
+            self._show()
+        self.settlement = await load_settlement(
+            app.client, self.deposit, store=app.payments, bill_lookup=bill_lookup, cache=app.cache
+        )
         self._show()
+
+    def show_failure(self, text: str) -> None:
+        """The payment could not be loaded: the spinner gives way to the error."""
+        self.query_one("#payment-loading").display = False
+        self.query_one("#payment-explanation", Static).update(
+            Text(t("payment.load_failed", self.ovh_app.lang, error=text), style="bold red")
+        )
 
     @on(PaidBillTable.RowActivated)
     def _open_bill(self, event: PaidBillTable.RowActivated) -> None:

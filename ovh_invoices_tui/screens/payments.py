@@ -22,7 +22,6 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Checkbox, Footer, Input, Label, Select, Static
 from textual.worker import Worker
 
-from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.core.filters import FilterInputError, parse_date_range
 from ovh_invoices_tui.core.i18n import format_count, format_money, payment_type_label, register, t, t_count
 from ovh_invoices_tui.core.models import Deposit, Money
@@ -30,6 +29,7 @@ from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import ensure_paid_bills, fill_paid_counts, load_payments
 from ovh_invoices_tui.export import export_deposits_csv
 from ovh_invoices_tui.screens.payment_detail import open_payment_detail, view_deposit_html, view_deposit_pdf
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import (
     PAYMENT_SORT_COLUMNS,
     LoadState,
@@ -110,13 +110,10 @@ def ensure_payments_loaded(app: OvhInvoicesApp) -> None:
         return
     store.begin_loading()
 
-    async def load() -> None:
-        try:
-            await load_payments(app.client, store, app.cache)
-        except OvhError as exc:
-            app.notify(t("payments.load_failed", app.lang, error=str(exc)), severity="error", timeout=15)
-
-    app.run_worker(load(), group="payments-load", exclusive=True, exit_on_error=False)
+    # An app worker (the list outlives this screen): its failure is reported by the App; the store's progress
+    # carries the error to the header and the table.
+    app.run_worker(load_payments(app.client, store, app.cache), group="payments-load", exclusive=True,
+                   exit_on_error=False)  # fmt: skip
 
 
 def open_payments(app: OvhInvoicesApp) -> None:
@@ -262,7 +259,7 @@ class PaymentFilterBar(Horizontal):
 # --- the screen -----------------------------------------------------------------------------------------------
 
 
-class PaymentsScreen(Screen[None]):
+class PaymentsScreen(ReportsWorkerFailures, Screen[None]):
     """Every payment of the account: Référence, Date de paiement, Montant total, Moyen de paiement, Factures."""
 
     BINDINGS = [
@@ -294,6 +291,7 @@ class PaymentsScreen(Screen[None]):
         super().__init__()
         self._unsubscribe: Any = None
         self._counts: Worker[None] | None = None
+        self._failure: str | None = None  # why a worker of this screen failed (shown in the header)
 
     @property
     def ovh_app(self) -> OvhInvoicesApp:
@@ -323,14 +321,13 @@ class PaymentsScreen(Screen[None]):
     def _on_change(self, changes: set[PaymentChange]) -> None:
         app = self.ovh_app
         store = app.payments
-        lang = app.lang
         table = self.query_one(PaymentTable)
         if PaymentChange.INVALIDATED in changes:
             ensure_payments_loaded(app)
+        if changes & {PaymentChange.VIEW, PaymentChange.ROWS, PaymentChange.PROGRESS}:
+            table.empty_message = self._empty_message()
         if changes & {PaymentChange.VIEW, PaymentChange.ROWS}:
             current = table.current_row
-            done = store.state is LoadState.DONE
-            table.empty_message = t("payments.empty" if done else "payments.empty_loading", lang)
             table.set_rows(store.view, marked=store.marked, keep_cursor_key=current.deposit_id if current else None)
             table.set_sort_indicator(store.sort.column, store.sort.descending)
             self._start_counts()
@@ -344,6 +341,19 @@ class PaymentsScreen(Screen[None]):
             self._show_header()
         if changes & {PaymentChange.VIEW, PaymentChange.ROWS, PaymentChange.MARKS}:
             self._show_status()
+
+    def _empty_message(self) -> str:
+        """What an empty table says: loading, failed (and why), or nothing matches."""
+        app = self.ovh_app
+        progress = app.payments.progress
+        if progress.error:
+            return t("payments.load_failed", app.lang, error=clean(progress.error))
+        return t("payments.empty" if app.payments.state is LoadState.DONE else "payments.empty_loading", app.lang)
+
+    def show_failure(self, text: str) -> None:
+        """Counting the invoices failed: the header says why instead of "counting invoices …" forever."""
+        self._failure = text
+        self._show_header()
 
     def _show_header(self) -> None:
         app = self.ovh_app
@@ -362,6 +372,9 @@ class PaymentsScreen(Screen[None]):
             text.append(" · ")
             deposits, refunds = format_count(progress.deposits, lang), format_count(progress.refunds, lang)
             text.append(t("payments.loading", lang, deposits=deposits, total=total, refunds=refunds), style="italic")
+        elif self._failure is not None:
+            text.append(" · ")
+            text.append(clean(self._failure), style="bold red")
         else:
             known = len(store.paid_bills) + len(store.paid_bills_failed)  # O(1): called after every batch
             if known < len(store.deposits):
@@ -399,6 +412,7 @@ class PaymentsScreen(Screen[None]):
         store = self.ovh_app.payments
         if not store.missing_paid_bills(limit=1):
             return
+        self._failure = None
         self._counts = self.run_worker(
             fill_paid_counts(self.ovh_app.client, store, self._visible_ids, cache=self.ovh_app.cache),
             group="payments-counts",
@@ -512,7 +526,7 @@ class PaymentsScreen(Screen[None]):
 # --- CSV export -----------------------------------------------------------------------------------------------
 
 
-class PaymentExportDialog(ModalScreen[Path | None]):
+class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
     """Scope (all / view / marked), destination, CSV dialect, links; asks before overwriting a file."""
 
     CSS_PATH = "payments.tcss"
@@ -561,6 +575,10 @@ class PaymentExportDialog(ModalScreen[Path | None]):
 
     def on_mount(self) -> None:
         self.query_one("#pe-go", Button).focus()
+
+    def show_failure(self, text: str) -> None:
+        """The export failed: say why in place of its progress; the form stays for another try."""
+        self._message(t("payments.export.failed", self.ovh_app.lang, error=text))
 
     def _message(self, text: str) -> None:
         self.query_one("#pe-message", Static).update(Text(text))
@@ -651,9 +669,6 @@ class PaymentExportDialog(ModalScreen[Path | None]):
         except FileExistsError:
             self.add_class("-confirm")
             self._message(t("payments.export.exists", lang, path=str(path)))
-            return
-        except (OvhError, OSError, ValueError) as exc:
-            self._message(t("payments.export.failed", lang, error=str(exc)))
             return
         app.notify(
             t(

@@ -20,6 +20,7 @@ from ovh_invoices_tui.core.i18n import payment_type_label, register, t, t_count
 from ovh_invoices_tui.core.models import Refund
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.screens.payments import ensure_payments_loaded
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import LoadState, PaymentChange
 from ovh_invoices_tui.widgets.payment_table import RefundTable
 
@@ -45,7 +46,7 @@ register(
 )
 
 
-class RefundsScreen(Screen[None]):
+class RefundsScreen(ReportsWorkerFailures, Screen[None]):
     """Every credit note of the account, newest first, with the invoice it credits and where it went."""
 
     BINDINGS = [

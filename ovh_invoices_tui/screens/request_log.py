@@ -13,6 +13,7 @@ from textual.widgets import DataTable, Footer, Static
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.core.i18n import format_count, register, t
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 register(
     {
@@ -34,7 +35,7 @@ def _status(entry: RequestLog, lang: str = "en") -> Text:
     return Text(str(entry.status), style=style)
 
 
-class RequestLogScreen(Screen[None]):
+class RequestLogScreen(ReportsWorkerFailures, Screen[None]):
     """Newest first; the query id is what OVHcloud support asks for."""
 
     BINDINGS = [

@@ -11,9 +11,10 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 
 
-class DocumentViewer(Screen[None]):
+class DocumentViewer(ReportsWorkerFailures, Screen[None]):
     """Read-only text with the document's title; ``o`` opens it outside, ``y`` copies its link."""
 
     BINDINGS = [
