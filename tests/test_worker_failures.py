@@ -242,3 +242,24 @@ def test_every_screen_of_the_package_reports_its_workers_failures() -> None:
     assert len(screens) >= 15
     missing = [s.__name__ for s in screens if not issubclass(s, worker_failures.ReportsWorkerFailures)]
     assert not missing, missing
+
+
+async def test_a_screen_torn_down_under_its_worker_reports_no_spurious_failure(failing_app) -> None:
+    """Esc while the detail loads: widgets gone under the worker is no failure; an API error still is."""
+    from textual.css.query import NoMatches
+
+    from ovh_invoices_tui.api.errors import ServerError
+
+    app = failing_app({})
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("enter")
+        detail = app.screen
+        assert isinstance(detail, DetailScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        detail.report_failure(NoMatches("No nodes match '#detail-info'"), "detail")
+        await pilot.pause()
+        assert error_notices(app) == []
+        detail.report_failure(ServerError("Internal server error", status=500, query_id=QUERY_ID), "detail")
+        await wait_notice(app, pilot, "HTTP 500", QUERY_ID)

@@ -227,6 +227,8 @@ class DetailScreen(ReportsWorkerFailures, Screen[None]):
         self.load_content()
 
     def _render_content(self) -> None:
+        if not self.app.is_running:
+            return  # quitting while this screen mounts (Enter then q): its widgets are already being removed
         app = self.ovh_app
         lang = app.lang
         row = app.store.row(self.bill_id)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from textual.css.query import NoMatches
 from textual.message import Message
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
@@ -70,10 +71,17 @@ class ReportsWorkerFailures(_ScreenBase):
 
     def report_failure(self, error: BaseException, group: str) -> None:
         """The screen leaves its loading state; the App shows the notice and logs it."""
-        lang: str = getattr(self.app, "lang", "en")
-        if self.is_attached:
-            self.show_failure(describe_failure(error, lang))
+        if self._leaving():
+            if isinstance(error, NoMatches):
+                return  # its widgets were torn down under the running worker (Esc, quit): nothing failed
+        else:
+            self.show_failure(describe_failure(error, getattr(self.app, "lang", "en")))
         self.app.post_message(WorkerFailed(error, f"{type(self).__name__}/{group}"))
+
+    def _leaving(self) -> bool:
+        """Popped, dismissed or the app quitting: its widgets are going, there is no loading state to leave."""
+        app = self.app
+        return not (self.is_attached and app.is_running and self in app.screen_stack)
 
     def run_app_worker(self, work: Awaitable[ResultT], *, group: str) -> Worker[ResultT]:
         """Run ``work`` in an App worker (a POST must outlive a screen popped over it) whose failure still
@@ -83,7 +91,7 @@ class ReportsWorkerFailures(_ScreenBase):
             try:
                 return await work
             except Exception as error:
-                if self.is_attached:
+                if not self._leaving():
                     self.show_failure(describe_failure(error, getattr(self.app, "lang", "en")))
                 raise
 
