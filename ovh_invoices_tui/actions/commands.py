@@ -129,6 +129,12 @@ def _payments(app: OvhInvoicesApp, args: list[str]) -> None:
     open_payments(app)
 
 
+def _insights(app: OvhInvoicesApp, args: list[str]) -> None:
+    from ovh_invoices_tui.screens.insights import open_insights
+
+    open_insights(app, "view" if args[:1] == ["view"] else "all")
+
+
 def _refunds(app: OvhInvoicesApp, args: list[str]) -> None:
     from ovh_invoices_tui.screens.payments import open_refunds
 
@@ -154,6 +160,7 @@ COMMANDS: dict[str, Command] = {
         Command("lang", "Switch the language (en, fr)", _lang, needs_argument=True),
         Command("payments", "Payment tracking: every payment and the invoices it paid", _payments),
         Command("refunds", "Credit notes (avoirs) and what they were applied to", _refunds),
+        Command("insights", "Spend per month, category and service (view: only the list's filter)", _insights),
         Command("q", "Quit", _quit),
         Command("quit", "Quit", _quit),
     )

@@ -53,6 +53,7 @@ TRACE_LOGGER = debug_log.TRACE_LOGGER  # the final error's traceback, for the de
 COMMAND_MODULES = (
     "ovh_invoices_tui.cli.billing",
     "ovh_invoices_tui.cli.export",
+    "ovh_invoices_tui.cli.insights",
     "ovh_invoices_tui.cli.cache",
     "ovh_invoices_tui.cli.login",
     "ovh_invoices_tui.cli.pay",

@@ -27,6 +27,7 @@ register(
         "filter.date": {"en": "date", "fr": "date"},
         "filter.status": {"en": "status", "fr": "statut"},
         "filter.quick": {"en": "search", "fr": "recherche"},
+        "filter.subset": {"en": "insight", "fr": "analyse"},
         "filter.none": {"en": "no filter", "fr": "aucun filtre"},
         "filter.status.all": {"en": "all", "fr": "toutes"},
         "filter.status.paid": {"en": "paid", "fr": "payées"},
@@ -110,6 +111,8 @@ class BillFilter:
     date_to: date | None = None
     status: StatusFilter = StatusFilter.ALL
     quick: str = ""
+    bill_ids: frozenset[str] | None = None  # a chosen set (an insights bar), named by ``subset``
+    subset: str = ""
 
     @property
     def is_active(self) -> bool:
@@ -146,4 +149,6 @@ class BillFilter:
             parts.append(f"{t('filter.status', lang)}={t('filter.status.' + self.status.value, lang)}")
         if self.quick:
             parts.append(f"{t('filter.quick', lang)}={self.quick}")
+        if self.bill_ids is not None:
+            parts.append(f"{t('filter.subset', lang)}={self.subset or len(self.bill_ids)}")
         return " · ".join(parts) if parts else t("filter.none", lang)

@@ -77,6 +77,7 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
         Binding("enter", "open_detail", "Open", show=False, id="invoices.open", tooltip="Open the invoice"),
         Binding("full_stop", "action_menu", "Actions", id="invoices.menu", tooltip="Actions on this invoice"),
         Binding("p", "payments", "Payments", id="invoices.payments", tooltip="Payment tracking and credit notes"),
+        Binding("I", "insights", "Insights", id="invoices.insights", tooltip="Spend per month, category, service"),
         Binding(
             "b", "bulk_menu", "Bulk", id="invoices.bulk", tooltip="Bulk actions (export…)", priority=True
         ),
@@ -346,6 +347,12 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
         from ovh_invoices_tui.screens.payments import open_payments
 
         open_payments(self.ovh_app)
+
+    def action_insights(self) -> None:
+        """``I``: spend per month, category and service, over every invoice of the account."""
+        from ovh_invoices_tui.screens.insights import open_insights
+
+        open_insights(self.ovh_app)
 
     def action_action_menu(self) -> None:
         row = self.query_one(BillTable).current_row

@@ -296,6 +296,9 @@ class Store(Observable[Change]):
                 indices = [i for i in indices if days[i] <= end]
             if f.status.value != "all":
                 indices = [i for i in indices if f.accepts_status(rows[i])]
+            if f.bill_ids is not None:
+                chosen = f.bill_ids
+                indices = [i for i in indices if rows[i].bill.bill_id in chosen]
         if indices is candidates:
             indices = list(indices)
         self._view_indices = indices

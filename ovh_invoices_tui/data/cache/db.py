@@ -264,6 +264,22 @@ class BillCache:
 
         return self._read(read, None)
 
+    def many_bill_details(self, bill_ids: Iterable[str]) -> dict[str, list[BillDetail]]:
+        """The cached lines of every bill of ``bill_ids`` that has them (one query per 500 ids)."""
+        wanted = list(bill_ids)
+
+        def read(db: sqlite3.Connection) -> dict[str, list[BillDetail]]:
+            found: dict[str, list[BillDetail]] = {}
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                query = f"SELECT bill_id, data FROM bill_detail WHERE bill_id IN ({marks})"
+                for bill_id, data in db.execute(query, chunk):
+                    found[bill_id] = list_from_json(BillDetail, data)
+            return found
+
+        return self._read(read, {})
+
     def service_names(self) -> dict[str, list[str]]:
         """Bill id → the service references of its cached lines (what the quick filter searches)."""
 
