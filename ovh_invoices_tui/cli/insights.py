@@ -11,7 +11,7 @@ from typing import Any
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.cli.core import EXIT_OK, EXIT_USAGE, CliContext, add_format_option, command, iso_date
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_table
-from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.i18n import format_money, format_percent, register, t
 from ovh_invoices_tui.core.insights import (
     Basis,
     MonthFigure,
@@ -26,15 +26,6 @@ from ovh_invoices_tui.core.models import Bill, Money
 
 register(
     {
-        "insights.col.month": {"en": "Month", "fr": "Mois"},
-        "insights.col.invoices": {"en": "Invoices", "fr": "Factures"},
-        "insights.col.amount": {"en": "Amount", "fr": "Montant"},
-        "insights.col.mom": {"en": "vs prev. month", "fr": "vs mois préc."},
-        "insights.col.yoy": {"en": "vs year before", "fr": "vs an passé"},
-        "insights.col.category": {"en": "Category", "fr": "Catégorie"},
-        "insights.col.service": {"en": "Service", "fr": "Service"},
-        "insights.other": {"en": "other", "fr": "autres"},
-        "insights.partial": {"en": "partial", "fr": "partiel"},
         "insights.lines_partial": {
             "en": "{missing} invoices' lines could not be read: service figures are partial",
             "fr": "lignes illisibles pour {missing} factures : chiffres par service partiels",
@@ -68,13 +59,6 @@ def month_range(date_from: date | None, date_to: date | None, today: date) -> Mo
         return MonthRange.last_months(12, end)
     return MonthRange.of_dates(date_from, end)
 
-
-def percent(value: float | None, lang: str = "en") -> str:
-    """``+12.5 %`` / ``+12,5 %``, empty when there is nothing to compare."""
-    if value is None:
-        return ""
-    text = f"{value * 100:+.1f}"
-    return (text.replace(".", ",") + "\u00a0%") if lang == "fr" else text + " %"
 
 
 async def load_bills(client: OvhClient, span: MonthRange, ctx: CliContext) -> list[Bill]:
@@ -229,8 +213,8 @@ def _print_months(
             str(f.count),
             format_money(Money(f.without_tax, f.currency), lang),
             format_money(Money(f.with_tax, f.currency), lang),
-            percent(change(f.amount(basis), f.previous_month), lang),
-            percent(change(f.amount(basis), f.previous_year), lang),
+            format_percent(change(f.amount(basis), f.previous_month), lang),
+            format_percent(change(f.amount(basis), f.previous_year), lang),
         ]
         for f in figures
     ]

@@ -115,6 +115,14 @@ def format_money(money: Money, lang: str = "en", exact: bool = False) -> str:
     return f"{symbol}{number}" if len(symbol) == 1 else f"{number} {symbol}"
 
 
+def format_percent(ratio: float | None, lang: str = "en", signed: bool = True) -> str:
+    """``+12.5 %`` / ``+12,5 %`` for a ratio of 0.125; empty when there is nothing to compare (None)."""
+    if ratio is None:
+        return ""
+    text = f"{ratio * 100:{'+' if signed else ''}.1f}"
+    return text.replace(".", ",") + "\u00a0%" if lang == "fr" else text + " %"
+
+
 def format_date(value: date | datetime | None, lang: str = "en") -> str:
     """``26/11/2026`` in French, ISO ``2026-11-26`` in English (unambiguous for operators)."""
     if value is None:

@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from ovh_invoices_tui.core.filters import BillFilter, FilterInputError, parse_date_range
-from ovh_invoices_tui.core.i18n import format_count, format_money, register, t
+from ovh_invoices_tui.core.i18n import format_count, format_money, format_percent, register, t
 from ovh_invoices_tui.core.insights import (
     Basis,
     Dimension,
@@ -47,17 +47,6 @@ register(
         "insights.view.service": {"en": "per service", "fr": "par service"},
         "insights.scope.all": {"en": "all invoices", "fr": "toutes les factures"},
         "insights.scope.view": {"en": "the list's filter", "fr": "le filtre de la liste"},
-        "insights.col.month": {"en": "Month", "fr": "Mois"},
-        "insights.col.invoices": {"en": "Invoices", "fr": "Factures"},
-        "insights.col.mom": {"en": "vs prev. month", "fr": "vs mois préc."},
-        "insights.col.yoy": {"en": "vs year before", "fr": "vs an passé"},
-        "insights.col.category": {"en": "Category", "fr": "Catégorie"},
-        "insights.col.service": {"en": "Service", "fr": "Service"},
-        "insights.col.amount": {"en": "Amount", "fr": "Montant"},
-        "insights.col.share": {"en": "Share", "fr": "Part"},
-        "insights.other": {"en": "other", "fr": "autres"},
-        "insights.partial": {"en": "partial", "fr": "partiel"},
-        "insights.total": {"en": "Total", "fr": "Total"},
         "insights.empty": {"en": "No invoice in this range", "fr": "Aucune facture sur cette période"},
         "insights.lines.loading": {
             "en": "Reading invoice lines: {done} of {total} — figures are partial · x: stop",
@@ -88,13 +77,6 @@ LinesReader = Callable[
 ]
 VIEWS: tuple[Dimension, ...] = ("month", "category", "service")
 
-
-def percent(value: float | None, lang: str) -> str:
-    """``+12.5 %`` / ``+12,5 %``; empty when there is nothing to compare."""
-    if value is None:
-        return ""
-    text = f"{value * 100:+.1f}"
-    return text.replace(".", ",") + "\u00a0%" if lang == "fr" else text + " %"
 
 
 class InsightsScreen(Screen[BillFilter | None]):
@@ -209,8 +191,8 @@ class InsightsScreen(Screen[BillFilter | None]):
                     format_count(figure.count, lang),
                     format_money(Money(figure.without_tax, figure.currency), lang),
                     format_money(Money(figure.with_tax, figure.currency), lang),
-                    percent(change(amount, figure.previous_month), lang),
-                    percent(change(amount, figure.previous_year), lang),
+                    format_percent(change(amount, figure.previous_month), lang),
+                    format_percent(change(amount, figure.previous_year), lang),
                 ]
             )
         total = self.index.total(self.currency, self.span)
@@ -236,7 +218,7 @@ class InsightsScreen(Screen[BillFilter | None]):
                 t("insights.other", lang) if share.other else clean(share.label),
                 format_count(share.count, lang),
                 format_money(Money(share.amount, self.currency), lang),
-                percent(share.amount / whole, lang).lstrip("+"),
+                format_percent(share.amount / whole, lang, signed=False),
             ]
             for share in shares
         ]
