@@ -212,3 +212,44 @@ async def test_range_keys_move_the_months_and_toggle_the_basis(make_app) -> None
             await pilot.press(key)
         await pilot.press("enter")
         assert screen.span.describe() == "2025-01..2025-12"
+
+
+def test_cli_exports_the_monthly_table_as_csv_in_both_dialects_and_a_one_page_pdf(
+    tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from pypdf import PdfReader
+
+    base = ["--demo", "insights", "--from", "2025-12-01", "--to", "2026-11-30"]
+    assert cli.main([*base, "--lang", "fr", "--csv", str(tmp_path / "fr.csv"), "--pdf", str(tmp_path / "m.pdf")]) == 0
+    capsys.readouterr()
+    assert cli.main([*base, "--lang", "en", "--format", "json", "--csv", str(tmp_path / "en.csv"),
+                     "--dialect", "rfc4180"]) == 0  # fmt: skip
+    months = json.loads(capsys.readouterr().out)["currencies"]["EUR"]
+    french = (tmp_path / "fr.csv").read_bytes()
+    assert french.startswith(b"\xef\xbb\xbf")  # Excel needs the BOM for accents
+    rows = list(csv.reader(french.decode("utf-8-sig").splitlines(), delimiter=";"))
+    english = list(csv.reader((tmp_path / "en.csv").read_text().splitlines()))
+    assert rows[0][0] == "Mois" and english[0][0] == "Month"
+    assert [r[2].replace(",", ".") for r in rows[1:]] == [m["withoutTax"] for m in months]
+    assert [r[3] for r in english[1:]] == [m["withTax"] for m in months]
+    page = PdfReader(tmp_path / "m.pdf")
+    assert len(page.pages) == 1
+    text = page.pages[0].extract_text()
+    assert "Dépenses par mois" in text and "2026-11" in text
+    assert b" re" in page.pages[0].get_contents().get_data()  # the bars are drawn rectangles, not text
+    assert cli.main([*base, "--csv", str(tmp_path / "fr.csv")]) == 2  # exists: refused without --force
+    assert "already exists" in capsys.readouterr().err
+
+
+async def test_screen_saves_csv_and_pdf_in_the_download_folder(make_app, tmp_path) -> None:
+    app = make_app(bills=120)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("I", "e", "E")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        saved = sorted(p.suffix for p in (tmp_path / "downloads").iterdir())
+        assert saved == [".csv", ".pdf"]
+        assert "Saved" in screen_text(app) or any("Saved" in str(n.message) for n in app._notifications)

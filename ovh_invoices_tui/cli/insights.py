@@ -6,6 +6,7 @@ import argparse
 import shutil
 from collections.abc import Sequence
 from datetime import date, datetime, time
+from pathlib import Path
 from typing import Any
 
 from ovh_invoices_tui.api.client import OvhClient
@@ -50,6 +51,11 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--basis", choices=("ht", "ttc"), default="ht",
                         help="amounts without tax (ht, default) or with tax (ttc)")  # fmt: skip
     parser.add_argument("--top", type=int, default=10, metavar="N", help="category/service bars (default: 10)")
+    parser.add_argument("--csv", type=Path, metavar="FILE", help="also write the monthly table as CSV")
+    parser.add_argument("--dialect", choices=("auto", "excel-fr", "rfc4180"), default="auto",
+                        help="CSV layout (auto: excel-fr in French, rfc4180 otherwise)")  # fmt: skip
+    parser.add_argument("--pdf", type=Path, metavar="FILE", help="also write a one-page PDF with the monthly chart")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing --csv/--pdf file")
 
 
 def month_range(date_from: date | None, date_to: date | None, today: date) -> MonthRange:
@@ -128,6 +134,14 @@ async def insights(ctx: CliContext) -> int:
     if args.top < 1:
         print("error: --top must be at least 1", file=ctx.err)
         return EXIT_USAGE
+    if (args.csv or args.pdf) and args.by != "month":
+        print("error: --csv and --pdf export the monthly table (use --by month)", file=ctx.err)
+        return EXIT_USAGE
+    for target in (args.csv, args.pdf):
+        problem = _unusable(target, args.force)
+        if problem:
+            print(f"error: {problem}", file=ctx.err)
+            return EXIT_USAGE
     basis: Basis = args.basis
     async with ctx.client() as client:
         lang = await ctx.language(client)
@@ -148,7 +162,48 @@ async def insights(ctx: CliContext) -> int:
     if partial_lines:
         print(t("insights.lines_partial", lang, missing=partial_lines), file=ctx.err)
     _print(ctx, args.by, basis, span, by_currency, lang)
+    if args.by == "month":
+        _export(ctx, span, basis, by_currency, lang, today)
     return EXIT_OK
+
+
+def _unusable(target: Path | None, force: bool) -> str | None:
+    """Why ``target`` cannot be written (checked before anything is loaded), or None."""
+    if target is None:
+        return None
+    from ovh_invoices_tui.export.atomic import check_destination
+
+    try:
+        check_destination(target.expanduser(), overwrite=force)
+    except FileExistsError:
+        return f"{target} already exists (use --force to overwrite it)"
+    except OSError as exc:
+        return f"cannot write {target}: {exc}"
+    return None
+
+
+def _export(ctx: CliContext, span: MonthRange, basis: Basis, data: dict[str, Any], lang: str, today: date) -> None:
+    """Write ``--csv``/``--pdf`` (the first currency's months; one file per currency would need a name each)."""
+    args = ctx.args
+    if not (args.csv or args.pdf) or not data:
+        return
+    from ovh_invoices_tui.export.atomic import write_bytes_atomic
+    from ovh_invoices_tui.export.csv_export import resolve_dialect
+    from ovh_invoices_tui.export.insights import render_insights_pdf, write_insights_csv
+
+    currency, figures = next(iter(data.items()))
+    # The PDF is drawn before anything is written: a drawing failure leaves no file behind.
+    pdf = b""
+    if args.pdf:
+        pdf = render_insights_pdf(figures, span, basis=basis, currency=currency, lang=lang, today=today)
+    if args.csv:
+        dialect = resolve_dialect(args.dialect, lang)
+        target = args.csv.expanduser()
+        write_insights_csv(figures, target, basis=basis, lang=lang, dialect=dialect, overwrite=args.force)
+        print(f"wrote {args.csv}", file=ctx.err)
+    if args.pdf:
+        write_bytes_atomic(args.pdf.expanduser(), pdf, overwrite=args.force)
+        print(f"wrote {args.pdf}", file=ctx.err)
 
 
 async def _read_lines(ctx: CliContext, client: OvhClient, ids: list[str]) -> tuple[Any, Any]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from rich.text import Text
@@ -64,6 +65,9 @@ register(
             "en": "Range (2025-01..2025-12, 2025, 2024-06..): Enter applies, Esc cancels",
             "fr": "Période (2025-01..2025-12, 2025, 2024-06..) : Entrée applique, Échap annule",
         },
+        "insights.export.saved": {"en": "Saved {path}", "fr": "Enregistré : {path}"},
+        "insights.export.failed": {"en": "Not saved ({path}): {error}", "fr": "Non enregistré ({path}) : {error}"},
+        "insights.export.no_folder": {"en": "No download folder configured", "fr": "Aucun dossier de téléchargement"},
         "insights.partial_month": {
             "en": "* the current month is still running",
             "fr": "* le mois en cours n'est pas terminé",
@@ -101,6 +105,8 @@ class InsightsScreen(Screen[BillFilter | None]):
         Binding("d", "edit_range", "Range", id="insights.range", tooltip="Type a range of months"),
         Binding("y", "next_currency", "Currency", show=False, id="insights.currency", tooltip="Next currency"),
         Binding("x", "stop_lines", "Stop", show=False, id="insights.stop", tooltip="Stop reading invoice lines"),
+        Binding("e", "export('csv')", "CSV", id="insights.csv", tooltip="Save the monthly table as CSV"),
+        Binding("E", "export('pdf')", "PDF", id="insights.pdf", tooltip="Save a one-page PDF with the monthly chart"),
     ]
 
     CSS_PATH = "insights.tcss"
@@ -114,6 +120,7 @@ class InsightsScreen(Screen[BillFilter | None]):
         read_lines: LinesReader | None = None,
         scope: Literal["all", "view"] = "all",
         months: int = 12,
+        export_folder: Path | None = None,
     ) -> None:
         super().__init__()
         self.lang = lang
@@ -130,6 +137,7 @@ class InsightsScreen(Screen[BillFilter | None]):
         self.lines_progress: LinesProgress | None = None
         self.rows: list[MonthFigure] | list[Share] = []
         self._range_before_edit: MonthRange | None = None
+        self.export_folder = export_folder
 
     # --- layout -----------------------------------------------------------------------------------
 
@@ -363,6 +371,39 @@ class InsightsScreen(Screen[BillFilter | None]):
         self._range_before_edit = None
         self.query_one(DataTable).focus()
 
+    @work(exclusive=True, group="insights-export", exit_on_error=False)
+    async def action_export(self, kind: Literal["csv", "pdf"]) -> None:
+        """Save the monthly table (CSV, the language's dialect) or a one-page PDF in the download folder."""
+        from ovh_invoices_tui.export.atomic import write_bytes_atomic
+        from ovh_invoices_tui.export.csv_export import resolve_dialect
+        from ovh_invoices_tui.export.insights import render_insights_pdf, write_insights_csv
+
+        lang = self.lang
+        if self.export_folder is None:
+            self.notify(t("insights.export.no_folder", lang), severity="warning", markup=False)
+            return
+        figures = self.index.months(self.currency, self.span, self.basis, self.today)
+        name = f"ovh-insights-{self.currency}-{self.span.describe().replace('..', '_')}-{self.basis}.{kind}"
+        target = self.export_folder / name
+        try:
+            self.export_folder.mkdir(parents=True, exist_ok=True)
+            if kind == "csv":
+                dialect = resolve_dialect("auto", lang)
+                await asyncio.to_thread(
+                    write_insights_csv, figures, target, basis=self.basis, lang=lang, dialect=dialect, overwrite=True
+                )
+            else:
+                data = await asyncio.to_thread(
+                    render_insights_pdf, figures, self.span, basis=self.basis, currency=self.currency, lang=lang,
+                    today=self.today,
+                )  # fmt: skip
+                write_bytes_atomic(target, data, overwrite=True)
+        except OSError as exc:
+            self.notify(t("insights.export.failed", lang, path=str(target), error=str(exc)), severity="error",
+                        markup=False)  # fmt: skip
+            return
+        self.notify(t("insights.export.saved", lang, path=str(target)), markup=False)
+
     def action_back(self) -> None:
         if self.query_one("#insights-range", Input).display:
             self._close_range_input()
@@ -427,5 +468,8 @@ def open_insights(app: OvhInvoicesApp, scope: Literal["all", "view"] = "all") ->
         if drill is not None:
             store.set_filter(drill)
 
-    screen = InsightsScreen([row.bill for row in rows], lang=app.lang, read_lines=read, scope=scope)
+    screen = InsightsScreen(
+        [row.bill for row in rows], lang=app.lang, read_lines=read, scope=scope,
+        export_folder=app.settings.download_dir,
+    )  # fmt: skip
     app.push_screen(screen, chosen)

@@ -46,6 +46,8 @@ _FRENCH = {
     "insights.longer": "+1 mois",
     "insights.year_earlier": "−1 an",
     "insights.year_later": "+1 an",
+    "insights.csv": "CSV",
+    "insights.pdf": "PDF",
     "detail.back": "Retour",
     "detail.menu": "…Actions",
     "viewer.back": "Retour",
