@@ -37,6 +37,8 @@ SECTIONS: dict[str, str] = {
     "from benchmarks.bundle_bench import bench_bundle_from_sandbox; "
     "print(json.dumps({{'csv_100k_s': bench_csv(100_000), 'pdf_10k_s': bench_pdf_summary(10_000), "
     "'bundle_200_s': asyncio.run(bench_bundle_from_sandbox(200, 20))}}))",
+    "insights": "import asyncio, json; from benchmarks.insights_bench import bench_insights; "
+    "print(json.dumps(asyncio.run(bench_insights(100_000))))",
 }
 
 
@@ -70,6 +72,7 @@ def _ok(value: float | None, goal: float) -> str:
 def build_table(r: dict[str, dict[str, Any]]) -> list[str]:
     rows: list[tuple[str, str, str, str, str]] = []
     ws, dt, cold, warm, mem, ex = (r.get(k, {}) for k in ("workspace", "datatable", "cold", "warm", "memory", "export"))
+    ins = r.get("insights", {})
     dtable = dt.get("datatable", {})
     dt_n = dt.get("datatable_n")
     peer_note = f"DataTable ({dt_n:,} rows)" if dt_n else "DataTable"
@@ -125,6 +128,10 @@ def build_table(r: dict[str, dict[str, Any]]) -> list[str]:
     add("CSV export, 100,000 invoices", ex.get("csv_100k_s"), 2.0)
     add("PDF summary, 10,000 invoices", ex.get("pdf_10k_s"), 5.0)
     add("PDF summary + 200 invoice PDFs from the sandbox, 20 ms latency", ex.get("bundle_200_s"), 10.0)
+    add("Insights: monthly view drawn over 100,000 invoices (median of 7)", ins.get("open_monthly_s"), 0.2,
+        f"of which the spend index: {_s(ins.get('index_s'))}")  # fmt: skip
+    add("Insights: range change redrawn (median of 21)", ins.get("range_change_s"), 0.05,
+        f"worst: {_s(ins.get('range_change_worst_s'))}")  # fmt: skip
 
     lines = ["| measure | result | goal | met | peer (same run) |", "| --- | --- | --- | --- | --- |"]
     lines += [f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows]
