@@ -127,3 +127,11 @@ def _then(first: Any, keys: tuple[str, ...]) -> Any:
         await pilot.pause()
 
     return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_insights_monthly(snap_compare: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch, size: Any) -> None:
+    from ovh_invoices_tui.screens import insights
+
+    monkeypatch.setattr(insights, "current_day", lambda: FIXED_NOW.date())
+    assert snap_compare(make_app(lang="fr"), terminal_size=size, run_before=_loaded(("I",)))

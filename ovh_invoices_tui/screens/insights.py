@@ -75,6 +75,11 @@ register(
     }
 )
 
+def current_day() -> date:
+    """Today, for the running month and the default range (a function so tests can pin the clock)."""
+    return date.today()
+
+
 LinesReader = Callable[
     [Sequence[str], Callable[[LinesProgress, dict[str, list[BillDetail]]], None]],
     Awaitable[tuple[dict[str, list[BillDetail]], LinesProgress]],
@@ -124,7 +129,7 @@ class InsightsScreen(Screen[BillFilter | None]):
     ) -> None:
         super().__init__()
         self.lang = lang
-        self.today = today or date.today()
+        self.today = today or current_day()
         self.index = SpendIndex(bills)
         self.scope = scope
         self.read_lines = read_lines
@@ -152,8 +157,6 @@ class InsightsScreen(Screen[BillFilter | None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#insights-progress").display = False
-        self.query_one("#insights-range").display = False
         self.redraw()
         self.query_one(DataTable).focus()
 

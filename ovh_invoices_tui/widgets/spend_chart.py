@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from ovh_invoices_tui.core.i18n import register, t
@@ -40,14 +41,16 @@ class SpendChart(PlotextPlot):
     SpendChart { height: 1fr; min-height: 8; }
     """
 
+    _months: list[str] = []  # month labels of the monthly chart, placed when the width is known
     def show_months(self, figures: Sequence[MonthFigure], basis: Basis, currency: str, lang: str) -> None:
         """Bars per month (``*`` marks the current, partial, month) and last year's amounts as markers."""
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
-        labels = [f.label[2:] + ("*" if f.partial else "") for f in figures]  # "26-11": fits 80 columns
         values = [units(f.amount(basis)) for f in figures]
-        plt.bar(labels, values, marker=BAR_MARKER, label=t("chart.spend", lang), width=0.6)
+        positions = list(range(1, len(figures) + 1))
+        plt.bar(positions, values, marker=BAR_MARKER, label=t("chart.spend", lang), width=0.6)
+        self._months = [f.label + ("*" if f.partial else "") for f in figures]
         before = [(i + 1, units(f.previous_year)) for i, f in enumerate(figures) if f.previous_year is not None]
         if before:
             plt.scatter(
@@ -57,11 +60,27 @@ class SpendChart(PlotextPlot):
         plt.ylabel(f"{basis.upper()} ({currency})")
         self._finish()
 
+    def render(self) -> RenderResult:
+        """Month labels chosen for the width, here rather than by plotext (whose thinning varies)."""
+        if self._months:
+            room = max(self.size.width - 10, 1) / len(self._months)  # about 10 columns go to the y axis
+            if room >= 10:
+                labels = self._months  # 2026-11*
+            elif room >= 7:
+                labels = [m[2:] for m in self._months]  # 26-11*
+            else:  # month numbers, every other one when even that does not fit
+                step = 1 if room >= 3 else 2
+                labels = [m[5:] if i % step == 0 else "" for i, m in enumerate(self._months)]
+            self.plt.xticks(list(range(1, len(labels) + 1)), labels)
+            self.plt.xlim(0.5, len(labels) + 0.5)  # half a slot each side: the end labels always fit
+        return super().render()
+
     def show_shares(self, shares: Sequence[Share], currency: str, lang: str) -> None:
         """Horizontal bars, largest on top, the "other" bar last."""
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()
+        self._months = []
         labels = [_short(t("chart.other", lang) if s.other else s.label) for s in reversed(shares)]
         values = [units(s.amount) for s in reversed(shares)]
         if labels:
