@@ -77,7 +77,8 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
         Binding("enter", "open_detail", "Open", show=False, id="invoices.open", tooltip="Open the invoice"),
         Binding("full_stop", "action_menu", "Actions", id="invoices.menu", tooltip="Actions on this invoice"),
         Binding("p", "payments", "Payments", id="invoices.payments", tooltip="Payment tracking and credit notes"),
-        Binding("I", "insights", "Insights", id="invoices.insights", tooltip="Spend per month, category, service"),
+        Binding("I", "insights", "Insights", show=False, id="invoices.insights",
+                tooltip="Spend per month, category and service"),
         Binding(
             "b", "bulk_menu", "Bulk", id="invoices.bulk", tooltip="Bulk actions (export…)", priority=True
         ),
