@@ -285,6 +285,9 @@ async def test_keys_typed_in_one_burst_after_slash_and_colon_are_not_lost(make_a
         app.post_message(events.Key("enter", "\r"))
         await wait_for(lambda: isinstance(app.screen, DetailScreen), pilot)
         assert app.screen.bill_id == target
+        # Leave only once the detail has mounted and shown its content: quitting while its Mount is still
+        # queued made the screen query children already pruned by the shutdown (a race of the test, not the app).
+        await wait_for(lambda: getattr(app.screen, "content", None) is not None, pilot)
 
 
 async def test_at_shows_recent_api_calls_with_query_ids(make_app) -> None:
