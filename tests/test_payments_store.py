@@ -8,11 +8,11 @@ from decimal import Decimal
 import pytest
 
 from ovh_invoices_tui.core.models import Bill, Deposit, Money, Payment, PaymentInfo, Refund
+from ovh_invoices_tui.state.listing import Sort
 from ovh_invoices_tui.state.payments import (
     LoadState,
     PaymentChange,
     PaymentFilter,
-    PaymentSort,
     PaymentsStore,
     Settlement,
     parse_amount,
@@ -66,16 +66,16 @@ def test_newest_first_and_sort_by_each_column(store: PaymentsStore) -> None:
     assert ids(store.view) == ["FR602", "FR603", "FR601", "FR604"]
     store.toggle_sort("total_amount")
     assert ids(store.view) == ["FR604", "FR601", "FR603", "FR602"]
-    store.set_sort(PaymentSort("reference", descending=False))
+    store.set_sort(Sort("reference", descending=False))
     assert ids(store.view) == ["FR601", "FR602", "FR603", "FR604"]
-    store.set_sort(PaymentSort("payment_type", descending=False))
+    store.set_sort(Sort("payment_type", descending=False))
     assert [d.payment_type for d in store.view] == ["creditCard", "creditCard", "debtAccount", "missing"]
     store.set_paid_bills("FR602", ["A", "B", "C"])
     store.set_paid_bills("FR601", ["A"])
     store.toggle_sort("paid_bills")
     assert ids(store.view)[:2] == ["FR602", "FR601"]  # unknown counts sort last
     with pytest.raises(ValueError):
-        store.set_sort(PaymentSort("nope"))
+        store.set_sort(Sort("nope"))
 
 
 def test_filters_by_date_amount_type_reference(store: PaymentsStore) -> None:
@@ -108,7 +108,7 @@ def test_marks_and_notifications(store: PaymentsStore) -> None:
     store.toggle_mark("FR602")
     store.toggle_mark("FR604")
     assert seen[-1] == {PaymentChange.MARKS}
-    assert ids(store.marked_deposits) == ["FR604", "FR602"]
+    assert ids(store.marked_rows()) == ["FR604", "FR602"]
     store.set_filter(PaymentFilter(payment_type="debtAccount"))
     store.invert_marks_in_view()
     assert store.marked == {"FR604"}  # FR602 was in the view: inverted; FR604 hidden: kept

@@ -133,7 +133,7 @@ def rows_in_scope(store: Store, scope: Scope) -> list[BillRow]:
     if scope is Scope.VIEW:
         return list(store.view)
     if scope is Scope.SELECTION:
-        return store.marked_rows
+        return store.marked_rows()
     return store.all_sorted()
 
 

@@ -30,12 +30,12 @@ from ovh_invoices_tui.data.payments import ensure_paid_bills, fill_paid_counts, 
 from ovh_invoices_tui.export import export_deposits_csv
 from ovh_invoices_tui.screens.payment_detail import open_payment_detail, view_deposit_html, view_deposit_pdf
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
+from ovh_invoices_tui.state.listing import Sort
 from ovh_invoices_tui.state.payments import (
     PAYMENT_SORT_COLUMNS,
     LoadState,
     PaymentChange,
     PaymentFilter,
-    PaymentSort,
     PaymentsStore,
     parse_amount,
 )
@@ -389,7 +389,7 @@ class PaymentsScreen(ReportsWorkerFailures, Screen[None]):
         line.append(t_count("payments.count", len(store.view), lang), style="bold")
         line.append(f" · {t('payments.total', lang)} {_totals(store.view, lang)}")
         if store.marked:
-            marked = store.marked_deposits
+            marked = store.marked_rows()
             line.append("  │  ")
             line.append(t_count("payments.marked", len(marked), lang), style="bold reverse")
             line.append(f" · {_totals(marked, lang)}")
@@ -486,7 +486,7 @@ class PaymentsScreen(ReportsWorkerFailures, Screen[None]):
 
     def action_reverse_sort(self) -> None:
         store = self.ovh_app.payments
-        store.set_sort(PaymentSort(store.sort.column, not store.sort.descending))
+        store.set_sort(Sort(store.sort.column, not store.sort.descending))
 
     @on(PaymentTable.HeaderClicked)
     def _header_clicked(self, event: PaymentTable.HeaderClicked) -> None:
@@ -547,7 +547,7 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
         scopes = [
             (t("payments.export.all", lang, count=len(store.deposits)), "all"),
             (t("payments.export.view", lang, count=len(store.view)), "view"),
-            (t("payments.export.marked", lang, count=len(store.marked_deposits)), "marked"),
+            (t("payments.export.marked", lang, count=len(store.marked_rows())), "marked"),
         ]
         default_scope = "marked" if store.marked else ("view" if store.filter.is_active else "all")
         nichandle = app.store.account.nichandle if app.store.account else None
@@ -587,10 +587,10 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
         store = self.ovh_app.payments
         scope = self.query_one("#pe-scope", Select).value
         if scope == "marked":
-            return store.marked_deposits
+            return store.marked_rows()
         if scope == "view":
             return list(store.view)
-        return store.all_sorted
+        return store.all_sorted()
 
     @on(Input.Submitted, "#pe-path")
     @on(Button.Pressed, "#pe-go")

@@ -15,7 +15,9 @@ from typing import Any
 
 from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.core.models import Account, Bill, BillRow, Debt, DebtBalance, ModelError, Money
-from ovh_invoices_tui.state.observable import Observable
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, within
+
+__all__ = ["SORT_COLUMNS", "Change", "LoadProgress", "Sort", "Store", "Totals", "bill_key"]
 
 
 class Change(StrEnum):
@@ -30,12 +32,6 @@ class Change(StrEnum):
 
 
 SORT_COLUMNS = ("reference", "order", "date", "amount_ht", "amount_ttc", "balance", "status")
-
-
-@dataclass(frozen=True, slots=True)
-class Sort:
-    column: str = "date"
-    descending: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +84,11 @@ class LoadProgress:
     error: str | None = None
 
 
+def bill_key(row: BillRow) -> str:
+    """The id of a bill row (what the marks hold)."""
+    return row.bill.bill_id
+
+
 def _status_rank(row: BillRow) -> tuple[str, int]:
     return (row.status, row.bill.date.toordinal())
 
@@ -103,21 +104,23 @@ _SORT_KEYS: dict[str, Callable[[BillRow], Any]] = {
 }
 
 
-class Store(Observable[Change]):
+class Store(Listing[BillRow, str, BillFilter, Change]):
     """Bills with their debt joined, the account and its balance, filters, sort, marks, and the view."""
 
+    SORT_COLUMNS = SORT_COLUMNS
+    DESCENDING_FIRST = frozenset({"date", "amount_ht", "amount_ttc", "balance"})
+
     def __init__(self) -> None:
-        super().__init__()
+        super().__init__(
+            key=bill_key,
+            filter=BillFilter(),
+            sort=Sort("date"),
+            changes=ListingChanges(Change.ROWS, Change.VIEW, Change.MARKS),
+        )
         self.account: Account | None = None
         self.balance: DebtBalance | None = None
-        self.rows: list[BillRow] = []
-        self.view: list[BillRow] = []
-        self.filter = BillFilter()
-        self.sort = Sort()
-        self.marked: set[str] = set()
         self.progress = LoadProgress()
         self.load_errors: list[ModelError] = []  # objects the API sent that could not be read
-        self._index: dict[str, int] = {}
         self._debts: dict[int, Debt] = {}
         self._services: dict[str, str] = {}
         self._search_keys: list[str] = []
@@ -127,9 +130,6 @@ class Store(Observable[Change]):
         self._ht: list[int] = []
         self._ttc: list[int] = []
         self._due: list[int] = []
-        self._view_totals: Totals | None = None
-        self._sorted: dict[Sort, list[int]] = {}
-        self._view_indices: list[int] = []
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -146,32 +146,25 @@ class Store(Observable[Change]):
         self._emit(Change.PROGRESS)
 
     def add_bills(self, bills: Iterable[Bill]) -> None:
-        """Add or replace bills (by id); the view is recomputed once."""
-        rows, keys, days, index = self.rows, self._search_keys, self._days, self._index
-        for bill in bills:
-            row = BillRow(bill, self._debts.get(bill.order_id))
-            position = index.get(bill.bill_id)
-            due = row.debt.due_amount.ucents if row.debt is not None else 0
-            amounts = (bill.price_without_tax.ucents, bill.price_with_tax.ucents, due)
-            self._currencies.add(bill.price_with_tax.currency)
-            if position is None:
-                index[bill.bill_id] = len(rows)
-                rows.append(row)
-                keys.append(self._search_key(bill))
-                days.append(bill.date.date())
-                for column, value in zip(self._amount_columns, amounts, strict=True):
-                    column.append(value)
-            else:
-                rows[position] = row
-                keys[position] = self._search_key(bill)
-                days[position] = bill.date.date()
-                for column, value in zip(self._amount_columns, amounts, strict=True):
-                    column[position] = value
+        """Add or replace bills (by id), their debt joined on ``orderId``; the view is recomputed once."""
+        debts = self._debts
+        self._store_rows(BillRow(bill, debts.get(bill.order_id)) for bill in bills)
         self._rows_changed()
 
-    @property
-    def _amount_columns(self) -> tuple[list[int], list[int], list[int]]:
-        return (self._ht, self._ttc, self._due)
+    def _row_stored(self, position: int, row: BillRow) -> None:
+        bill = row.bill
+        self._currencies.add(bill.price_with_tax.currency)
+        put(self._search_keys, position, self._search_key(bill))
+        put(self._days, position, bill.date.date())
+        put(self._ht, position, bill.price_without_tax.ucents)
+        put(self._ttc, position, bill.price_with_tax.ucents)
+        put(self._due, position, row.debt.due_amount.ucents if row.debt is not None else 0)
+
+    def _rows_reset(self) -> None:
+        self._search_keys = []
+        self._days = []
+        self._currencies = set()
+        self._ht, self._ttc, self._due = [], [], []
 
     def set_debts(self, debts: Iterable[Debt], *, replace_all: bool = True) -> None:
         """Join debts to bills on ``orderId``; with ``replace_all`` a bill absent from ``debts`` is paid."""
@@ -181,39 +174,29 @@ class Store(Observable[Change]):
         else:
             self._debts.update(incoming)
         lookup = self._debts.get
-        self.rows = [
-            row if lookup(row.bill.order_id) is row.debt else BillRow(row.bill, lookup(row.bill.order_id))
-            for row in self.rows
-        ]
+        self._replace_all_rows(
+            [
+                row if lookup(row.bill.order_id) is row.debt else BillRow(row.bill, lookup(row.bill.order_id))
+                for row in self.rows
+            ]
+        )
         self._due = [row.debt.due_amount.ucents if row.debt is not None else 0 for row in self.rows]
         self._rows_changed()
 
     def set_services(self, bill_id: str, services: Iterable[str]) -> None:
         """Remember a bill's service names (from its details) so the quick filter can match them."""
         self._services[bill_id] = " ".join(services).lower()
-        position = self._index.get(bill_id)
+        position = self.position(bill_id)
         if position is not None:
             self._search_keys[position] = self._search_key(self.rows[position].bill)
-
-    def row(self, bill_id: str) -> BillRow | None:
-        position = self._index.get(bill_id)
-        return None if position is None else self.rows[position]
-
-    def debt_for(self, bill: Bill) -> Debt | None:
-        return self._debts.get(bill.order_id)
 
     def clear(self) -> None:
         """Forget every loaded object (switching account); filters and sort stay, marks go."""
         self.account = None
         self.balance = None
-        self.rows = []
-        self._index.clear()
+        self._forget_rows()
         self._debts.clear()
         self._services.clear()
-        self._search_keys = []
-        self._days = []
-        self._currencies = set()
-        self._ht, self._ttc, self._due = [], [], []
         self.marked.clear()
         self.load_errors.clear()
         self.progress = LoadProgress()
@@ -224,151 +207,42 @@ class Store(Observable[Change]):
         services = self._services.get(bill.bill_id, "")
         return f"{bill.bill_id}\x00{bill.order_id}\x00{services}".lower()
 
-    def _rows_changed(self) -> None:
-        self._sorted.clear()
-        self._recompute(full=True)
-        self._emit(Change.ROWS, Change.VIEW)
-
     # --- filters and sort ----------------------------------------------------------------------
 
-    def set_filter(self, new_filter: BillFilter) -> None:
-        """Apply a filter; a quick filter that only grows narrows the current view instead of all rows."""
-        old = self.filter
-        if new_filter == old:
-            return
-        narrowing = (
-            new_filter.quick.lower().startswith(old.quick.lower())
-            and new_filter == old.with_quick(new_filter.quick)
-        )
-        self.filter = new_filter
-        self._recompute(full=not narrowing)
-        self._emit(Change.VIEW)
+    def _sort_key(self, column: str) -> Callable[[BillRow], Any]:
+        return _SORT_KEYS[column]
 
-    def set_sort(self, sort: Sort) -> None:
-        if sort.column not in _SORT_KEYS:
-            raise ValueError(f"unknown sort column {sort.column!r}")
-        if sort == self.sort:
-            return
-        self.sort = sort
-        self._recompute(full=True)
-        self._emit(Change.VIEW)
+    def _narrows(self, old: BillFilter, new: BillFilter) -> bool:
+        # A quick filter that only grows narrows the current view.
+        return grows(old.quick, new.quick) and new == old.with_quick(new.quick)
 
-    def toggle_sort(self, column: str) -> None:
-        """Sort by ``column``; sorting by the current column again flips the direction."""
-        if self.sort.column == column:
-            self.set_sort(Sort(column, not self.sort.descending))
-        else:
-            self.set_sort(Sort(column, column in ("date", "amount_ht", "amount_ttc", "balance")))
-
-    def _sorted_indices(self) -> list[int]:
-        order = self._sorted.get(self.sort)
-        if order is None:
-            ascending = self._sorted.get(Sort(self.sort.column, not self.sort.descending))
-            if ascending is not None:
-                order = ascending[::-1]
-            else:
-                key = _SORT_KEYS[self.sort.column]
-                rows = self.rows
-                order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=self.sort.descending)
-            self._sorted[self.sort] = order
-        return order
-
-    def _recompute(self, *, full: bool) -> None:
-        candidates = self._sorted_indices() if full else self._view_indices
+    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
         f = self.filter
-        rows, keys, days = self.rows, self._search_keys, self._days
-        indices = candidates
-        if f.quick:
-            needle = f.quick.lower()
-            indices = [i for i in indices if needle in keys[i]]
-        if full:
-            if f.reference:
-                ref = f.reference.lower()
-                indices = [i for i in indices if ref in rows[i].bill.bill_id.lower()]
-            if f.order:
-                order = f.order.strip()
-                indices = [i for i in indices if order in str(rows[i].bill.order_id)]
-            if f.date_from:
-                start = f.date_from
-                indices = [i for i in indices if days[i] >= start]
-            if f.date_to:
-                end = f.date_to
-                indices = [i for i in indices if days[i] <= end]
-            if f.status.value != "all":
-                indices = [i for i in indices if f.accepts_status(rows[i])]
-            if f.bill_ids is not None:
-                chosen = f.bill_ids
-                indices = [i for i in indices if rows[i].bill.bill_id in chosen]
-        if indices is candidates:
-            indices = list(indices)
-        self._view_indices = indices
-        self._view_totals = None
-        self.view = [rows[i] for i in indices]
-
-    # --- marks -------------------------------------------------------------------------------
-
-    def toggle_mark(self, bill_id: str) -> None:
-        if bill_id in self.marked:
-            self.marked.discard(bill_id)
-        else:
-            self.marked.add(bill_id)
-        self._emit(Change.MARKS)
-
-    def mark_range(self, start: int, end: int, *, marked: bool = True) -> None:
-        """Mark (or unmark) the view's rows from ``start`` to ``end`` inclusive, in either order."""
-        low, high = sorted((start, end))
-        ids = {row.bill.bill_id for row in self.view[max(low, 0) : high + 1]}
-        if marked:
-            self.marked |= ids
-        else:
-            self.marked -= ids
-        self._emit(Change.MARKS)
-
-    def mark_all_in_view(self) -> None:
-        self.marked |= {row.bill.bill_id for row in self.view}
-        self._emit(Change.MARKS)
-
-    def invert_marks_in_view(self) -> None:
-        self.marked ^= {row.bill.bill_id for row in self.view}
-        self._emit(Change.MARKS)
-
-    def clear_marks(self) -> None:
-        self.marked.clear()
-        self._emit(Change.MARKS)
-
-    def set_marks(self, ids: Iterable[str]) -> None:
-        self.marked = {bill_id for bill_id in ids if bill_id in self._index}
-        self._emit(Change.MARKS)
-
-    def all_sorted(self) -> list[BillRow]:
-        """Every bill in the current sort order, whatever the filters hide (a snapshot: "export all")."""
         rows = self.rows
-        return [rows[i] for i in self._sorted_indices()]
-
-    @property
-    def marked_rows(self) -> list[BillRow]:
-        """The marked bills in the order of all rows as currently sorted (hidden ones included)."""
-        rows = self.rows
-        return [rows[i] for i in self._sorted_indices() if rows[i].bill.bill_id in self.marked]
-
-    @property
-    def hidden_marked_count(self) -> int:
-        """How many marked bills the current filter hides."""
-        if not self.marked:
-            return 0
-        visible = sum(1 for row in self.view if row.bill.bill_id in self.marked)
-        return len(self.marked) - visible
+        indices = containing(indices, self._search_keys, f.quick)
+        if narrowing:
+            return indices
+        if f.reference:
+            ref = f.reference.lower()
+            indices = [i for i in indices if ref in rows[i].bill.bill_id.lower()]
+        if f.order:
+            order = f.order.strip()
+            indices = [i for i in indices if order in str(rows[i].bill.order_id)]
+        indices = within(indices, self._days, f.date_from, f.date_to)
+        if f.status.value != "all":
+            indices = [i for i in indices if f.accepts_status(rows[i])]
+        if f.bill_ids is not None:
+            chosen = f.bill_ids
+            indices = [i for i in indices if rows[i].bill.bill_id in chosen]
+        return indices
 
     # --- derived totals ------------------------------------------------------------------------
 
     def view_totals(self) -> Totals:
-        if self._view_totals is None:
-            self._view_totals = self._totals(self._view_indices)
-        return self._view_totals
+        return self.view_memo("totals", lambda: self._totals(self._view_indices))
 
     def selection_totals(self) -> Totals:
-        index = self._index
-        return self._totals([index[i] for i in self.marked if i in index])
+        return self._totals(self.marked_indices())
 
     def _totals(self, indices: list[int]) -> Totals:
         """Sums over rows by index; one currency (the usual case) is three plain sums."""

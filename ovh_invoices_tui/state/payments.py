@@ -9,7 +9,7 @@ credit note was applied to) is kept in dictionaries keyed by id; ``None``/absent
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -17,7 +17,7 @@ from typing import Any
 
 from ovh_invoices_tui.core.i18n import format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit, ModelError, Money, Payment, Refund
-from ovh_invoices_tui.state.observable import Observable
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, within
 
 register(
     {
@@ -25,6 +25,7 @@ register(
         "payments.filter.amount": {"en": "amount", "fr": "montant"},
         "payments.filter.type": {"en": "method", "fr": "moyen"},
         "payments.filter.reference": {"en": "ref", "fr": "réf"},
+        "payments.filter.quick": {"en": "search", "fr": "recherche"},
         "payments.filter.none": {"en": "no filter", "fr": "aucun filtre"},
         "refunds.paid_back": {"en": "Paid back: {means}", "fr": "Remboursé : {means}"},
         "payments.shortfall.one": {
@@ -69,12 +70,6 @@ PAYMENT_SORT_COLUMNS = ("reference", "payment_date", "total_amount", "payment_ty
 
 
 @dataclass(frozen=True, slots=True)
-class PaymentSort:
-    column: str = "payment_date"
-    descending: bool = True
-
-
-@dataclass(frozen=True, slots=True)
 class PaymentFilter:
     """What the payment list shows: a date range, an amount range (inclusive), a payment type, a reference."""
 
@@ -84,6 +79,7 @@ class PaymentFilter:
     amount_max: Decimal | None = None
     payment_type: str = ""  # "" = every type; "missing" = the API did not say
     reference: str = ""
+    quick: str = ""  # the quick filter (/): reference, order number or payment method, anywhere in them
 
     @property
     def is_active(self) -> bool:
@@ -105,6 +101,8 @@ class PaymentFilter:
             parts.append(f"{t('payments.filter.amount', lang)}={low}..{high}")
         if self.payment_type:
             parts.append(f"{t('payments.filter.type', lang)}={payment_type_label(self.payment_type, lang)}")
+        if self.quick:
+            parts.append(f"{t('payments.filter.quick', lang)}={self.quick}")
         return " · ".join(parts) if parts else t("payments.filter.none", lang)
 
 
@@ -206,16 +204,24 @@ class Settlement:
         return lines
 
 
-class PaymentsStore(Observable[PaymentChange]):
+def deposit_key(deposit: Deposit) -> str:
+    """The id of a deposit (what the marks hold)."""
+    return deposit.deposit_id
+
+
+class PaymentsStore(Listing[Deposit, str, PaymentFilter, PaymentChange]):
     """Deposits and credit notes of the account, with filters, sort, marks and what was loaded lazily."""
 
+    SORT_COLUMNS = PAYMENT_SORT_COLUMNS
+    DESCENDING_FIRST = frozenset({"payment_date", "total_amount", "paid_bills"})
+
     def __init__(self) -> None:
-        super().__init__()
-        self.deposits: list[Deposit] = []
-        self.view: list[Deposit] = []
-        self.filter = PaymentFilter()
-        self.sort = PaymentSort()
-        self.marked: set[str] = set()
+        super().__init__(
+            key=deposit_key,
+            filter=PaymentFilter(),
+            sort=Sort("payment_date"),
+            changes=ListingChanges(PaymentChange.ROWS, PaymentChange.VIEW, PaymentChange.MARKS),
+        )
         self.refunds: list[Refund] = []  # newest first
         self.progress = PaymentsProgress()
         self.state = LoadState.IDLE
@@ -224,11 +230,16 @@ class PaymentsStore(Observable[PaymentChange]):
         self.paid_bills: dict[str, tuple[str, ...]] = {}  # deposit id → ids of the bills it paid
         self.paid_bills_failed: set[str] = set()  # deposits whose paid bills could not be read
         self.refund_payments: dict[str, Payment | None] = {}  # refund id → its payment (None: the API has none)
-        self._index: dict[str, int] = {}
         self._refund_index: dict[str, int] = {}
         self._days: list[date] = []
-        self._sorted: dict[PaymentSort, list[int]] = {}
+        self._amounts: list[int] = []  # micro-cents, parallel to rows
+        self._search_keys: list[str] = []
         self._missing_cursor = 0  # position in view before which every paid-bills list is known (or failed)
+
+    @property
+    def deposits(self) -> list[Deposit]:
+        """Every deposit loaded (the listing's rows)."""
+        return self.rows
 
     # --- loading -----------------------------------------------------------------------------
 
@@ -244,19 +255,18 @@ class PaymentsStore(Observable[PaymentChange]):
 
     def add_deposits(self, deposits: Iterable[Deposit]) -> None:
         """Add or replace deposits (by id); the view is recomputed once."""
-        rows, index, days = self.deposits, self._index, self._days
-        for deposit in deposits:
-            position = index.get(deposit.deposit_id)
-            if position is None:
-                index[deposit.deposit_id] = len(rows)
-                rows.append(deposit)
-                days.append(deposit.date.date())
-            else:
-                rows[position] = deposit
-                days[position] = deposit.date.date()
-        self._sorted.clear()
-        self._recompute()
-        self._emit(PaymentChange.ROWS, PaymentChange.VIEW)
+        self._store_rows(deposits)
+        self._rows_changed()
+
+    def _row_stored(self, position: int, row: Deposit) -> None:
+        put(self._days, position, row.date.date())
+        put(self._amounts, position, row.amount.ucents)
+        put(self._search_keys, position, f"{row.deposit_id}\x00{row.order_id}\x00{row.payment_type}".lower())
+
+    def _rows_reset(self) -> None:
+        self._days = []
+        self._amounts = []
+        self._search_keys = []
 
     def add_refunds(self, refunds: Iterable[Refund]) -> None:
         for refund in refunds:
@@ -281,8 +291,7 @@ class PaymentsStore(Observable[PaymentChange]):
             self.paid_bills[deposit_id] = tuple(bill_ids)
             self.paid_bills_failed.discard(deposit_id)
         if self.sort.column == "paid_bills":
-            self._sorted.clear()
-            self._recompute()
+            self.resort()
             self._emit(PaymentChange.PAID_BILLS, PaymentChange.VIEW)
         else:
             self._emit(PaymentChange.PAID_BILLS)
@@ -301,17 +310,13 @@ class PaymentsStore(Observable[PaymentChange]):
 
         Filters, sort and marks stay. Subscribers get :attr:`PaymentChange.INVALIDATED` so an open screen reloads.
         """
-        self.deposits = []
-        self.view = []
+        self._forget_rows()
         self.refunds = []
         self.paid_bills.clear()
         self.paid_bills_failed.clear()
         self.refund_payments.clear()
         self.load_errors.clear()
-        self._index.clear()
         self._refund_index.clear()
-        self._days = []
-        self._sorted.clear()
         self._missing_cursor = 0
         self.generation += 1
         self.state = LoadState.IDLE
@@ -326,8 +331,7 @@ class PaymentsStore(Observable[PaymentChange]):
     # --- look-ups ----------------------------------------------------------------------------
 
     def deposit(self, deposit_id: str) -> Deposit | None:
-        position = self._index.get(deposit_id)
-        return None if position is None else self.deposits[position]
+        return self.row(deposit_id)
 
     def refund(self, refund_id: str) -> Refund | None:
         position = self._refund_index.get(refund_id)
@@ -388,29 +392,6 @@ class PaymentsStore(Observable[PaymentChange]):
 
     # --- filters and sort --------------------------------------------------------------------
 
-    def set_filter(self, new_filter: PaymentFilter) -> None:
-        if new_filter == self.filter:
-            return
-        self.filter = new_filter
-        self._recompute()
-        self._emit(PaymentChange.VIEW)
-
-    def set_sort(self, sort: PaymentSort) -> None:
-        if sort.column not in PAYMENT_SORT_COLUMNS:
-            raise ValueError(f"unknown sort column {sort.column!r}")
-        if sort == self.sort:
-            return
-        self.sort = sort
-        self._recompute()
-        self._emit(PaymentChange.VIEW)
-
-    def toggle_sort(self, column: str) -> None:
-        """Sort by ``column``; the same column again flips the direction."""
-        if self.sort.column == column:
-            self.set_sort(PaymentSort(column, not self.sort.descending))
-        else:
-            self.set_sort(PaymentSort(column, column in ("payment_date", "total_amount", "paid_bills")))
-
     def _sort_key(self, column: str) -> Callable[[Deposit], Any]:
         if column == "reference":
             return lambda d: d.deposit_id
@@ -423,75 +404,31 @@ class PaymentsStore(Observable[PaymentChange]):
             return lambda d: (len(counts.get(d.deposit_id, ())) if d.deposit_id in counts else -1, d.date.timestamp())
         return lambda d: (d.date.timestamp(), d.deposit_id)
 
-    def _sorted_indices(self) -> list[int]:
-        order = self._sorted.get(self.sort)
-        if order is None:
-            flipped = self._sorted.get(PaymentSort(self.sort.column, not self.sort.descending))
-            if flipped is not None:
-                order = flipped[::-1]
-            else:
-                key = self._sort_key(self.sort.column)
-                rows = self.deposits
-                order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=self.sort.descending)
-            self._sorted[self.sort] = order
-        return order
+    def _narrows(self, old: PaymentFilter, new: PaymentFilter) -> bool:
+        # A quick filter that only grows narrows the current view.
+        return grows(old.quick, new.quick) and new == replace(old, quick=new.quick)
 
-    def _recompute(self) -> None:
+    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
         f = self.filter
-        rows, days = self.deposits, self._days
-        indices = self._sorted_indices()
+        rows = self.rows
+        indices = containing(indices, self._search_keys, f.quick)
+        if narrowing:
+            return indices
         if f.reference:
             needle = f.reference.lower()
             indices = [i for i in indices if needle in rows[i].deposit_id.lower()]
-        if f.date_from:
-            start = f.date_from
-            indices = [i for i in indices if days[i] >= start]
-        if f.date_to:
-            end = f.date_to
-            indices = [i for i in indices if days[i] <= end]
-        if f.amount_min is not None:
-            low = int(f.amount_min * 100_000_000)
-            indices = [i for i in indices if rows[i].amount.ucents >= low]
-        if f.amount_max is not None:
-            high = int(f.amount_max * 100_000_000)
-            indices = [i for i in indices if rows[i].amount.ucents <= high]
+        indices = within(indices, self._days, f.date_from, f.date_to)
+        if f.amount_min is not None or f.amount_max is not None:
+            low = None if f.amount_min is None else int(f.amount_min * 100_000_000)
+            high = None if f.amount_max is None else int(f.amount_max * 100_000_000)
+            indices = within(indices, self._amounts, low, high)
         if f.payment_type:
             wanted = f.payment_type
             indices = [i for i in indices if rows[i].payment_type == wanted]
-        self.view = [rows[i] for i in indices]
+        return indices
+
+    def _view_recomputed(self) -> None:
         self._missing_cursor = 0
-
-    # --- marks -------------------------------------------------------------------------------
-
-    def toggle_mark(self, deposit_id: str) -> None:
-        if deposit_id in self.marked:
-            self.marked.discard(deposit_id)
-        else:
-            self.marked.add(deposit_id)
-        self._emit(PaymentChange.MARKS)
-
-    def mark_all_in_view(self) -> None:
-        self.marked |= {d.deposit_id for d in self.view}
-        self._emit(PaymentChange.MARKS)
-
-    def invert_marks_in_view(self) -> None:
-        self.marked ^= {d.deposit_id for d in self.view}
-        self._emit(PaymentChange.MARKS)
-
-    def clear_marks(self) -> None:
-        self.marked.clear()
-        self._emit(PaymentChange.MARKS)
-
-    @property
-    def marked_deposits(self) -> list[Deposit]:
-        """The marked deposits in the current sort order (those hidden by the filter included)."""
-        rows = self.deposits
-        return [rows[i] for i in self._sorted_indices() if rows[i].deposit_id in self.marked]
-
-    @property
-    def all_sorted(self) -> list[Deposit]:
-        rows = self.deposits
-        return [rows[i] for i in self._sorted_indices()]
 
     # --- totals ------------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from rich.style import Style
 
 from ovh_invoices_tui.core.i18n import format_date, format_money, status_label, t
 from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow
+from ovh_invoices_tui.state.invoices import bill_key
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
 
 __all__ = ["BILL_COLUMN_IDS", "BillTable", "bill_key"]
@@ -22,11 +23,6 @@ _STATUS_CLASSES = {
     TO_BE_PAID: "bill-table--to-pay",
     UNMATURED: "bill-table--to-pay",
 }
-
-
-def bill_key(row: BillRow) -> str:
-    """The id of a bill row (what the store's selection holds)."""
-    return row.bill.bill_id
 
 
 class BillTable(VirtualTable):

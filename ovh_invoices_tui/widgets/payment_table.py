@@ -14,6 +14,7 @@ from textual.binding import Binding
 
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit, Refund
+from ovh_invoices_tui.state.payments import deposit_key
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
 
 __all__ = ["PAYMENT_COLUMN_IDS", "PaidBillTable", "PaymentTable", "RefundTable"]
@@ -27,10 +28,6 @@ register(
 PAYMENT_COLUMN_IDS = ("reference", "payment_date", "total_amount", "payment_type", "paid_bills")
 UNKNOWN = "…"
 RIGHT_GAP = " "
-
-
-def deposit_key(row: Deposit) -> str:
-    return row.deposit_id
 
 
 class PaymentTable(VirtualTable):

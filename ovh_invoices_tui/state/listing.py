@@ -1,0 +1,331 @@
+"""The listing base every list of the app shares: rows, an id index, a filter, a sort, marks and the derived view.
+
+It is domain-free (invoices and payments subclass it; an accounts overview or an insights view would too) and
+knows nothing of widgets. The view is a plain list of indices into ``rows`` computed from cached sort orders,
+so a keystroke in a quick filter over 100,000 rows builds no per-row object. Subclasses say how to sort a
+column (:meth:`Listing._sort_key`), how to filter a list of candidate indices (:meth:`Listing._select`) and
+whether a new filter only narrows the old one (:meth:`Listing._narrows`), and keep any per-row columns they
+need in step through :meth:`Listing._row_stored` and :meth:`Listing._rows_reset`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+from ovh_invoices_tui.state.observable import Observable
+
+RowT = TypeVar("RowT")
+KeyT = TypeVar("KeyT", bound=Hashable)
+FilterT = TypeVar("FilterT")
+ChangeT = TypeVar("ChangeT", bound=Hashable)
+ValueT = TypeVar("ValueT")
+
+
+@dataclass(frozen=True, slots=True)
+class Sort:
+    """A column and a direction."""
+
+    column: str
+    descending: bool = True
+
+    def reversed(self) -> Sort:
+        return Sort(self.column, not self.descending)
+
+
+@dataclass(frozen=True, slots=True)
+class ListingChanges(Generic[ChangeT]):
+    """Which of the subclass's change kinds the base emits for rows, view and marks."""
+
+    rows: ChangeT
+    view: ChangeT
+    marks: ChangeT
+
+
+def put(column: list[ValueT], position: int, value: ValueT) -> None:
+    """Store ``value`` at ``position`` of a per-row column, appending when ``position`` is one past its end."""
+    if position == len(column):
+        column.append(value)
+    else:
+        column[position] = value
+
+
+def containing(indices: list[int], keys: Sequence[str], text: str) -> list[int]:
+    """The indices whose lower-case search key contains ``text`` (any case); all of them for no text."""
+    if not text:
+        return indices
+    needle = text.lower()
+    return [i for i in indices if needle in keys[i]]
+
+
+def within(indices: list[int], values: Sequence[Any], low: Any = None, high: Any = None) -> list[int]:
+    """The indices whose value is between ``low`` and ``high`` inclusive (None: that side is open)."""
+    if low is not None:
+        indices = [i for i in indices if values[i] >= low]
+    if high is not None:
+        indices = [i for i in indices if values[i] <= high]
+    return indices
+
+
+def grows(old: str, new: str) -> bool:
+    """``new`` text only adds to ``old`` (any case): a search for it can only keep fewer rows."""
+    return new.lower().startswith(old.lower())
+
+
+class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
+    """Rows by id, a filter, a sort (column + direction), marks (a set of ids) and the view they derive.
+
+    ``view`` is the list of rows the filter keeps, in sort order; ``view_indices`` the same as indices into
+    ``rows``. Every change is announced through :class:`Observable` with the kinds named by ``changes``.
+    """
+
+    SORT_COLUMNS: ClassVar[tuple[str, ...]] = ()
+    DESCENDING_FIRST: ClassVar[frozenset[str]] = frozenset()  # columns whose first sort is descending
+
+    def __init__(
+        self, *, key: Callable[[RowT], KeyT], filter: FilterT, sort: Sort, changes: ListingChanges[ChangeT]
+    ) -> None:
+        super().__init__()
+        self.rows: list[RowT] = []
+        self.view: list[RowT] = []
+        self.filter: FilterT = filter
+        self.sort = sort
+        self.marked: set[KeyT] = set()
+        self._key = key
+        self._changes = changes
+        self._index: dict[KeyT, int] = {}
+        self._sorted: dict[Sort, list[int]] = {}
+        self._view_indices: list[int] = []
+        self._view_memo: dict[str, Any] = {}
+
+    # --- hooks for subclasses --------------------------------------------------------------------
+
+    def _sort_key(self, column: str) -> Callable[[RowT], Any]:
+        """How rows compare on ``column``."""
+        raise NotImplementedError
+
+    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
+        """The indices the filter keeps, in the given order (``narrowing``: only what changed needs checking)."""
+        return indices
+
+    def _narrows(self, old: FilterT, new: FilterT) -> bool:
+        """True when every row ``new`` keeps is one ``old`` kept (the current view can be filtered further)."""
+        return False
+
+    def _row_stored(self, position: int, row: RowT) -> None:
+        """``row`` was stored at ``position`` (appended when ``position`` was ``len(rows) - 1`` and new)."""
+
+    def _rows_reset(self) -> None:
+        """Every row was forgotten: per-row columns go too."""
+
+    def _view_recomputed(self) -> None:
+        """The view changed (filter, sort or rows)."""
+
+    # --- rows ------------------------------------------------------------------------------------
+
+    @property
+    def key(self) -> Callable[[RowT], KeyT]:
+        """The id of a row."""
+        return self._key
+
+    def row(self, key: KeyT) -> RowT | None:
+        """The row with id ``key``, or None."""
+        position = self._index.get(key)
+        return None if position is None else self.rows[position]
+
+    def position(self, key: KeyT) -> int | None:
+        """Where the row with id ``key`` is in ``rows``."""
+        return self._index.get(key)
+
+    def _store_rows(self, rows: Iterable[RowT]) -> None:
+        """Add or replace rows by id; call :meth:`_rows_changed` afterwards (once for the whole batch)."""
+        stored, index, key, stored_hook = self.rows, self._index, self._key, self._row_stored
+        for row in rows:
+            row_key = key(row)
+            position = index.get(row_key)
+            if position is None:
+                position = index[row_key] = len(stored)
+                stored.append(row)
+            else:
+                stored[position] = row
+            stored_hook(position, row)
+
+    def _replace_all_rows(self, rows: list[RowT]) -> None:
+        """The same rows (same ids, same positions) with new contents, e.g. after a join changed."""
+        self.rows = rows
+
+    def _forget_rows(self) -> None:
+        """Forget every row (the filter and the sort stay; marks are the caller's choice)."""
+        self.rows = []
+        self.view = []
+        self._index.clear()
+        self._sorted.clear()
+        self._view_indices = []
+        self._view_memo.clear()
+        self._rows_reset()
+
+    def _rows_changed(self) -> None:
+        """Rows were added, replaced or forgotten: sort orders are stale; recompute the view and announce it."""
+        self._sorted.clear()
+        self._recompute(full=True)
+        self._emit(self._changes.rows, self._changes.view)
+
+    # --- filter and sort -------------------------------------------------------------------------
+
+    def set_filter(self, new_filter: FilterT) -> None:
+        """Apply a filter; one that only narrows the current one filters the current view instead of every row."""
+        old = self.filter
+        if new_filter == old:
+            return
+        narrowing = self._narrows(old, new_filter)
+        self.filter = new_filter
+        self._recompute(full=not narrowing)
+        self._emit(self._changes.view)
+
+    def refilter(self) -> None:
+        """What the filter depends on changed outside the rows (e.g. data loaded later): recompute the view."""
+        self._recompute(full=True)
+        self._emit(self._changes.view)
+
+    def set_sort(self, sort: Sort) -> None:
+        if sort.column not in self.SORT_COLUMNS:
+            raise ValueError(f"unknown sort column {sort.column!r}")
+        if sort == self.sort:
+            return
+        self.sort = sort
+        self._recompute(full=True)
+        self._emit(self._changes.view)
+
+    def toggle_sort(self, column: str) -> None:
+        """Sort by ``column``; sorting by the current column again flips the direction."""
+        if self.sort.column == column:
+            self.set_sort(self.sort.reversed())
+        else:
+            self.set_sort(Sort(column, column in self.DESCENDING_FIRST))
+
+    def reverse_sort(self) -> None:
+        self.set_sort(self.sort.reversed())
+
+    def next_sort_column(self) -> None:
+        """Sort by the column after the current one (wrapping)."""
+        columns = self.SORT_COLUMNS
+        position = columns.index(self.sort.column) if self.sort.column in columns else -1
+        self.toggle_sort(columns[(position + 1) % len(columns)])
+
+    def resort(self) -> None:
+        """What the sort depends on changed outside the rows: forget the sort orders and recompute the view."""
+        self._sorted.clear()
+        self._recompute(full=True)
+
+    def _sorted_indices(self) -> list[int]:
+        """Every index in the current sort order (cached per sort; a reversed sort reuses its opposite)."""
+        order = self._sorted.get(self.sort)
+        if order is None:
+            opposite = self._sorted.get(self.sort.reversed())
+            if opposite is not None:
+                order = opposite[::-1]
+            else:
+                key = self._sort_key(self.sort.column)
+                rows = self.rows
+                order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=self.sort.descending)
+            self._sorted[self.sort] = order
+        return order
+
+    def _recompute(self, *, full: bool) -> None:
+        candidates = self._sorted_indices() if full else self._view_indices
+        indices = self._select(candidates, narrowing=not full)
+        if indices is candidates:
+            indices = list(indices)  # the sort cache is never handed out
+        self._view_indices = indices
+        self._view_memo.clear()
+        rows = self.rows
+        self.view = [rows[i] for i in indices]
+        self._view_recomputed()
+
+    @property
+    def view_indices(self) -> Sequence[int]:
+        """The view as indices into ``rows``."""
+        return self._view_indices
+
+    def view_memo(self, name: str, compute: Callable[[], ValueT]) -> ValueT:
+        """``compute()`` once per view (totals, say): forgotten when the view changes."""
+        if name not in self._view_memo:
+            self._view_memo[name] = compute()
+        value: ValueT = self._view_memo[name]
+        return value
+
+    def all_sorted(self) -> list[RowT]:
+        """Every row in the current sort order, whatever the filter hides (a snapshot: "export all")."""
+        rows = self.rows
+        return [rows[i] for i in self._sorted_indices()]
+
+    def index_in_view(self, key: KeyT) -> int | None:
+        """Where the row with id ``key`` is in the view (a scan of the view), or None."""
+        position = self._index.get(key)
+        if position is None:
+            return None
+        try:
+            return self._view_indices.index(position)
+        except ValueError:
+            return None
+
+    # --- marks -----------------------------------------------------------------------------------
+
+    def toggle_mark(self, key: KeyT) -> None:
+        if key in self.marked:
+            self.marked.discard(key)
+        else:
+            self.marked.add(key)
+        self._emit(self._changes.marks)
+
+    def mark_range(self, start: int, end: int, *, marked: bool = True) -> None:
+        """Mark (or unmark) the view's rows from ``start`` to ``end`` inclusive, in either order."""
+        low, high = sorted((start, end))
+        key = self._key
+        ids = {key(row) for row in self.view[max(low, 0) : high + 1]}
+        if marked:
+            self.marked |= ids
+        else:
+            self.marked -= ids
+        self._emit(self._changes.marks)
+
+    def mark_all_in_view(self) -> None:
+        key = self._key
+        self.marked |= {key(row) for row in self.view}
+        self._emit(self._changes.marks)
+
+    def invert_marks_in_view(self) -> None:
+        key = self._key
+        self.marked ^= {key(row) for row in self.view}
+        self._emit(self._changes.marks)
+
+    def clear_marks(self) -> None:
+        self.marked.clear()
+        self._emit(self._changes.marks)
+
+    def set_marks(self, keys: Iterable[KeyT]) -> None:
+        """Mark exactly ``keys`` (ids of rows not loaded are dropped)."""
+        self.marked = {key for key in keys if key in self._index}
+        self._emit(self._changes.marks)
+
+    def marked_rows(self) -> list[RowT]:
+        """The marked rows in the order of all rows as currently sorted (those the filter hides included)."""
+        rows, key, marked = self.rows, self._key, self.marked
+        if not marked:
+            return []
+        return [rows[i] for i in self._sorted_indices() if key(rows[i]) in marked]
+
+    def marked_indices(self) -> list[int]:
+        """Positions in ``rows`` of the marked rows that are loaded (in no particular order)."""
+        index = self._index
+        return [index[key] for key in self.marked if key in index]
+
+    @property
+    def hidden_marked_count(self) -> int:
+        """How many marked rows the current filter hides."""
+        if not self.marked:
+            return 0
+        key, marked = self._key, self.marked
+        visible = sum(1 for row in self.view if key(row) in marked)
+        return len(marked) - visible

@@ -1,0 +1,232 @@
+"""The listing base on its own (no domain, no UI): index, filter, sort, marks, view, memo, change notification."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Any
+
+import pytest
+
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, within
+
+
+@dataclass(frozen=True)
+class Item:
+    key: str
+    name: str
+    size: int
+
+
+class Kind(StrEnum):
+    ROWS = "rows"
+    VIEW = "view"
+    MARKS = "marks"
+
+
+class Items(Listing[Item, str, str, Kind]):
+    """A minimal listing: the filter is a substring of the name; sizes kept in a per-row column."""
+
+    SORT_COLUMNS = ("key", "size")
+    DESCENDING_FIRST = frozenset({"size"})
+
+    def __init__(self) -> None:
+        super().__init__(
+            key=lambda item: item.key, filter="", sort=Sort("key", False), changes=ListingChanges(*Kind)
+        )
+        self.sizes: list[int] = []
+        self.selected_from: list[tuple[int, bool]] = []  # (candidates, narrowing) of each _select call
+
+    def add(self, items: Iterable[Item]) -> None:
+        self._store_rows(items)
+        self._rows_changed()
+
+    def forget(self) -> None:
+        self._forget_rows()
+        self._rows_changed()
+
+    def _row_stored(self, position: int, row: Item) -> None:
+        put(self.sizes, position, row.size)
+
+    def _rows_reset(self) -> None:
+        self.sizes = []
+
+    def _sort_key(self, column: str) -> Callable[[Item], Any]:
+        return (lambda item: item.key) if column == "key" else (lambda item: (item.size, item.key))
+
+    def _narrows(self, old: str, new: str) -> bool:
+        return new.startswith(old)
+
+    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
+        self.selected_from.append((len(indices), narrowing))
+        if not self.filter:
+            return indices
+        rows = self.rows
+        return [i for i in indices if self.filter in rows[i].name]
+
+
+def keys(rows: Iterable[Item]) -> list[str]:
+    return [row.key for row in rows]
+
+
+@pytest.fixture
+def items() -> Items:
+    listing = Items()
+    listing.add(
+        [
+            Item("c", "cherry", 3),
+            Item("a", "apple", 5),
+            Item("d", "date", 1),
+            Item("b", "banana", 5),
+            Item("e", "elderberry", 2),
+        ]
+    )
+    return listing
+
+
+def test_rows_are_indexed_by_id_and_replaced_in_place(items: Items) -> None:
+    assert items.row("d") == Item("d", "date", 1)
+    assert items.row("zz") is None
+    items.add([Item("d", "dragonfruit", 9), Item("f", "fig", 4)])
+    assert len(items.rows) == 6 and items.position("d") == 2
+    assert items.row("d") == Item("d", "dragonfruit", 9)
+    assert items.sizes == [3, 5, 9, 5, 2, 4]  # the per-row column followed the replacement and the append
+    assert keys(items.view) == ["a", "b", "c", "d", "e", "f"]
+
+
+def test_sort_toggles_direction_and_starts_descending_where_declared(items: Items) -> None:
+    items.toggle_sort("size")  # a new column: descending first for sizes
+    assert [row.size for row in items.view] == [5, 5, 3, 2, 1]
+    items.toggle_sort("size")  # same column again: reversed
+    assert [row.size for row in items.view] == [1, 2, 3, 5, 5]
+    items.reverse_sort()
+    assert items.sort == Sort("size", True)
+    items.next_sort_column()  # wraps from the last column to the first, ascending by default
+    assert items.sort == Sort("key", False)
+    with pytest.raises(ValueError, match="unknown sort column"):
+        items.set_sort(Sort("colour"))
+
+
+def test_a_filter_keeps_the_sort_and_a_narrowing_one_filters_only_the_view(items: Items) -> None:
+    items.set_sort(Sort("size", True))
+    items.set_filter("a")
+    assert keys(items.view) == ["b", "a", "d"]  # banana, apple, date: by (size, key), descending
+    assert items.selected_from[-1] == (5, True)  # from no filter: the view held every row
+    items.set_filter("an")  # grows: only the 3 rows of the view are checked
+    assert keys(items.view) == ["b"]
+    assert items.selected_from[-1] == (3, True)
+    items.set_filter("e")  # not a narrowing: every row again
+    assert items.selected_from[-1] == (5, False)
+    assert [items.rows[i].key for i in items.view_indices] == keys(items.view)
+
+
+def test_the_view_never_shares_the_cached_sort_order(items: Items) -> None:
+    items.set_filter("")
+    order = list(items.view_indices)
+    items.view_indices.reverse()  # type: ignore[attr-defined]  # a careless caller
+    items.set_filter("x")
+    items.set_filter("")
+    assert list(items.view_indices) == order
+
+
+def test_all_sorted_ignores_the_filter(items: Items) -> None:
+    items.set_filter("berry")
+    assert keys(items.view) == ["e"]
+    assert keys(items.all_sorted()) == ["a", "b", "c", "d", "e"]
+
+
+def test_marks_toggle_range_all_invert_clear(items: Items) -> None:
+    items.toggle_mark("c")
+    assert items.marked == {"c"}
+    items.toggle_mark("c")
+    assert items.marked == set()
+    items.mark_range(3, 1)  # either order, inclusive: b c d
+    assert items.marked == {"b", "c", "d"}
+    items.mark_range(1, 1, marked=False)
+    assert items.marked == {"c", "d"}
+    items.set_filter("rr")  # cherry, elderberry
+    items.invert_marks_in_view()
+    assert items.marked == {"d", "e"}
+    items.mark_all_in_view()
+    assert items.marked == {"c", "d", "e"}
+    items.clear_marks()
+    assert items.marked == set()
+
+
+def test_marked_rows_come_in_sort_order_hidden_ones_included(items: Items) -> None:
+    items.set_marks(["e", "a", "nope"])  # an unknown id is dropped
+    assert items.marked == {"a", "e"}
+    items.set_sort(Sort("size", True))
+    items.set_filter("berry")
+    assert keys(items.marked_rows()) == ["a", "e"]  # size 5 then 2, although "a" is hidden
+    assert items.hidden_marked_count == 1
+    assert sorted(items.marked_indices()) == [1, 4]
+
+
+def test_each_change_is_announced_with_its_kind_and_a_batch_once(items: Items) -> None:
+    seen: list[set[Kind]] = []
+    unsubscribe = items.subscribe(seen.append)
+    items.set_filter("a")
+    items.set_filter("a")  # no change, no notice
+    items.set_sort(Sort("size", True))
+    items.toggle_mark("a")
+    items.add([Item("g", "grape", 7)])
+    assert seen == [{Kind.VIEW}, {Kind.VIEW}, {Kind.MARKS}, {Kind.ROWS, Kind.VIEW}]
+    with items.batch():
+        items.set_filter("")
+        items.clear_marks()
+    assert seen[-1] == {Kind.VIEW, Kind.MARKS} and len(seen) == 5
+    unsubscribe()
+    items.clear_marks()
+    assert len(seen) == 5
+
+
+def test_view_memo_is_computed_once_per_view(items: Items) -> None:
+    calls: list[int] = []
+
+    def total() -> int:
+        calls.append(1)
+        return sum(items.sizes[i] for i in items.view_indices)
+
+    assert items.view_memo("total", total) == 16
+    assert items.view_memo("total", total) == 16
+    assert len(calls) == 1
+    items.set_filter("an")  # banana
+    assert items.view_memo("total", total) == 5
+    assert len(calls) == 2
+
+
+def test_resort_follows_data_the_sort_depends_on(items: Items) -> None:
+    ranks = {"a": 2, "b": 1, "c": 0, "d": 4, "e": 3}
+
+    class Ranked(Items):
+        def _sort_key(self, column: str) -> Callable[[Item], Any]:
+            return lambda item: ranks[item.key]
+
+    listing = Ranked()
+    listing.add(items.rows)
+    assert keys(listing.view) == ["c", "b", "a", "e", "d"]
+    ranks["d"] = -1
+    listing.resort()
+    assert keys(listing.view)[0] == "d"
+
+
+def test_forgetting_rows_keeps_filter_and_sort(items: Items) -> None:
+    items.set_sort(Sort("size", True))
+    items.set_filter("a")
+    items.forget()
+    assert items.rows == [] and items.view == [] and items.sizes == [] and items.row("a") is None
+    assert items.sort == Sort("size", True) and items.filter == "a"
+    items.add([Item("z", "papaya", 1), Item("y", "kiwi", 8)])
+    assert keys(items.view) == ["z"]
+    assert items.position("z") == 0
+
+
+def test_filter_helpers_keep_order_and_open_sides() -> None:
+    values = [5, 1, 9, 3]
+    assert within([3, 2, 1, 0], values, 3, None) == [3, 2, 0]
+    assert within([0, 1, 2, 3], values, None, 3) == [1, 3]
+    assert within([0, 1], values) == [0, 1]
+    assert containing([1, 0], ["fr123\x00abc", "fr999\x00xyz"], "XY") == [1]
+    assert grows("fr1", "FR12") and not grows("fr12", "fr1")
