@@ -28,7 +28,7 @@ async def test_loads_every_bill_with_status_and_account(make_app) -> None:
         assert "PAID" in statuses and len(statuses) > 1
 
 
-async def test_quick_filter_finds_one_invoice_and_esc_returns_to_table(make_app) -> None:
+async def test_quick_filter_finds_one_invoice_and_enter_returns_to_table(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
@@ -39,7 +39,7 @@ async def test_quick_filter_finds_one_invoice_and_esc_returns_to_table(make_app)
             await pilot.press(ch)
         await pilot.pause()
         assert [r.bill.bill_id for r in app.store.view] == [target]
-        await pilot.press("escape")
+        await pilot.press("enter")  # Enter keeps the filter (Esc would restore the one from before "/")
         assert isinstance(app.focused, BillTable)
         text = screen_text(app)
         assert "1 invoice ·" in text  # singular

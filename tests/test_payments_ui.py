@@ -9,9 +9,11 @@ from textual.widgets import Select
 
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.payment_detail import PaymentDetailScreen
-from ovh_invoices_tui.screens.payments import PaymentExportDialog, PaymentFilterBar, PaymentsScreen
+from ovh_invoices_tui.screens.payment_export_dialog import PaymentExportDialog
+from ovh_invoices_tui.screens.payments import PaymentsScreen
 from ovh_invoices_tui.screens.refunds import RefundsScreen
 from ovh_invoices_tui.state.payments import LoadState
+from ovh_invoices_tui.widgets.payment_filter_bar import PaymentFilterBar
 from ovh_invoices_tui.widgets.payment_table import PaidBillTable, PaymentTable
 from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text

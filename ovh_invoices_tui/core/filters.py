@@ -38,7 +38,20 @@ register(
 
 
 class FilterInputError(ValueError):
-    """Input the user typed that is not a valid filter value (shown as such, never applied silently)."""
+    """Input the user typed that is not a valid filter value (shown as such, never applied silently).
+
+    ``code`` says what is wrong (``not_a_date``, ``not_a_month``, ``reversed_range``) and ``text`` what was typed,
+    so a UI words it in its language; the message is the English wording (the CLI's).
+    """
+
+    def __init__(self, message: str, *, code: str | None = None, text: str = "") -> None:
+        super().__init__(message)
+        self.code = code
+        self.text = text
+
+
+def _not_a_date(text: str) -> FilterInputError:
+    return FilterInputError(f"not a date: {text!r} (use YYYY-MM-DD or DD/MM/YYYY)", code="not_a_date", text=text)
 
 
 _DATE_FORMATS = (
@@ -59,7 +72,7 @@ def parse_day(text: str) -> date:
                 return date(int(match["y"]), int(match["m"]), int(match["d"]))
             except ValueError:
                 break
-    raise FilterInputError(f"not a date: {text!r} (use YYYY-MM-DD or DD/MM/YYYY)")
+    raise _not_a_date(text)
 
 
 def _parse_span(text: str) -> tuple[date, date]:
@@ -68,7 +81,7 @@ def _parse_span(text: str) -> tuple[date, date]:
     if month:
         year, number = int(month["y"]), int(month["m"])
         if not 1 <= number <= 12 or year < 1:
-            raise FilterInputError(f"not a month: {text!r}")
+            raise FilterInputError(f"not a month: {text!r}", code="not_a_month", text=text)
         if number == 12:
             return date(year, 12, 1), date(year, 12, 31)
         return date(year, number, 1), date.fromordinal(date(year, number + 1, 1).toordinal() - 1)
@@ -76,7 +89,7 @@ def _parse_span(text: str) -> tuple[date, date]:
     if year_match:
         year = int(year_match["y"])
         if year < 1:
-            raise FilterInputError(f"not a date: {text!r} (use YYYY-MM-DD or DD/MM/YYYY)")
+            raise _not_a_date(text)
         return date(year, 1, 1), date(year, 12, 31)
     day = parse_day(text)
     return day, day
@@ -96,7 +109,7 @@ def parse_date_range(text: str) -> tuple[date | None, date | None]:
         start = _parse_span(left)[0] if left else None
         end = _parse_span(right)[1] if right else None
         if start and end and start > end:
-            raise FilterInputError(f"range ends before it starts: {text!r}")
+            raise FilterInputError(f"range ends before it starts: {text!r}", code="reversed_range", text=text)
         return start, end
     return _parse_span(text)
 
@@ -120,9 +133,6 @@ class BillFilter:
 
     def with_quick(self, text: str) -> BillFilter:
         return replace(self, quick=text)
-
-    def cleared(self) -> BillFilter:
-        return BillFilter()
 
     def accepts_status(self, row: BillRow) -> bool:
         if self.status is StatusFilter.ALL:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 
@@ -97,6 +98,11 @@ def significant_places(value: Decimal, minimum: int = 2) -> int:
     """Decimals needed to show ``value`` without rounding (trailing zeros dropped), at least ``minimum``."""
     exponent = value.normalize().as_tuple().exponent
     return max(minimum, -exponent) if isinstance(exponent, int) else minimum
+
+
+def format_amounts(amounts: Iterable[Money], lang: str = "en") -> str:
+    """Amounts in several currencies, ``12,00 € + 3,00 $``."""
+    return " + ".join(format_money(money, lang) for money in amounts)
 
 
 def format_money(money: Money, lang: str = "en", exact: bool = False) -> str:

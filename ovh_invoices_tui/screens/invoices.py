@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING, cast
 
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
-from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.core.i18n import register, t
-from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Change, Sort
+from ovh_invoices_tui.screens.list_screen import ListScreen, filter_bindings, mark_bindings, sort_bindings
+from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Change, Store
 from ovh_invoices_tui.widgets.account_bar import AccountBar
 from ovh_invoices_tui.widgets.balance_banner import BalanceBanner
 from ovh_invoices_tui.widgets.bill_table import BillTable
 from ovh_invoices_tui.widgets.filter_bar import FilterBar
+from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.status_line import StatusLine
 
 if TYPE_CHECKING:
@@ -27,8 +25,8 @@ if TYPE_CHECKING:
 register(
     {
         "invoices.quick": {
-            "en": "Search reference, order number, service…  (Enter/Esc: back to the list)",
-            "fr": "Chercher référence, commande, service…  (Entrée/Échap : retour à la liste)",
+            "en": "Search reference, order number, service…  (Enter: keep · Esc: cancel)",
+            "fr": "Chercher référence, commande, service…  (Entrée : garder · Échap : annuler)",
         },
         "invoices.empty": {"en": "No invoice matches the filter", "fr": "Aucune facture ne correspond au filtre"},
         "invoices.empty_loading": {"en": "Loading invoices…", "fr": "Chargement des factures…"},
@@ -37,10 +35,6 @@ register(
             "fr": "Impossible de charger les factures : {error} — touche r pour réessayer",
         },
         "invoices.no_row": {"en": "No invoice under the cursor", "fr": "Aucune facture sous le curseur"},
-        "invoices.range_anchor": {
-            "en": "Range start set: move, then press {key} again",
-            "fr": "Début de plage posé : déplacez-vous puis {key} à nouveau",
-        },
         "invoices.load_errors": {
             "en": "{count} objects from the API could not be read and were skipped: {first}",
             "fr": "{count} objets de l'API illisibles ont été ignorés : {first}",
@@ -49,31 +43,17 @@ register(
 )
 
 
-class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
+class InvoicesScreen(ListScreen):
     """Where users live: every invoice of the account, found in a keystroke."""
 
     BINDINGS = [
-        Binding("space", "toggle_mark", "Mark", id="invoices.mark", tooltip="Mark or unmark the row, move down"),
-        Binding(
-            "v", "mark_range", "Range", show=False, id="invoices.mark_range", tooltip="Mark from range start to here"
+        *mark_bindings("invoices", show_mark=True),
+        *filter_bindings(
+            "invoices",
+            show_search=True,
+            show_filters=False,
+            filters_tooltip="Open or close the filter bar (reference, order, date, status)",
         ),
-        Binding("a", "mark_all", "All", show=False, id="invoices.mark_all", tooltip="Mark every row of the view"),
-        Binding("i", "invert_marks", "Invert", show=False, id="invoices.invert", tooltip="Invert marks in the view"),
-        Binding("u", "clear_marks", "Unmark", show=False, id="invoices.unmark_all", tooltip="Clear every mark"),
-        # Priority, so focus moves before the keys typed right after arrive (they may come in one read over SSH).
-        Binding(
-            "slash", "quick_filter", "Search", id="invoices.quick_filter", tooltip="Quick filter", priority=True
-        ),
-        Binding(
-            "f",
-            "toggle_filters",
-            "Filters",
-            show=False,
-            id="invoices.filters",
-            tooltip="Open or close the filter bar (reference, order, date, status)",
-            priority=True,
-        ),
-        Binding("x", "clear_filters", "Clear", show=False, id="invoices.clear_filters", tooltip="Clear every filter"),
         Binding("enter", "open_detail", "Open", show=False, id="invoices.open", tooltip="Open the invoice"),
         Binding("full_stop", "action_menu", "Actions", id="invoices.menu", tooltip="Actions on this invoice"),
         Binding("p", "payments", "Payments", id="invoices.payments", tooltip="Payment tracking and credit notes"),
@@ -90,38 +70,41 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
             id="invoices.pay",
             tooltip="Pay everything due (asks for confirmation)",
         ),
-        Binding("s", "cycle_sort", "Sort", show=False, id="invoices.sort", tooltip="Sort by the next column"),
-        Binding("S", "reverse_sort", "Reverse", show=False, id="invoices.sort_reverse", tooltip="Reverse the sort"),
-        *(
-            Binding(
-                str(n + 1),
-                f"sort('{column}')",
-                f"Sort {column}",
-                show=False,
-                id=f"invoices.sort_{column}",
-                tooltip=f"Sort by {column} (again: reverse)",
-            )
-            for n, column in enumerate(SORT_COLUMNS)
-        ),
+        *sort_bindings("invoices", SORT_COLUMNS),
     ]
+
+    PRIORITY_ACTIONS = frozenset({*ListScreen.PRIORITY_ACTIONS, "bulk_menu"})
 
     CSS_PATH = "invoices.tcss"
 
     def __init__(self) -> None:
         super().__init__()
-        self._range_anchor: str | None = None
         self._unsubscribe: list[object] = []
 
     @property
     def ovh_app(self) -> OvhInvoicesApp:
         return cast("OvhInvoicesApp", self.app)
 
+    @property
+    def listing(self) -> Store:
+        return self.ovh_app.store
+
+    @property
+    def lang(self) -> str:
+        return self.ovh_app.lang
+
+    def list_table(self) -> BillTable:
+        return self.query_one(BillTable)
+
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
     def compose(self) -> ComposeResult:
         lang = self.ovh_app.lang
         yield AccountBar(id="account-bar")
         yield BalanceBanner(id="balance-banner")
         yield FilterBar(lang=lang, id="filter-bar")
-        yield Input(placeholder=t("invoices.quick", lang), id="quick-filter")
+        yield FilterInput(placeholder=t("invoices.quick", lang), id="quick-filter")
         yield BillTable(lang=lang, id="bills")
         yield StatusLine(id="status-line")
         yield Footer(show_command_palette=False)
@@ -129,17 +112,15 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
     def on_mount(self) -> None:
         store = self.ovh_app.store
         self._unsubscribe.append(store.subscribe(self._on_store_change))
-        table = self.query_one(BillTable)
-        table.set_sort_indicator(store.sort.column, store.sort.descending)
         self._on_store_change(set(Change))
-        table.focus()
+        self.list_table().focus()
 
     def apply_language(self) -> None:
         """Relabel everything in the app's current language (the store and the cursor are untouched)."""
         lang = self.ovh_app.lang
         self.query_one(BillTable).set_language(lang)
         self.query_one(FilterBar).set_language(lang)
-        self.query_one("#quick-filter", Input).placeholder = t("invoices.quick", lang)
+        self.quick_input().placeholder = t("invoices.quick", lang)
         self._on_store_change(set(Change))
 
     def on_unmount(self) -> None:
@@ -161,8 +142,7 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
                     "invoices.empty" if store.progress.done or store.rows else "invoices.empty_loading", app.lang
                 )
         if Change.VIEW in changes or Change.ROWS in changes:
-            current = table.current_row
-            table.set_rows(store.view, marked=store.marked, keep_cursor_key=current.bill.bill_id if current else None)
+            self.show_view()
         elif Change.MARKS in changes:
             table.set_marked(store.marked)
         if changes & {Change.ACCOUNT, Change.PROGRESS, Change.ROWS}:
@@ -195,129 +175,6 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
                 currency=store.currency,
                 lang=app.lang,
             )
-        if Change.VIEW in changes:
-            table.set_sort_indicator(store.sort.column, store.sort.descending)
-
-    # --- marks ----------------------------------------------------------------------------------
-
-    def _current_id(self) -> str | None:
-        row = self.query_one(BillTable).current_row
-        return row.bill.bill_id if row else None
-
-    def action_toggle_mark(self) -> None:
-        table = self.query_one(BillTable)
-        bill_id = self._current_id()
-        if bill_id is None:
-            return
-        self.ovh_app.store.toggle_mark(bill_id)
-        self._range_anchor = bill_id
-        table.move_cursor(table.cursor_row + 1)
-
-    def action_mark_range(self) -> None:
-        store = self.ovh_app.store
-        table = self.query_one(BillTable)
-        anchor = self._range_anchor
-        anchor_index = next((i for i, r in enumerate(store.view) if r.bill.bill_id == anchor), None)
-        if anchor is None or anchor_index is None:
-            self._range_anchor = self._current_id()
-            self.notify(t("invoices.range_anchor", self.ovh_app.lang, key="v"), timeout=3)
-            return
-        store.mark_range(anchor_index, table.cursor_row)
-        self._range_anchor = self._current_id()
-
-    def action_mark_all(self) -> None:
-        self.ovh_app.store.mark_all_in_view()
-
-    def action_invert_marks(self) -> None:
-        self.ovh_app.store.invert_marks_in_view()
-
-    def action_clear_marks(self) -> None:
-        self.ovh_app.store.clear_marks()
-
-    # --- filters --------------------------------------------------------------------------------
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # The priority keys must still type into inputs.
-        return not (action in ("quick_filter", "toggle_filters", "bulk_menu") and isinstance(self.focused, Input))
-
-    def action_quick_filter(self) -> None:
-        box = self.query_one("#quick-filter", Input)
-        # Inline display and a synchronous focus: keys typed right after "/" are already queued and must land here.
-        box.display = True
-        self.set_focus(box)
-
-    @on(Input.Changed, "#quick-filter")
-    def _quick_changed(self, event: Input.Changed) -> None:
-        store = self.ovh_app.store
-        store.set_filter(store.filter.with_quick(event.value))
-
-    @on(Input.Submitted, "#quick-filter")
-    def _quick_submitted(self) -> None:
-        self._leave_quick_filter()
-
-    def _leave_quick_filter(self) -> None:
-        box = self.query_one("#quick-filter", Input)
-        if not box.value:
-            box.display = False
-        self.query_one(BillTable).focus()
-
-    def action_toggle_filters(self) -> None:
-        bar = self.query_one(FilterBar)
-        if bar.display:
-            bar.display = False
-            self.query_one(BillTable).focus()
-        else:
-            bar.display = True
-            bar.show_filter(self.ovh_app.store.filter)
-            self.set_focus(bar.query_one("#filter-reference", Input))
-
-    @on(FilterBar.Changed)
-    def _filters_changed(self, event: FilterBar.Changed) -> None:
-        store = self.ovh_app.store
-        store.set_filter(replace(event.filter, quick=store.filter.quick))
-
-    @on(FilterBar.Left)
-    def _filters_left(self) -> None:
-        self.query_one(BillTable).focus()
-
-    def action_clear_filters(self) -> None:
-        store = self.ovh_app.store
-        store.set_filter(BillFilter())
-        self.query_one(FilterBar).show_filter(store.filter)
-        box = self.query_one("#quick-filter", Input)
-        with box.prevent(Input.Changed):
-            box.value = ""
-        box.display = False
-
-    def key_escape(self) -> bool:
-        """Esc leaves an input and goes back to the table."""
-        focused = self.focused
-        if isinstance(focused, Input) and focused.id == "quick-filter":
-            self._leave_quick_filter()
-            return True
-        if focused is not None and focused.parent is self.query_one(FilterBar):
-            self.query_one(BillTable).focus()
-            return True
-        return False
-
-    # --- sort -----------------------------------------------------------------------------------
-
-    def action_sort(self, column: str) -> None:
-        self.ovh_app.store.toggle_sort(column)
-
-    def action_cycle_sort(self) -> None:
-        store = self.ovh_app.store
-        position = SORT_COLUMNS.index(store.sort.column) if store.sort.column in SORT_COLUMNS else -1
-        store.toggle_sort(SORT_COLUMNS[(position + 1) % len(SORT_COLUMNS)])
-
-    def action_reverse_sort(self) -> None:
-        store = self.ovh_app.store
-        store.set_sort(Sort(store.sort.column, not store.sort.descending))
-
-    @on(BillTable.HeaderClicked)
-    def _header_clicked(self, event: BillTable.HeaderClicked) -> None:
-        if event.column_id in SORT_COLUMNS:
-            self.ovh_app.store.toggle_sort(event.column_id)
 
     # --- row actions ----------------------------------------------------------------------------
 
@@ -364,9 +221,8 @@ class InvoicesScreen(ReportsWorkerFailures, Screen[None]):
 
     def jump_to(self, bill_id: str) -> bool:
         """Put the cursor on ``bill_id`` if the view shows it."""
-        table = self.query_one(BillTable)
-        for index, row in enumerate(self.ovh_app.store.view):
-            if row.bill.bill_id == bill_id:
-                table.move_cursor(index)
-                return True
-        return False
+        index = self.listing.index_in_view(bill_id)
+        if index is None:
+            return False
+        self.list_table().move_cursor(index)
+        return True

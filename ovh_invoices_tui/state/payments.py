@@ -15,7 +15,7 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from ovh_invoices_tui.core.i18n import format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.i18n import format_amounts, format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit, ModelError, Money, Payment, Refund
 from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, within
 
@@ -439,3 +439,8 @@ class PaymentsStore(Listing[Deposit, str, PaymentFilter, PaymentChange]):
         for deposit in deposits:
             sums[deposit.amount.currency] = sums.get(deposit.amount.currency, 0) + deposit.amount.ucents
         return [Money(v, c) for c, v in sums.items()]
+
+
+def deposits_total_text(deposits: Iterable[Deposit], lang: str) -> str:
+    """The exact sum of the amounts, one per currency (``0,00 €`` for none)."""
+    return format_amounts(PaymentsStore.total_of(deposits) or [Money.zero()], lang)

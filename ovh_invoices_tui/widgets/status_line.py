@@ -5,8 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.core.i18n import format_money, register, t, t_count
-from ovh_invoices_tui.core.models import Money
+from ovh_invoices_tui.core.i18n import format_amounts, register, t, t_count
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.state.invoices import Totals
 
@@ -26,19 +25,15 @@ register(
 )
 
 
-def _amounts(values: list[Money], lang: str) -> str:
-    return " + ".join(format_money(m, lang) for m in values)
-
-
 def totals_text(totals: Totals, currency: str, lang: str) -> Text:
     """``1,234 invoices · excl. tax €… · incl. tax €… · due €…`` (due in red when above zero)."""
     ht, ttc, due = totals.amounts(currency)
     text = Text()
-    text.append(f" · {t('status.ht', lang)} {_amounts(ht, lang)}")
-    text.append(f" · {t('status.ttc', lang)} {_amounts(ttc, lang)}")
+    text.append(f" · {t('status.ht', lang)} {format_amounts(ht, lang)}")
+    text.append(f" · {t('status.ttc', lang)} {format_amounts(ttc, lang)}")
     if totals.due:
         text.append(f" · {t('status.due', lang)} ")
-        text.append(_amounts(due, lang), style="bold red")
+        text.append(format_amounts(due, lang), style="bold red")
     return text
 
 

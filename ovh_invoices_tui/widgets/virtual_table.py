@@ -418,14 +418,19 @@ class VirtualTable(ScrollView, can_focus=True):
         *,
         marked: AbstractSet[str] | None = None,
         keep_cursor_key: str | None = None,
+        sort: tuple[str, bool] | None = None,
     ) -> None:
         """Show another view of the data; the cursor follows ``keep_cursor_key`` if present, else is clamped.
 
-        Finding the key is a single scan of ``rows`` (only when the row at the cursor's index is not it).
+        ``sort`` (column id, descending) sets the header's indicator in the same pass: one relayout and one
+        cache clear per view change. Finding the key is a single scan of ``rows`` (only when the row at the
+        cursor's index is not it).
         """
         self._rows = rows
         if marked is not None:
             self._marked = marked
+        if sort is not None:
+            self._sort = sort
         index = self.cursor_row
         if (
             keep_cursor_key is not None
@@ -447,7 +452,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def set_sort_indicator(self, column_id: str | None, descending: bool = False) -> None:
         """Show ▲ (ascending) or ▼ (descending) on ``column_id``; None removes the indicator."""
-        self._sort = (column_id, descending) if column_id is not None else None
+        sort = (column_id, descending) if column_id is not None else None
+        if sort == self._sort:
+            return
+        self._sort = sort
         self._relayout(force=True)  # the sorted column's label needs room for its arrow
         self._invalidate()
 
