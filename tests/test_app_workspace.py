@@ -183,7 +183,8 @@ async def test_help_lists_bindings_and_command_line_opens_invoice(make_app) -> N
         await pilot.press("escape")
         target = app.store.rows[50].bill.bill_id
         await pilot.press("colon", *list(f"open {target}"), "enter")
-        await wait_for(lambda: isinstance(app.screen, DetailScreen), pilot)
+        # Mounted, not only pushed: leaving the test while it mounts would tear its children down under it.
+        await wait_for(lambda: isinstance(app.screen, DetailScreen) and app.screen.is_mounted, pilot)
         assert app.screen.bill_id == target
 
 

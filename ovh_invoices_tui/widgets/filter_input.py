@@ -42,5 +42,8 @@ class FilterInput(Input):
         kwargs.setdefault("select_on_focus", False)
         super().__init__(*args, **kwargs)
 
+    def on_focus(self) -> None:
+        self.cursor_position = len(self.value)  # typing goes after the filter shown
+
     def action_cancel(self) -> None:
         self.post_message(self.Cancelled(self))
