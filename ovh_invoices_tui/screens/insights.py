@@ -35,6 +35,7 @@ from ovh_invoices_tui.core.insights import (
 from ovh_invoices_tui.core.models import Bill, BillDetail, Money
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.invoice_lines import LinesProgress
+from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.spend_chart import SpendChart
 
 if TYPE_CHECKING:
@@ -88,7 +89,7 @@ VIEWS: tuple[Dimension, ...] = ("month", "category", "service")
 
 
 
-class InsightsScreen(Screen[BillFilter | None]):
+class InsightsScreen(ReportsWorkerFailures, Screen[BillFilter | None]):
     """The chart on top, the exact figures under it; dismissed with the filter of the row chosen."""
 
     BINDINGS = [
