@@ -18,10 +18,10 @@ from typing import Any
 from textual.geometry import Region
 
 from benchmarks.table_bench import synthetic_rows
-from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
 from ovh_invoices_tui.core.filters import BillFilter
+from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.sandbox import SandboxConfig
 from ovh_invoices_tui.state.invoices import LoadProgress, Sort
 from ovh_invoices_tui.widgets.bill_table import BillTable
@@ -57,7 +57,7 @@ async def bench_workspace(n: int = 100_000, size: tuple[int, int] = (120, 40)) -
         lang="fr",
         client_factory=lambda profile, **kw: make_client(profile, sandbox=SandboxConfig(bills=0), **kw),
     )
-    store = app.store
+    store = app.session.store
     with store.batch():
         store.add_bills(row.bill for row in rows)
         store.set_debts(row.debt for row in rows if row.debt is not None)

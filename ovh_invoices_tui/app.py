@@ -1,10 +1,14 @@
-"""The Textual application: one store, one API client, the screens on top."""
+"""The Textual application: it builds the account session, passes it down to the screens, and opens them.
+
+The App implements :class:`~ovh_invoices_tui.actions.host.ActionHost` (what actions ask of the UI) and
+handles the navigation messages screens post (:mod:`ovh_invoices_tui.screens.navigation`).
+"""
 
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Awaitable, Callable
-from typing import Any
+from collections.abc import Awaitable, Callable, Sequence
+from typing import Any, Literal
 
 from textual import on, work
 from textual.app import App, SystemCommand
@@ -14,39 +18,37 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from ovh_invoices_tui.actions import money, row_actions  # noqa: F401 - register the row and money actions
-from ovh_invoices_tui.actions.commands import CommandProvider, run_command
-from ovh_invoices_tui.actions.payment_flow import ActionGuard
+from ovh_invoices_tui.actions.commands import run_command
+from ovh_invoices_tui.actions.registry import actions_for
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.api.errors import NotFoundError
-from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
+from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.core.i18n import language_of, register, t
-from ovh_invoices_tui.core.models import Account, BillDetail, DebtOperation, Deposit, Payment
+from ovh_invoices_tui.core.models import Account
+from ovh_invoices_tui.core.paying import ActionGuard
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.cache.codec import CorruptRow, from_json
 from ovh_invoices_tui.data.cache.db import BillCache
 
 # cache_profile also registers the cache.* labels
-from ovh_invoices_tui.data.cache.profile import (
-    clear_caches,
-    demo_client_factory,
-    open_profile_cache,
-    payment_lock,
-)
+from ovh_invoices_tui.data.cache.profile import clear_caches, demo_client_factory, open_profile_cache, payment_lock
+from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import load_all, load_with_cache, refresh_balance, refresh_with_cache
-from ovh_invoices_tui.data.payments import find_deposit
+from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.debug_log import log_failure
 from ovh_invoices_tui.debug_log import tee as also_log_requests
+from ovh_invoices_tui.export.jobs import ExportKind, Scope
+from ovh_invoices_tui.screens import cancel_dialog, export_dialog, insights, pay_dialog, payments, refunds
 from ovh_invoices_tui.screens.action_menu import ActionMenu
-from ovh_invoices_tui.screens.command_line import CommandLine
+from ovh_invoices_tui.screens.command_line import CommandLine, CommandProvider
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
+from ovh_invoices_tui.screens.navigation import OpenActionMenu, OpenDetail
+from ovh_invoices_tui.screens.viewer import DocumentViewer
 from ovh_invoices_tui.screens.worker_failures import WorkerFailed, describe_failure
-from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
-from ovh_invoices_tui.state.payments import PaymentsStore
+from ovh_invoices_tui.state.invoices import Change, LoadProgress
 from ovh_invoices_tui.widgets.binding_labels import localise_bindings
 
 ClientFactory = Callable[..., OvhClient]
@@ -98,19 +100,24 @@ class OvhInvoicesApp(App[int]):
         cache: BillCache | None = None,
     ) -> None:
         super().__init__()
-        self.cache = cache  # the profile's local cache (None: --no-cache, or it cannot be opened)
         self.settings = settings
         self.profile = profile
-        self.readonly = readonly or settings.readonly or profile.readonly
         self.explicit_lang = lang or profile.language or settings.language
         self.lang = language_of(self.explicit_lang) if self.explicit_lang else "en"
         self.client_factory = client_factory
-        self.store = Store()
-        self.store.subscribe(self._account_changed)  # first: the screens then paint in the account's language
         self.request_log: deque[RequestLog] = deque(maxlen=500)
-        self.client = self._make_client(profile)
-        # One money flow at a time, one POST per flow; one payment at a time across processes of the account.
-        self.action_guard = ActionGuard(account_lock=payment_lock(profile))
+        self.session = AccountSession(
+            client=self._make_client(profile),
+            profile_name=profile.name,
+            endpoint_label=_endpoint_label(profile),
+            download_dir=settings.download_dir,
+            cache=cache,
+            demo=profile.demo,
+            readonly=readonly or settings.readonly or profile.readonly,
+            # One money flow at a time, one POST per flow; one payment at a time across processes of the account.
+            guard=ActionGuard(account_lock=payment_lock(profile)),
+        )
+        self.session.store.subscribe(self._account_changed)  # first: the screens then paint in its language
 
     # --- set-up ---------------------------------------------------------------------------------
 
@@ -118,19 +125,19 @@ class OvhInvoicesApp(App[int]):
         return self.client_factory(profile, on_request=also_log_requests(self.request_log.append))
 
     @property
-    def profile_name(self) -> str:
-        return self.profile.name
+    def profile_names(self) -> Sequence[str]:
+        return list(self.settings.profiles)
 
     @property
-    def endpoint_label(self) -> str:
-        return "sandbox" if self.profile.demo else self.profile.endpoint
+    def text_width(self) -> int:
+        return max(60, self.size.width - 4)
 
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        if self.explicit_lang is None and self.cache is not None:
+        if self.explicit_lang is None and self.session.cache is not None:
             self.lang = self._cached_account_language() or self.lang  # the first paint in the account's language
-        self.push_screen(InvoicesScreen())
+        self.push_screen(InvoicesScreen(self.session))
         self.load()
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
@@ -145,7 +152,7 @@ class OvhInvoicesApp(App[int]):
         screen.refresh_bindings()
 
     async def on_unmount(self) -> None:
-        await self.client.aclose()
+        await self.session.client.aclose()
 
     def notify(
         self,
@@ -176,32 +183,33 @@ class OvhInvoicesApp(App[int]):
     @work(exclusive=True, group="load", exit_on_error=False)
     async def load(self) -> None:
         """Load everything of the current profile, page by page, into the store."""
+        session = self.session
+        store, cache = session.store, session.cache
         try:
-            if self.cache is None:
-                await load_all(self.client, self.store)
+            if cache is None:
+                await load_all(session.client, store)
             else:
-                for bill_id, names in self.cache.service_names().items():  # searchable from the first keystroke
-                    self.store.set_services(bill_id, names)
+                for bill_id, names in cache.service_names().items():  # searchable from the first keystroke
+                    store.set_services(bill_id, names)
                 loaded = await load_with_cache(
-                    self.client, self.store, self.cache, on_notice=lambda text: self.notify(text, severity="warning")
+                    session.client, store, cache, on_notice=lambda text: self.notify(text, severity="warning")
                 )
                 if loaded.offline:
-                    self.readonly = True
-                    self.store.set_progress(self.store.progress)  # repaint the bar with its READ-ONLY badge
+                    session.readonly = True
+                    store.set_progress(store.progress)  # repaint the bar with its READ-ONLY badge
                     self.notify(t("cache.offline", self.lang, error=loaded.offline), severity="warning", timeout=15)
         except Exception as exc:  # an unreadable answer too: the list must leave "loading…" and say why
             error = describe_failure(exc, self.lang)
-            self.store.set_progress(
-                LoadProgress(self.store.progress.loaded, self.store.progress.total, done=True, error=error)
-            )
+            store.set_progress(LoadProgress(store.progress.loaded, store.progress.total, done=True, error=error))
             self.report_failure(exc, "load", template="app.load_failed")
             return
-        if self.explicit_lang is None and self.store.account is not None:
-            await self.set_language(language_of(self.store.account.language))
+        if self.explicit_lang is None and store.account is not None:
+            await self.set_language(language_of(store.account.language))
 
     def _cached_account_language(self) -> str | None:
         """The language of the account the cache last saw (None: nothing cached, or unreadable)."""
-        text = self.cache.meta("account") if self.cache is not None else None
+        cache = self.session.cache
+        text = cache.meta("account") if cache is not None else None
         if text is None:
             return None
         try:
@@ -212,9 +220,14 @@ class OvhInvoicesApp(App[int]):
 
     def _account_changed(self, changes: set[Change]) -> None:
         """Speak the account's language as soon as it is known (unless --lang or the config chose one)."""
-        account = self.store.account
+        account = self.session.store.account
         if Change.ACCOUNT in changes and account is not None and self.explicit_lang is None:
             self._apply_language(language_of(account.language))
+
+    async def choose_language(self, lang: str) -> None:
+        """``:lang``: speak ``lang`` from now on, whatever the account's language."""
+        self.explicit_lang = lang
+        await self.set_language(lang)
 
     async def set_language(self, lang: str) -> None:
         """Switch every label to ``lang`` (screens are recomposed, the store is untouched)."""
@@ -232,17 +245,22 @@ class OvhInvoicesApp(App[int]):
                     screen.call_later(screen.apply_language)
         self.localise_bindings()
 
+    def refresh_account(self) -> None:
+        """Re-read the balance and every invoice's status (``r``; after a payment)."""
+        self.action_refresh()
+
     @work(exclusive=True, group="refresh", exit_on_error=False)
     async def action_refresh(self) -> None:
         self.notify(t("app.refreshing", self.lang), timeout=2)
-        if self.store.progress.error:  # the first load failed: load again, not just the balance
-            self.store.clear()
+        session = self.session
+        if session.store.progress.error:  # the first load failed: load again, not just the balance
+            session.store.clear()
             self.load()
             return
-        if self.cache is None:
-            await refresh_balance(self.client, self.store)
+        if session.cache is None:
+            await refresh_balance(session.client, session.store)
         else:
-            await refresh_with_cache(self.client, self.store, self.cache)
+            await refresh_with_cache(session.client, session.store, session.cache)
 
     @on(Worker.StateChanged)
     def _worker_failed(self, event: Worker.StateChanged) -> None:
@@ -267,16 +285,20 @@ class OvhInvoicesApp(App[int]):
 
     # --- navigation -----------------------------------------------------------------------------
 
+    @on(OpenDetail)
+    def _open_detail_asked(self, message: OpenDetail) -> None:
+        self.open_detail(message.bill_id)
+
+    @on(OpenActionMenu)
+    def _open_action_menu_asked(self, message: OpenActionMenu) -> None:
+        self.open_action_menu(message.bill_id)
+
     def open_detail(self, bill_id: str) -> None:
-        self.push_screen(DetailScreen(bill_id))
+        self.push_screen(DetailScreen(self.session, bill_id))
 
     def open_action_menu(self, bill_id: str) -> None:
         def chosen(action_id: str | None) -> None:
-            if action_id is None:
-                return
-            from ovh_invoices_tui.actions.registry import actions_for
-
-            row = self.store.row(bill_id)
+            row = self.session.store.row(bill_id) if action_id is not None else None
             if row is None:
                 return
             for action, reason in actions_for(self, row):
@@ -290,31 +312,45 @@ class OvhInvoicesApp(App[int]):
     def open_invoice(self, reference: str) -> None:
         """``:open REF``: put the cursor on the invoice (clearing filters that hide it) and open it."""
         ref = reference.strip().upper()
-        if self.store.row(ref) is None:
+        store = self.session.store
+        if store.row(ref) is None:
             self.notify(t("app.unknown_bill", self.lang, ref=ref), severity="warning")
             return
         main = self.main_screen
         while self.screen is not main and len(self.screen_stack) > 1:
             self.pop_screen()
         if not main.jump_to(ref):
-            from ovh_invoices_tui.core.filters import BillFilter
-
-            self.store.set_filter(BillFilter())
+            store.set_filter(BillFilter())
             self.notify(t("app.hidden_bill", self.lang, ref=ref))
             main.jump_to(ref)
         self.open_detail(ref)
 
+    def open_pay_dialog(self, bill_id: str | None = None) -> None:
+        pay_dialog.open_pay_dialog(self, bill_id)
+
+    def open_cancel_dialog(self, bill_id: str) -> None:
+        cancel_dialog.open_cancel_dialog(self, bill_id)
+
+    def open_export_dialog(self, scope: Scope, kind: ExportKind) -> None:
+        export_dialog.open_export_dialog(self, scope, kind)
+
+    def open_payments(self) -> None:
+        payments.open_payments(self, self.session)
+
+    def open_refunds(self) -> None:
+        refunds.open_refunds(self, self.session)
+
+    def open_insights(self, scope: Literal["all", "view"] = "all") -> None:
+        insights.open_insights(self, scope)
+
+    def show_document(
+        self, title: str, text: str, *, note: str, open_outside: Callable[[], None], copy_link: Callable[[], None]
+    ) -> None:
+        self.push_screen(DocumentViewer(title, text, note=note, open_outside=open_outside, copy_link=copy_link))
+
     @property
     def main_screen(self) -> InvoicesScreen:
         return next(s for s in self.screen_stack if isinstance(s, InvoicesScreen))
-
-    @property
-    def payments(self) -> PaymentsStore:
-        """Payment tracking's store (deposits, credit notes), created on first use; ``invalidate()`` reloads it."""
-        store: PaymentsStore | None = getattr(self, "_payments_store", None)
-        if store is None:
-            store = self._payments_store = PaymentsStore()
-        return store
 
     async def switch_profile(self, name: str) -> None:
         """``:account NAME``: another profile, a fresh store, a new load."""
@@ -326,57 +362,22 @@ class OvhInvoicesApp(App[int]):
         if profile is None:
             self.notify(f"Profile {name}: no credentials", severity="error")
             return
-        old = self.client
+        session, old = self.session, self.session.client
         self.profile = profile
-        self.readonly = self.readonly or profile.readonly
-        self.client = self._make_client(profile)
-        self.action_guard.account_lock = payment_lock(profile)  # a flow under way keeps (and frees) its own
+        # The screens hold this session: from now on it speaks for the new account.
+        session.profile_name, session.endpoint_label = profile.name, _endpoint_label(profile)
+        session.demo = profile.demo
+        session.readonly = session.readonly or profile.readonly
+        session.client = self._make_client(profile)
+        session.guard.account_lock = payment_lock(profile)  # a flow under way keeps (and frees) its own
         await old.aclose()
-        if self.cache is not None:  # never one account's invoices in another's cache
-            self.cache.close()
-            self.cache = open_profile_cache(profile)
-        self.store.clear()
-        self.payments.clear()
+        if session.cache is not None:  # never one account's invoices in another's cache
+            session.cache.close()
+            session.cache = open_profile_cache(profile)
+        session.store.clear()
+        session.payments.clear()
         self.notify(t("app.switched", self.lang, name=name))
         self.load()
-
-    async def bill_details(self, bill_id: str) -> list[BillDetail]:
-        """An invoice's lines: from the cache when there (they never change), else the API (then cached).
-
-        Their service names become searchable by the quick filter.
-        """
-        details = self.cache.bill_details(bill_id) if self.cache is not None else None
-        if details is None:
-            details = await self.client.bill_details(bill_id)
-            if self.cache is not None:
-                self.cache.save_bill_details(bill_id, details)
-        self.store.set_services(bill_id, [d.domain for d in details if d.domain])
-        return details
-
-    async def find_settling_deposit(
-        self, bill_id: str, operations: list[DebtOperation], payment: Payment | None = None
-    ) -> Deposit | None:
-        """The payment (deposit) that settled a bill, by the first way that answers.
-
-        Its debt operations' ``depositOrderId``; payment tracking's paid-bills index when loaded; the
-        bill's ``/payment`` ``paymentIdentifier`` naming a deposit.
-        """
-        payments = self.payments
-        for order_id in (op.deposit_order_id for op in operations if op.deposit_order_id):
-            loaded = next((d for d in payments.deposits if d.order_id == order_id), None)
-            if loaded is not None:
-                return loaded
-            for deposit_id in await self.client.get("/me/deposit", {"orderId": order_id}):
-                return await find_deposit(self.client, str(deposit_id), payments, self.cache)
-        known = payments.deposit_of_bill(bill_id)
-        if known is not None:
-            return known
-        if payment is not None and payment.payment_identifier:
-            try:
-                return await find_deposit(self.client, payment.payment_identifier, payments, self.cache)
-            except NotFoundError:
-                return None
-        return None
 
     # --- help, command line, palette ------------------------------------------------------------
 
@@ -397,13 +398,19 @@ class OvhInvoicesApp(App[int]):
     def action_command_line(self) -> None:
         def submitted(command: str | None) -> None:
             if command:
-                self.run_worker(run_command(self, command), exit_on_error=False)
+                # Started from the App's queue: started here, the worker would run in the closing command
+                # line's context, and a screen it opens (":open") would be tied to that dead screen.
+                self.call_later(self.run_worker, run_command(self, command), exit_on_error=False)
 
         self.push_screen(CommandLine(), submitted)
 
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Refresh", "Re-read the balance and every invoice's status", self.action_refresh)
+
+
+def _endpoint_label(profile: Profile) -> str:
+    return "sandbox" if profile.demo else profile.endpoint
 
 
 def run_app(
@@ -426,6 +433,6 @@ def run_app(
     try:
         result = app.run()
     finally:
-        if app.cache is not None:
-            app.cache.close()
+        if app.session.cache is not None:
+            app.session.cache.close()
     return int(result or 0)

@@ -33,9 +33,9 @@ def make_app(tmp_path: Path, sandbox_config: Any) -> Callable[..., Any]:
     """Build an OvhInvoicesApp on the in-process sandbox (``bills=``, ``lang=``, ``readonly=``)."""
     from dataclasses import replace
 
-    from ovh_invoices_tui.api.factory import make_client
     from ovh_invoices_tui.app import OvhInvoicesApp
     from ovh_invoices_tui.config import Settings, demo_profile
+    from ovh_invoices_tui.data.clients import make_client
 
     def factory(
         *, bills: int | None = None, keymap: dict[str, str] | None = None, lang: str = "en", **options: Any
@@ -58,9 +58,9 @@ async def wait_loaded(app: Any, pilot: Any, timeout: float = 20.0) -> None:
     """Wait until the store says loading is done, then let the screen repaint."""
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout
-    while not app.store.progress.done:
+    while not app.session.store.progress.done:
         if loop.time() > deadline:
-            raise AssertionError(f"load did not finish: {app.store.progress}")
+            raise AssertionError(f"load did not finish: {app.session.store.progress}")
         await pilot.pause(0.05)
     await app.workers.wait_for_complete()
     await pilot.pause()

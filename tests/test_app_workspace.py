@@ -18,13 +18,13 @@ async def test_loads_every_bill_with_status_and_account(make_app) -> None:
     app = make_app(bills=150)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        assert len(app.store.rows) == 150
+        assert len(app.session.store.rows) == 150
         text = screen_text(app)
-        assert app.store.account.nichandle in text
+        assert app.session.store.account.nichandle in text
         assert "150 invoices" in text
         # newest first, and the reference of the first row is on screen
-        assert app.store.view[0].bill.bill_id in text
-        statuses = {row.status for row in app.store.rows}
+        assert app.session.store.view[0].bill.bill_id in text
+        statuses = {row.status for row in app.session.store.rows}
         assert "PAID" in statuses and len(statuses) > 1
 
 
@@ -32,36 +32,36 @@ async def test_quick_filter_finds_one_invoice_and_enter_returns_to_table(make_ap
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        target = app.store.rows[37].bill.bill_id
+        target = app.session.store.rows[37].bill.bill_id
         await pilot.press("slash")
         assert isinstance(app.focused, Input)
         for ch in target:
             await pilot.press(ch)
         await pilot.pause()
-        assert [r.bill.bill_id for r in app.store.view] == [target]
+        assert [r.bill.bill_id for r in app.session.store.view] == [target]
         await pilot.press("enter")  # Enter keeps the filter (Esc would restore the one from before "/")
         assert isinstance(app.focused, BillTable)
         text = screen_text(app)
         assert "1 invoice ·" in text  # singular
         assert f"search={target}" in text
         await pilot.press("x")
-        assert len(app.store.view) == len(app.store.rows)
+        assert len(app.session.store.view) == len(app.session.store.rows)
 
 
 async def test_marks_three_and_shows_their_totals(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        first_three = [r.bill.bill_id for r in app.store.view[:3]]
+        first_three = [r.bill.bill_id for r in app.session.store.view[:3]]
         await pilot.press("space", "space", "space")
-        assert app.store.marked == set(first_three)
+        assert app.session.store.marked == set(first_three)
         assert app.screen.query_one(BillTable).cursor_row == 3
         text = screen_text(app)
         assert "3 marked" in text
-        totals = app.store.selection_totals()
+        totals = app.session.store.selection_totals()
         assert totals.count == 3
         # marks survive a filter that hides them, and the status line says so
-        await pilot.press("slash", *list(app.store.view[10].bill.bill_id), "enter")
+        await pilot.press("slash", *list(app.session.store.view[10].bill.bill_id), "enter")
         await pilot.pause()
         assert "3 hidden by the filter" in screen_text(app)
 
@@ -71,13 +71,13 @@ async def test_range_invert_all_clear(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("space", "j", "j", "v")
-        assert len(app.store.marked) == 4
+        assert len(app.session.store.marked) == 4
         await pilot.press("i")
-        assert len(app.store.marked) == len(app.store.rows) - 4
+        assert len(app.session.store.marked) == len(app.session.store.rows) - 4
         await pilot.press("u")
-        assert not app.store.marked
+        assert not app.session.store.marked
         await pilot.press("a")
-        assert len(app.store.marked) == len(app.store.rows)
+        assert len(app.session.store.marked) == len(app.session.store.rows)
 
 
 async def test_sort_keys_and_header_indicator(make_app) -> None:
@@ -85,10 +85,10 @@ async def test_sort_keys_and_header_indicator(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("5")  # Montant TTC, descending first
-        amounts = [r.bill.price_with_tax.ucents for r in app.store.view]
+        amounts = [r.bill.price_with_tax.ucents for r in app.session.store.view]
         assert amounts == sorted(amounts, reverse=True)
         await pilot.press("5")
-        amounts = [r.bill.price_with_tax.ucents for r in app.store.view]
+        amounts = [r.bill.price_with_tax.ucents for r in app.session.store.view]
         assert amounts == sorted(amounts)
         assert "▲" in screen_text(app)
 
@@ -104,16 +104,16 @@ async def test_filter_bar_rejects_a_malformed_date(make_app) -> None:
             await pilot.press(ch)
         await pilot.pause()
         assert "not a date" in screen_text(app)
-        assert app.store.filter.date_from is None
-        assert len(app.store.view) == len(app.store.rows)
+        assert app.session.store.filter.date_from is None
+        assert len(app.session.store.view) == len(app.session.store.rows)
         date_input.value = ""
-        year = app.store.rows[0].bill.date.year
+        year = app.session.store.rows[0].bill.date.year
         for ch in str(year):
             await pilot.press(ch)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.store.filter.date_from is not None
-        assert all(r.bill.date.year == year for r in app.store.view)
+        assert app.session.store.filter.date_from is not None
+        assert all(r.bill.date.year == year for r in app.session.store.view)
 
 
 async def test_detail_shows_lines_and_escape_keeps_cursor(make_app) -> None:
@@ -121,7 +121,7 @@ async def test_detail_shows_lines_and_escape_keeps_cursor(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("j", "j", "j")
-        bill = app.store.view[3].bill
+        bill = app.session.store.view[3].bill
         await pilot.press("enter")
         assert isinstance(app.screen, DetailScreen)
         await wait_for(lambda: app.screen.content is not None, pilot)
@@ -140,7 +140,7 @@ async def test_action_menu_pdf_viewer_shows_the_invoice_text(make_app, tmp_path)
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        bill = app.store.view[0].bill
+        bill = app.session.store.view[0].bill
         await pilot.press("full_stop")
         assert isinstance(app.screen, ActionMenu)
         text = screen_text(app)
@@ -156,7 +156,7 @@ async def test_html_viewer_renders_readable_text(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        bill = app.store.view[0].bill
+        bill = app.session.store.view[0].bill
         await pilot.press("full_stop", "h")
         await wait_for(lambda: isinstance(app.screen, DocumentViewer), pilot)
         assert bill.bill_id in app.screen.text
@@ -181,7 +181,7 @@ async def test_help_lists_bindings_and_command_line_opens_invoice(make_app) -> N
         text = screen_text(app)
         assert "invoices.mark" in text and "Quick filter" in text
         await pilot.press("escape")
-        target = app.store.rows[50].bill.bill_id
+        target = app.session.store.rows[50].bill.bill_id
         await pilot.press("colon", *list(f"open {target}"), "enter")
         # Mounted, not only pushed: leaving the test while it mounts would tear its children down under it.
         await wait_for(lambda: isinstance(app.screen, DetailScreen) and app.screen.is_mounted, pilot)
@@ -217,7 +217,7 @@ async def test_keymap_remaps_a_binding(make_app) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("m")
-        assert len(app.store.marked) == 1
+        assert len(app.session.store.marked) == 1
 
 
 async def test_small_terminal_shows_key_columns(make_app) -> None:
@@ -232,7 +232,7 @@ async def test_small_terminal_reaches_the_order_number_with_l(make_app) -> None:
     app = make_app(lang="fr")
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(app, pilot)
-        first = app.store.view[0].bill
+        first = app.session.store.view[0].bill
         text = screen_text(app)
         assert "Date d'émission ▼" in text and "Numéro de commande" not in text and "›" in text
         await pilot.press("l")
@@ -256,13 +256,13 @@ async def test_a_filter_matching_nothing_says_so(make_app) -> None:
         await pilot.pause()
         await pilot.press("slash", *list("nothing-like-this"), "enter")
         await pilot.pause()
-        assert app.store.view == []
+        assert app.session.store.view == []
         text = screen_text(app)
         assert "No invoice matches the filter" in text and "0 invoices" in text
-        app.store.set_filter(BillFilter())
+        app.session.store.set_filter(BillFilter())
         await pilot.pause()
         assert "No invoice matches" not in screen_text(app)
-        app.store.set_filter(BillFilter(reference="ZZZ"))
+        app.session.store.set_filter(BillFilter(reference="ZZZ"))
         await pilot.pause()
         assert "No invoice matches the filter" in screen_text(app)
 
@@ -274,12 +274,12 @@ async def test_keys_typed_in_one_burst_after_slash_and_colon_are_not_lost(make_a
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(app, pilot)
-        target = app.store.rows[5].bill.bill_id
+        target = app.session.store.rows[5].bill.bill_id
         for ch in "/" + target:
             app.post_message(events.Key("slash" if ch == "/" else ch, ch))
         await pilot.pause(0.3)
-        assert [r.bill.bill_id for r in app.store.view] == [target]
-        assert app.store.sort.column == "date"  # the digits did not trigger the sort keys
+        assert [r.bill.bill_id for r in app.session.store.view] == [target]
+        assert app.session.store.sort.column == "date"  # the digits did not trigger the sort keys
         await pilot.press("escape", "x")
         for ch in ":open " + target:
             app.post_message(events.Key({":": "colon", " ": "space"}.get(ch, ch), ch))
@@ -304,9 +304,9 @@ async def test_at_shows_recent_api_calls_with_query_ids(make_app) -> None:
 
 
 async def test_account_command_switches_profile_and_reloads(tmp_path) -> None:
-    from ovh_invoices_tui.api.factory import make_client
     from ovh_invoices_tui.app import OvhInvoicesApp
     from ovh_invoices_tui.config import Profile, Settings
+    from ovh_invoices_tui.data.clients import make_client
 
     profiles = {
         "big": Profile(name="big", demo=True, sandbox_bills=80, sandbox_seed=1),
@@ -316,11 +316,11 @@ async def test_account_command_switches_profile_and_reloads(tmp_path) -> None:
     app = OvhInvoicesApp(settings=settings, profile=profiles["big"], lang="en", client_factory=make_client)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        assert len(app.store.rows) == 80
+        assert len(app.session.store.rows) == 80
         await pilot.press("space")
         await pilot.press("colon", *list("account small"), "enter")
-        await wait_for(lambda: app.profile.name == "small" and app.store.progress.done, pilot)
+        await wait_for(lambda: app.profile.name == "small" and app.session.store.progress.done, pilot)
         await wait_loaded(app, pilot)
-        assert len(app.store.rows) == 25
-        assert not app.store.marked
+        assert len(app.session.store.rows) == 25
+        assert not app.session.store.marked
         assert "small" in screen_text(app)

@@ -17,7 +17,6 @@ import pytest
 
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NetworkError
-from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import Profile, demo_profile
@@ -33,6 +32,7 @@ from ovh_invoices_tui.data.cache.codec import (
 )
 from ovh_invoices_tui.data.cache.db import SCHEMA_VERSION, BillCache, file_mode
 from ovh_invoices_tui.data.cache.profile import cache_path, clear_caches, safe_name, sandbox_now
+from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import CACHE_OVERLAP, load_all, load_with_cache
 from ovh_invoices_tui.sandbox import SandboxConfig, credentials
 from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
@@ -485,14 +485,14 @@ async def test_app_opens_offline_read_only_from_the_cache(tmp_path: Path, sandbo
             client_factory=lambda profile, **kw: offline_client(),
         )  # fmt: skip
         async with app.run_test(size=(120, 40)) as pilot:
-            await _wait(lambda: app.store.progress.done, pilot)
+            await _wait(lambda: app.session.store.progress.done, pilot)
             await app.workers.wait_for_complete()
             await pilot.pause()
-            assert app.readonly and app.store.progress.offline
-            assert len(app.store.rows) == sandbox.bills
+            assert app.session.readonly and app.session.store.progress.offline
+            assert len(app.session.store.rows) == sandbox.bills
             text = screen_text(app)
             assert "OFFLINE" in text and "READ-ONLY" in text
-            assert app.store.view[0].bill.bill_id in text
+            assert app.session.store.view[0].bill.bill_id in text
 
 
 async def _start_app(path: Path, sandbox: SandboxConfig, tmp_path: Path) -> list[tuple[LoadProgress, int]]:
@@ -506,14 +506,14 @@ async def _start_app(path: Path, sandbox: SandboxConfig, tmp_path: Path) -> list
             settings=settings, profile=demo_profile(), lang="en", cache=cache,
             client_factory=lambda profile, **kw: make_client(profile, sandbox=sandbox, **kw),
         )  # fmt: skip
-        seen = record_progress(app.store)
+        seen = record_progress(app.session.store)
         async with app.run_test(size=(120, 40)) as pilot:
-            await _wait(lambda: app.store.progress.done, pilot)
+            await _wait(lambda: app.session.store.progress.done, pilot)
             await app.workers.wait_for_complete()
-            assert len(app.store.rows) == sandbox.bills and not app.readonly
+            assert len(app.session.store.rows) == sandbox.bills and not app.session.readonly
             await pilot.press("r")  # the refresh goes through the cache too
             await app.workers.wait_for_complete()
-            assert len(app.store.rows) == sandbox.bills and app.store.progress.done
+            assert len(app.session.store.rows) == sandbox.bills and app.session.store.progress.done
     return seen
 
 
@@ -547,9 +547,9 @@ async def test_opened_invoice_lines_are_cached_and_searchable_at_next_start(
                 settings=settings, profile=demo_profile(), lang="en", cache=cache, client_factory=factory
             )
             async with app.run_test(size=(120, 40)) as pilot:
-                await _wait(lambda: app.store.progress.done, pilot)
+                await _wait(lambda: app.session.store.progress.done, pilot)
                 await app.workers.wait_for_complete()
-                bill_id = app.store.view[0].bill.bill_id
+                bill_id = app.session.store.view[0].bill.bill_id
                 requests.clear()
                 await pilot.press("enter")
                 await _wait(lambda: isinstance(app.screen, DetailScreen) and app.screen.content is not None, pilot)
@@ -562,10 +562,10 @@ async def test_opened_invoice_lines_are_cached_and_searchable_at_next_start(
     with BillCache.open(path) as cache:
         app = OvhInvoicesApp(settings=settings, profile=demo_profile(), lang="en", cache=cache, client_factory=factory)
         async with app.run_test(size=(120, 40)) as pilot:
-            await _wait(lambda: app.store.progress.done, pilot)
+            await _wait(lambda: app.session.store.progress.done, pilot)
             await app.workers.wait_for_complete()
-            app.store.set_filter(BillFilter(quick=service.upper()))
-            assert bill_id in {row.bill.bill_id for row in app.store.view}
+            app.session.store.set_filter(BillFilter(quick=service.upper()))
+            assert bill_id in {row.bill.bill_id for row in app.session.store.view}
             requests.clear()
             await pilot.press("x")
             assert app.screen.query_one("BillTable").current_row.bill.bill_id == bill_id

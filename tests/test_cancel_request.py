@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.widgets import TextArea
 
-from ovh_invoices_tui.actions.cancellation import Reason, build_ticket, clean_message, message_problem
+from ovh_invoices_tui.core.cancellation import Reason, build_ticket, clean_message, message_problem
 from ovh_invoices_tui.core.models import Bill, Money
 from ovh_invoices_tui.screens.cancel_dialog import CancelDialog, TicketCreated
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
@@ -49,7 +49,7 @@ async def test_cancellation_request_creates_one_ticket_with_the_reference(tmp_pa
     app = h.app
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_loaded(app, pilot)
-        row = app.store.view[2]
+        row = app.session.store.view[2]
         ref = row.bill.bill_id
         assert app.main_screen.jump_to(ref)
         await pilot.press("full_stop")
@@ -86,7 +86,7 @@ async def test_cancellation_request_creates_one_ticket_with_the_reference(tmp_pa
         assert f"Ticket #{number} created" in notices(app)
         await pilot.press("escape")
         assert isinstance(app.screen, InvoicesScreen)
-        assert not app.action_guard.busy
+        assert not app.session.guard.busy
 
 
 async def test_other_without_message_stays_on_the_form_and_esc_closes(tmp_path: Path) -> None:
@@ -105,4 +105,4 @@ async def test_other_without_message_stays_on_the_form_and_esc_closes(tmp_path: 
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, InvoicesScreen)
-        assert h.state.requests[TICKETS] == 0 and not app.action_guard.busy
+        assert h.state.requests[TICKETS] == 0 and not app.session.guard.busy

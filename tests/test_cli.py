@@ -9,9 +9,9 @@ from typing import Any
 import httpx
 import pytest
 
-from ovh_invoices_tui.api import factory
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import load_settings
+from ovh_invoices_tui.data import clients as factory
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 
 

@@ -8,8 +8,8 @@ from typing import Any
 import httpx
 import pytest
 
-from ovh_invoices_tui.api import factory
 from ovh_invoices_tui.cli import main as cli
+from ovh_invoices_tui.data import clients as factory
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from tests.test_pay_flow import LostAnswer
 

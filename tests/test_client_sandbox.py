@@ -9,9 +9,9 @@ import pytest
 
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import AuthenticationError, NotGrantedError
-from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import Profile, demo_profile
+from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 
 

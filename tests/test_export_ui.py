@@ -50,7 +50,7 @@ async def test_export_selection_as_csv_has_exactly_the_marked_rows(make_app) -> 
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("space", "space", "space")
-        marked = set(app.store.marked)
+        marked = set(app.session.store.marked)
         assert len(marked) == 3
         await open_export(app, pilot, "s")
         text = screen_text(app)
@@ -58,13 +58,13 @@ async def test_export_selection_as_csv_has_exactly_the_marked_rows(make_app) -> 
         await pilot.press("enter")  # the Export button has the focus
         await wait_back_on_main(app, pilot)
         [name] = files_in(downloads(app))
-        assert name.startswith(f"ovh-invoices-{app.store.account.nichandle}-") and name.endswith(".csv")
+        assert name.startswith(f"ovh-invoices-{app.session.store.account.nichandle}-") and name.endswith(".csv")
         rows = list(csv.reader(io.StringIO((downloads(app) / name).read_text("utf-8"))))
         header, body = rows[0], rows[1:]
         assert header[0] == "Reference" and "URL" not in header  # links are off by default
         assert {cells[0] for cells in body} == marked and len(body) == 3
         for cells in body:
-            row = app.store.row(cells[0])
+            row = app.session.store.row(cells[0])
             assert cells[1] == str(row.bill.order_id)
             assert cells[4] == plain_amount(row.bill.price_with_tax.ucents, ".")
             assert cells[6] == plain_amount(row.balance.ucents, ".")
@@ -81,7 +81,7 @@ async def test_export_all_as_pdf_contains_the_references(make_app) -> None:
         assert name.endswith(".pdf")
         reader = PdfReader(downloads(app) / name)
         text = "".join(page.extract_text() for page in reader.pages)
-        assert all(row.bill.bill_id in text for row in app.store.rows)
+        assert all(row.bill.bill_id in text for row in app.session.store.rows)
 
 
 async def test_menu_offers_selection_only_when_marked_and_view_only_when_filtered(make_app) -> None:
@@ -141,7 +141,7 @@ async def test_cancel_during_export_with_invoices_leaves_no_file(make_app) -> No
             await asyncio.sleep(0.15)
             return tiny_pdf("slow")
 
-        app.client.download_document = slow_download  # type: ignore[method-assign]
+        app.session.client.download_document = slow_download  # type: ignore[method-assign]
         dialog = await open_export(app, pilot, "p")
         # PDF content: choose "Summary + every invoice's PDF" (down arrow in the radio set), then Export.
         await pilot.press("shift+tab", "shift+tab")  # Export → path → PDF content
@@ -164,14 +164,14 @@ async def test_failed_downloads_are_listed(make_app) -> None:
     app = make_app(bills=12, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        bad = app.store.rows[0].bill
+        bad = app.session.store.rows[0].bill
 
         async def flaky(url: str, *, expect_pdf: bool = True) -> bytes:
             if url == bad.pdf_url:
                 raise ValueError("document gone")
             return tiny_pdf("ok")
 
-        app.client.download_document = flaky  # type: ignore[method-assign]
+        app.session.client.download_document = flaky  # type: ignore[method-assign]
         dialog = await open_export(app, pilot, "p")
         dialog.query_one("#mode-folder").value = True  # type: ignore[attr-defined]
         await pilot.pause()
@@ -189,8 +189,8 @@ async def test_export_current_view_as_csv(make_app) -> None:
     app = make_app(bills=40, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        app.store.set_filter(BillFilter(status=StatusFilter.PAID))
-        expected = [row.bill.bill_id for row in app.store.view]
+        app.session.store.set_filter(BillFilter(status=StatusFilter.PAID))
+        expected = [row.bill.bill_id for row in app.session.store.view]
         assert 0 < len(expected) < 40
         await open_export(app, pilot, "v")
         assert "Current view (status=paid)" in screen_text(app)
@@ -208,11 +208,11 @@ async def test_export_all_as_csv_follows_the_view_sort(make_app) -> None:
     app = make_app(bills=40, lang="en")
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        app.store.set_sort(Sort("status", descending=False))
-        app.store.set_filter(BillFilter(status=StatusFilter.UNPAID))  # "all" ignores the filters
-        assert 0 < len(app.store.view) < 40
-        expected = [row.bill.bill_id for row in app.store.all_sorted()]
-        newest_first = sorted(app.store.rows, key=lambda r: (r.bill.date, r.bill.bill_id), reverse=True)
+        app.session.store.set_sort(Sort("status", descending=False))
+        app.session.store.set_filter(BillFilter(status=StatusFilter.UNPAID))  # "all" ignores the filters
+        assert 0 < len(app.session.store.view) < 40
+        expected = [row.bill.bill_id for row in app.session.store.all_sorted()]
+        newest_first = sorted(app.session.store.rows, key=lambda r: (r.bill.date, r.bill.bill_id), reverse=True)
         assert len(expected) == 40 and expected != [row.bill.bill_id for row in newest_first]
         await open_export(app, pilot, "c")
         await pilot.press("enter")

@@ -18,10 +18,10 @@ from typing import Any
 import httpx
 import pytest
 
-from ovh_invoices_tui.api import factory
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.cli.core import EXIT_NETWORK
+from ovh_invoices_tui.data import clients as factory
 from ovh_invoices_tui.data.invoices import load_all
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from ovh_invoices_tui.sandbox.state import SandboxState
@@ -257,10 +257,10 @@ async def test_app_says_the_network_is_down(make_app: Any) -> None:
 
     app = make_app()
     app.client_factory = factory_down
-    app.client = app._make_client(app.profile)
+    app.session.client = app._make_client(app.profile)
     async with app.run_test(size=(120, 30), notifications=True) as pilot:
         await wait_loaded(app, pilot)
-        assert app.store.progress.error == "cannot reach eu.api.ovh.com (ConnectError)"
+        assert app.session.store.progress.error == "cannot reach eu.api.ovh.com (ConnectError)"
         notices = [(n.message, n.severity) for n in app._notifications]
         assert any("cannot reach eu.api.ovh.com" in m and s == "error" for m, s in notices), notices
         # the empty table says why, and what is due is unknown — never "nothing to pay"

@@ -171,9 +171,9 @@ async def test_language_switches_as_soon_as_the_account_is_known(make_app) -> No
 
     def on_change(changes: set[Change]) -> None:
         if Change.ACCOUNT in changes and not seen:
-            seen.append((len(app.store.rows), app.lang))
+            seen.append((len(app.session.store.rows), app.lang))
 
-    app.store.subscribe(on_change)
+    app.session.store.subscribe(on_change)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         assert seen and seen[0][0] < 120 and seen[0][1] == "fr"  # French while bills were still loading
@@ -202,7 +202,7 @@ async def test_a_cached_french_account_paints_french_from_the_first_frame(make_a
     original = InvoicesScreen.apply_language
 
     def spy(screen: InvoicesScreen) -> None:
-        relabelled.append(screen.ovh_app.lang)
+        relabelled.append(screen.host.lang)
         original(screen)
 
     bar_texts: list[str] = []  # the account bar, each time it shows cached bills
@@ -257,7 +257,7 @@ async def test_help_detail_and_api_log_in_french(make_app) -> None:
         await pilot.press("escape")
         await pilot.pause(0.1)
 
-        unpaid = next(r for r in app.store.rows if r.status == "UNPAID" and r.debt is not None)
+        unpaid = next(r for r in app.session.store.rows if r.status == "UNPAID" and r.debt is not None)
         app.open_detail(unpaid.bill.bill_id)
         await wait_for(lambda: isinstance(app.screen, DetailScreen) and app.screen.content is not None, pilot)
         await pilot.pause()
@@ -283,9 +283,9 @@ async def test_command_line_in_french(make_app) -> None:
         said: list[str] = []
         app.notify = lambda message, **_: said.append(str(message))  # type: ignore[method-assign]
         await run_command(app, "sort ttc")
-        assert app.store.sort.column == "amount_ttc"
+        assert app.session.store.sort.column == "amount_ttc"
         await run_command(app, "sort solde")
-        assert app.store.sort.column == "balance"
+        assert app.session.store.sort.column == "balance"
         await run_command(app, "sort montant")
         await run_command(app, "sort zorglub")
         await run_command(app, "zorglub")
@@ -294,4 +294,4 @@ async def test_command_line_in_french(make_app) -> None:
         assert said[1].startswith("Colonne inconnue «\u00a0zorglub\u00a0»")
         assert said[2].startswith("Commande inconnue :zorglub")
         assert said[3].startswith(":open attend un argument — Aller à une facture")
-        assert app.store.sort.column == "balance"
+        assert app.session.store.sort.column == "balance"

@@ -187,7 +187,7 @@ class CorruptingTransport(httpx.AsyncBaseTransport):
 
 
 async def test_app_notifies_a_broken_bill_and_loads_the_rest(make_app: Any) -> None:
-    from ovh_invoices_tui.api import factory
+    from ovh_invoices_tui.data import clients as factory
 
     transports: list[CorruptingTransport] = []
     original = factory.OvhClient
@@ -202,11 +202,11 @@ async def test_app_notifies_a_broken_bill_and_loads_the_rest(make_app: Any) -> N
         client = app._make_client(app.profile)
     finally:
         factory.OvhClient = original  # type: ignore[misc]
-    app.client = client
+    app.session.client = client
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await wait_loaded(app, pilot)
-        assert len(app.store.rows) == 59
-        (error,) = app.store.load_errors
+        assert len(app.session.store.rows) == 59
+        (error,) = app.session.store.load_errors
         assert error.model == "billing.Bill" and error.field == "date" and error.object_id == transports[0].corrupted
         notices = [n.message for n in app._notifications]
         assert any("could not be read" in m and "date" in m for m in notices), notices

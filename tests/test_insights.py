@@ -161,8 +161,8 @@ async def test_screen_draws_months_and_enter_lands_on_the_invoices_of_that_month
         figure = screen.rows[len(screen.rows) - 2]
         await pilot.press("enter")
         await wait_for(lambda: not isinstance(app.screen, InsightsScreen), pilot)
-        assert len(app.store.view) == figure.count
-        assert sum(r.bill.price_without_tax.ucents for r in app.store.view) == figure.without_tax
+        assert len(app.session.store.view) == figure.count
+        assert sum(r.bill.price_without_tax.ucents for r in app.session.store.view) == figure.without_tax
         assert f"date={MonthRange(figure.key, figure.key).start.isoformat()}" in screen_text(app)
 
 

@@ -19,7 +19,7 @@ async def test_slash_after_a_filter_command_shows_the_filter_and_typing_extends_
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        prefix = app.store.rows[0].bill.bill_id[:3]
+        prefix = app.session.store.rows[0].bill.bill_id[:3]
         await run_command(app, f"filter {prefix}")
         await pilot.pause()
         box = app.screen.query_one("#quick-filter", Input)
@@ -28,7 +28,7 @@ async def test_slash_after_a_filter_command_shows_the_filter_and_typing_extends_
         assert app.focused is box and box.value == prefix
         await pilot.press("0")
         await pilot.pause()
-        assert app.store.filter.quick == prefix + "0"  # extended, not replaced
+        assert app.session.store.filter.quick == prefix + "0"  # extended, not replaced
         assert box.value == prefix + "0"
 
 
@@ -69,44 +69,44 @@ async def test_esc_in_the_quick_filter_restores_the_filter_and_enter_keeps_it(ma
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        everything = len(app.store.rows)
-        target = app.store.rows[7].bill.bill_id
+        everything = len(app.session.store.rows)
+        target = app.session.store.rows[7].bill.bill_id
         await pilot.press("slash", *target[:4], "enter")
-        kept = app.store.filter.quick
+        kept = app.session.store.filter.quick
         assert kept == target[:4] and isinstance(app.focused, BillTable)
-        narrowed = len(app.store.view)
+        narrowed = len(app.session.store.view)
         await pilot.press("slash")
         assert "Keep filter" in screen_text(app) and "Cancel filter" in screen_text(app)  # the footer says it
         await pilot.press(*target[4:])
         await pilot.pause()
-        assert [r.bill.bill_id for r in app.store.view] == [target]
+        assert [r.bill.bill_id for r in app.session.store.view] == [target]
         await pilot.press("escape")
         await pilot.pause()
-        assert app.store.filter.quick == kept and len(app.store.view) == narrowed
+        assert app.session.store.filter.quick == kept and len(app.session.store.view) == narrowed
         assert app.screen.query_one("#quick-filter", Input).value == kept
         assert isinstance(app.focused, BillTable)
         await pilot.press("slash", "backspace", "backspace", "backspace", "backspace", "escape")
-        assert app.store.filter.quick == kept  # cancelling a deletion brings the text back too
+        assert app.session.store.filter.quick == kept  # cancelling a deletion brings the text back too
         await pilot.press("x")
-        assert len(app.store.view) == everything
+        assert len(app.session.store.view) == everything
 
 
 async def test_esc_in_the_filter_bar_restores_the_filters_from_before(make_app) -> None:
     app = make_app()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
-        reference = app.store.rows[3].bill.bill_id
+        reference = app.session.store.rows[3].bill.bill_id
         await pilot.press("f", *reference[:5], "enter")
-        assert app.store.filter.reference == reference[:5] and isinstance(app.focused, BillTable)
+        assert app.session.store.filter.reference == reference[:5] and isinstance(app.focused, BillTable)
         await pilot.press("f", "f")  # closed, then open again
         bar = app.screen.query_one(FilterBar)
         assert bar.query_one("#filter-reference", Input).value == reference[:5]
         await pilot.press(*reference[5:])
         await pilot.pause()
-        assert app.store.filter.reference == reference
+        assert app.session.store.filter.reference == reference
         await pilot.press("escape")
         await pilot.pause()
-        assert app.store.filter.reference == reference[:5]
+        assert app.session.store.filter.reference == reference[:5]
         assert bar.query_one("#filter-reference", Input).value == reference[:5]
         assert isinstance(app.focused, BillTable)
 
@@ -116,7 +116,7 @@ async def test_payments_quick_filter_and_filter_bar_follow_the_same_rule(make_ap
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_loaded(app, pilot)
         await pilot.press("p")
-        payments = app.payments
+        payments = app.session.payments
         await wait_for(lambda: payments.progress.done and bool(payments.view), pilot)
         target = payments.deposits[2].deposit_id
         await pilot.press("slash", *target, "enter")

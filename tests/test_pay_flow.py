@@ -87,7 +87,7 @@ def notices(app: OvhInvoicesApp) -> str:
 
 
 def due_ids(app: OvhInvoicesApp) -> set[str]:
-    return {row.bill.bill_id for row in app.store.rows if row.balance.ucents > 0}
+    return {row.bill.bill_id for row in app.session.store.rows if row.balance.ucents > 0}
 
 
 async def open_dialog(app: OvhInvoicesApp, pilot: Any) -> PayDialog:
@@ -125,17 +125,17 @@ async def test_pay_loop_one_order_then_link_then_refresh_shows_paid(tmp_path: Pa
         text = screen_text(app)
         assert str(order.order_id) in text and "€80.98" in text and "valid one hour" in text
         assert "Payment link" in text and "simulate payment (sandbox only)" in text
-        assert not app.action_guard.busy
+        assert not app.session.guard.busy
 
-        await app.client.download_document(order.url, expect_pdf=False)  # paying it on the payment page
+        await app.session.client.download_document(order.url, expect_pdf=False)  # paying it on the payment page
         await pilot.press("escape")
         assert isinstance(app.screen, InvoicesScreen)
         await pilot.press("r")
         await wait_for(lambda: not due_ids(app), pilot)
         await app.workers.wait_for_complete()
-        assert all(app.store.row(bill_id).status == PAID for bill_id in due)  # type: ignore[union-attr]
-        assert app.store.balance is not None and app.store.balance.due_amount.ucents == 0
-        deposits = [d async for page in app.client.iter_deposits() for d in page.items]
+        assert all(app.session.store.row(bill_id).status == PAID for bill_id in due)  # type: ignore[union-attr]
+        assert app.session.store.balance is not None and app.session.store.balance.due_amount.ucents == 0
+        deposits = [d async for page in app.session.client.iter_deposits() for d in page.items]
         assert any(d.order_id == order.order_id for d in deposits)  # a new payment in tracking
         assert h.state.requests[PAY_ALL] == 1
 
@@ -172,7 +172,7 @@ async def test_enter_on_open_cancels_and_nothing_is_sent(tmp_path: Path) -> None
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, InvoicesScreen)
-        assert not app.action_guard.busy
+        assert not app.session.guard.busy
         assert h.state.requests[PAY_ALL] == 0 and not h.state.orders
 
 
@@ -181,7 +181,7 @@ async def test_one_invoice_from_its_menu_pays_only_its_debt(tmp_path: Path) -> N
     app = h.app
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_loaded(app, pilot)
-        row = next(r for r in app.store.view if r.balance.ucents > 0)
+        row = next(r for r in app.session.store.view if r.balance.ucents > 0)
         assert app.main_screen.jump_to(row.bill.bill_id)
         await pilot.press("full_stop")
         await pilot.pause()
@@ -199,7 +199,7 @@ async def test_one_invoice_from_its_menu_pays_only_its_debt(tmp_path: Path) -> N
         assert len(order.debts) == 1
         # the demo's "simulate payment" fetches the link and refreshes
         await pilot.press("s")
-        await wait_for(lambda: app.store.row(row.bill.bill_id).status == PAID, pilot)  # type: ignore[union-attr]
+        await wait_for(lambda: app.session.store.row(row.bill.bill_id).status == PAID, pilot)  # type: ignore[union-attr]
         assert len(due_ids(app)) == 2
 
 
@@ -292,9 +292,10 @@ async def test_a_gateway_error_on_the_pay_post_is_an_unknown_outcome_not_a_refus
 
     import httpx
 
-    from ovh_invoices_tui.actions.payment_flow import Outcome, PayPlan, pay
+    from ovh_invoices_tui.actions.money import pay
     from ovh_invoices_tui.api.client import OvhClient
     from ovh_invoices_tui.core.models import Money
+    from ovh_invoices_tui.core.paying import Outcome, PayPlan
 
     posts: list[str] = []
 

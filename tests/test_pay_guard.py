@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ovh_invoices_tui.actions.payment_flow import ActionGuard, plan_bill, plan_due
 from ovh_invoices_tui.core.models import Bill, BillRow, Debt, Money
+from ovh_invoices_tui.core.paying import ActionGuard, plan_bill, plan_due
 
 
 def _row(ref: str, day: int, due: str) -> BillRow:

@@ -151,20 +151,20 @@ async def test_tui_pay_while_another_process_pays_shows_a_notice(tmp_path: Path)
     h = build(tmp_path)
     app = h.app
     lock_path = tmp_path / "pay.lock"
-    app.action_guard.account_lock = AccountLock(lock_path)
+    app.session.guard.account_lock = AccountLock(lock_path)
     elsewhere = AccountLock(lock_path)  # another open file: as another process's flock
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_loaded(app, pilot)
         assert elsewhere.acquire()
         await pilot.press("dollar_sign")
         await wait_for(lambda: "already in progress" in notices(app), pilot)
-        assert not isinstance(app.screen, PayDialog) and not app.action_guard.busy
+        assert not isinstance(app.screen, PayDialog) and not app.session.guard.busy
         elsewhere.release()
 
         dialog = await open_dialog(app, pilot)
         assert not elsewhere.acquire()  # the open dialog holds the account's lock
         await pilot.press("tab", "y")
-        await wait_for(lambda: not app.action_guard.busy, pilot)
+        await wait_for(lambda: not app.session.guard.busy, pilot)
         await app.workers.wait_for_complete()
         assert h.state.requests[PAY_ALL] == 1
         assert dialog.flow.lock is not None and not dialog.flow.lock.held

@@ -13,12 +13,12 @@ import httpx
 import pytest
 
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import Settings, demo_profile, load_settings, resolve_profile
 from ovh_invoices_tui.data.cache.db import BillCache
 from ovh_invoices_tui.data.cache.profile import cache_path
+from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import CACHE_OVERLAP
 from ovh_invoices_tui.data.payments import load_payments, paid_bill_ids
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
@@ -71,7 +71,7 @@ async def track_until_counted(app: OvhInvoicesApp, pilot: Any) -> None:
     """``p``, then wait until every deposit's count and every credit note's use is known."""
     await wait_loaded(app, pilot)
     await pilot.press("p")
-    payments = app.payments
+    payments = app.session.payments
 
     def complete() -> bool:
         return (
@@ -92,7 +92,7 @@ async def test_second_start_reads_no_paid_bills_for_cached_deposits(tmp_path: Pa
         app = app_on(sandbox, cache, tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await track_until_counted(app, pilot)
-            first = {d.deposit_id: app.payments.paid_bills[d.deposit_id] for d in app.payments.deposits}
+            first = {d.deposit_id: app.session.payments.paid_bills[d.deposit_id] for d in app.session.payments.deposits}
     assert len(paid_bills_requests(sandbox.state.requests)) == len(first) > 0  # the first start read them all
     sandbox.state.requests.clear()
 
@@ -100,8 +100,9 @@ async def test_second_start_reads_no_paid_bills_for_cached_deposits(tmp_path: Pa
         app = app_on(sandbox, cache, tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await track_until_counted(app, pilot)
-            second = {d.deposit_id: app.payments.paid_bills[d.deposit_id] for d in app.payments.deposits}
-            refunds = len(app.payments.refunds)
+            tracked = app.session.payments
+            second = {d.deposit_id: tracked.paid_bills[d.deposit_id] for d in tracked.deposits}
+            refunds = len(app.session.payments.refunds)
     assert second == first
     assert paid_bills_requests(sandbox.state.requests) == []
     assert refund_payment_requests(sandbox.state.requests) == 0 and refunds > 0
@@ -116,17 +117,17 @@ async def test_after_a_payment_only_the_new_deposit_is_read(tmp_path: Path) -> N
         app = app_on(sandbox, cache, tmp_path)
         async with app.run_test(size=SIZE) as pilot:
             await track_until_counted(app, pilot)
-            before = set(app.payments.paid_bills)
+            before = set(app.session.payments.paid_bills)
             # pay everything due in the sandbox (as opening the order's page does), then what the app does
             state = sandbox.state
             due = [d for d in state.data.debts if d.due > 0]
             assert due
             deposit = state.settle(state.pay(due))
             state.requests.clear()
-            app.payments.invalidate()
-            await wait_for(lambda: deposit.deposit_id in app.payments.paid_bills, pilot, timeout=20)
+            app.session.payments.invalidate()
+            await wait_for(lambda: deposit.deposit_id in app.session.payments.paid_bills, pilot, timeout=20)
             await app.workers.wait_for_complete()
-            payments = app.payments
+            payments = app.session.payments
             assert set(payments.paid_bills) == before | {deposit.deposit_id}
             assert len(payments.paid_bills[deposit.deposit_id]) == len(due)
             assert paid_bills_requests(state.requests) == [deposit.deposit_id]
@@ -184,7 +185,7 @@ async def test_paid_bill_ids_store_then_cache_then_api(tmp_path: Path) -> None:
 @pytest.fixture
 def cli_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
     """A demo profile whose every client talks to one sandbox; the cache in tmp_path."""
-    from ovh_invoices_tui.api import factory
+    from ovh_invoices_tui.data import clients as factory
 
     config = tmp_path / "config.toml"
     config.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 120\nsandbox_seed = 7\n")

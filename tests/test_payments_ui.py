@@ -25,7 +25,7 @@ async def open_tracking(app: Any, pilot: Any) -> None:
     await wait_loaded(app, pilot)
     await pilot.press("p")
     assert isinstance(app.screen, PaymentsScreen)
-    payments = app.payments
+    payments = app.session.payments
     await wait_for(lambda: payments.state is LoadState.DONE and len(payments.refund_payments) == len(payments.refunds),
                    pilot)  # fmt: skip
     await pilot.pause()
@@ -33,7 +33,7 @@ async def open_tracking(app: Any, pilot: Any) -> None:
 
 def shortfall_deposit(app: Any) -> str:
     """A deposit a credit note reduced (the sandbox makes a few)."""
-    payments = app.payments
+    payments = app.session.payments
     return next(d for r in payments.refunds if (d := payments.credited_deposit(r.refund_id)) is not None)
 
 
@@ -41,7 +41,7 @@ async def test_p_opens_tracking_with_every_deposit_and_counts(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_tracking(app, pilot)
-        payments = app.payments
+        payments = app.session.payments
         assert len(payments.deposits) == payments.progress.deposits_total > 0
         text = screen_text(app)
         for label in ("Reference", "Payment date", "Total amount", "Payment method", "Invoices"):
@@ -67,7 +67,7 @@ async def test_filter_by_payment_type_and_amount(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_tracking(app, pilot)
-        payments = app.payments
+        payments = app.session.payments
         await pilot.press("f")
         bar = app.screen.query_one(PaymentFilterBar)
         assert bar.display
@@ -90,7 +90,7 @@ async def test_shortfall_payment_lists_invoices_and_explains_the_credit_note(mak
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await open_tracking(app, pilot)
-        payments = app.payments
+        payments = app.session.payments
         deposit_id = shortfall_deposit(app)
         note = payments.refunds_applied_to(deposit_id)[0]
         table = app.screen.query_one(PaymentTable)
@@ -119,7 +119,7 @@ async def test_from_an_invoice_p_reaches_its_payment_and_back(make_app) -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await wait_loaded(app, pilot)
-        paid = next(row for row in app.store.view if row.status == "PAID")
+        paid = next(row for row in app.session.store.view if row.status == "PAID")
         app.open_detail(paid.bill.bill_id)
         await pilot.pause()
         detail = app.screen
@@ -147,10 +147,10 @@ async def test_c_shows_credit_notes_with_their_invoice_and_payment(make_app) -> 
         await pilot.pause()
         text = screen_text(app)
         assert "Credited invoice" in text
-        for note in app.payments.refunds:
+        for note in app.session.payments.refunds:
             line = next(line for line in text.splitlines() if note.refund_id in line)
             assert note.original_bill_id in line
-            applied = app.payments.credited_deposit(note.refund_id)
+            applied = app.session.payments.credited_deposit(note.refund_id)
             assert (applied or "Paid back") in line
         await pilot.press("escape")
         assert isinstance(app.screen, PaymentsScreen)
@@ -175,7 +175,7 @@ async def test_csv_export_of_marked_payments_contains_exactly_them(make_app, tmp
     async with app.run_test(size=SIZE) as pilot:
         await open_tracking(app, pilot)
         await pilot.press("space", "j", "space", "space")
-        marked = set(app.payments.marked)
+        marked = set(app.session.payments.marked)
         assert len(marked) == 3
         assert "3 marked" in screen_text(app)
         await pilot.press("e")
@@ -186,14 +186,14 @@ async def test_csv_export_of_marked_payments_contains_exactly_them(make_app, tmp
         await wait_for(lambda: not isinstance(app.screen, PaymentExportDialog), pilot)
         files = list((tmp_path / "downloads").glob("ovh-payments-*-*.csv"))
         assert len(files) == 1
-        nichandle = app.store.account.nichandle
+        nichandle = app.session.store.account.nichandle
         assert files[0].name.startswith(f"ovh-payments-{nichandle}-")
         with files[0].open(encoding="utf-8") as handle:
             rows = list(csv.reader(handle))
         assert rows[0][:4] == ["Reference", "Payment date", "Total amount", "Payment method"]
         assert {row[0] for row in rows[1:]} == marked
         for row in rows[1:]:
-            assert row[4].split() == list(app.payments.paid_bills[row[0]])
+            assert row[4].split() == list(app.session.payments.paid_bills[row[0]])
         # again: the existing file needs a confirmation
         await pilot.press("e", "enter")
         await pilot.pause()
@@ -208,7 +208,7 @@ async def test_footer_at_80_columns_keeps_help_and_the_count_clear_of_the_scroll
         app = make_app(lang=lang)
         async with app.run_test(size=(80, 24)) as pilot:
             await open_tracking(app, pilot)
-            payments = app.payments
+            payments = app.session.payments
             await wait_for(lambda: all(d.deposit_id in payments.paid_bills for d in payments.view), pilot)  # noqa: B023
             await pilot.pause()
             lines = screen_text(app).splitlines()
@@ -216,9 +216,9 @@ async def test_footer_at_80_columns_keeps_help_and_the_count_clear_of_the_scroll
             # the count column ends a cell before the vertical scrollbar (the table overflows at 24 lines)
             table = app.screen.query_one(PaymentTable)
             assert len(table.rows) > table.size.height
-            first = app.payments.view[0]
+            first = app.session.payments.view[0]
             row = next(line for line in lines if first.deposit_id in line)
-            count = str(len(app.payments.paid_bills[first.deposit_id]))
+            count = str(len(app.session.payments.paid_bills[first.deposit_id]))
             scrollbar = table.region.right - table.styles.scrollbar_size_vertical
             assert row[:scrollbar].endswith(f"{count} "), row
 
@@ -239,6 +239,7 @@ async def test_payment_detail_table_fits_its_rows_and_enter_is_in_the_footer(mak
         title = next(i for i, line in enumerate(lines) if "Credit notes applied" in line)
         assert title == table.region.bottom  # right under the invoices, not at the bottom of the screen
         assert "⏎ Open invoice" in lines[-1]
-        table.set_rows([row.bill for row in app.store.view[:30]])  # a payment of many invoices: 10 shown, then scroll
+        # a payment of many invoices: 10 shown, then scroll
+        table.set_rows([row.bill for row in app.session.store.view[:30]])
         await pilot.pause()
         assert table.size.height == 11 and table.max_scroll_y > 0

@@ -34,7 +34,7 @@ async def test_menus_show_money_actions_disabled_with_the_reason(tmp_path: Path)
     app = h.app
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_loaded(app, pilot)
-        row = next(r for r in app.store.view if r.balance.ucents > 0)
+        row = next(r for r in app.session.store.view if r.balance.ucents > 0)
         assert app.main_screen.jump_to(row.bill.bill_id)
         await pilot.press("full_stop")
         await pilot.pause()

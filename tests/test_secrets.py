@@ -19,12 +19,12 @@ import ovh_invoices_tui
 from ovh_invoices_tui import locations
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import AuthenticationError
-from ovh_invoices_tui.api.factory import make_client
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import Profile, load_settings, save_profile
 from ovh_invoices_tui.core.models import Bill
 from ovh_invoices_tui.data import documents
 from ovh_invoices_tui.data.cache.db import BillCache
+from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.permissions import check_private
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from tests.conftest import wait_for, wait_loaded
@@ -167,10 +167,10 @@ async def test_app_screens_hold_no_secret(make_app: Any) -> None:
     app = make_app(bills=30)
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
         await wait_loaded(app, pilot)
-        bills = [row.bill for row in app.store.rows]
+        bills = [row.bill for row in app.session.store.rows]
         secrets = CREDENTIALS + document_secrets(bills)
         texts = [screen_text(app)]
-        unpaid = next(row for row in app.store.rows if row.debt is not None)
+        unpaid = next(row for row in app.session.store.rows if row.debt is not None)
         app.open_detail(unpaid.bill.bill_id)
         await wait_for(lambda: unpaid.bill.bill_id in screen_text(app), pilot)
         await app.workers.wait_for_complete()

@@ -66,7 +66,7 @@ def test_help_screen(snap_compare: Any, make_app: Any) -> None:
 def _tracking_loaded(app: Any) -> bool:
     from ovh_invoices_tui.state.payments import LoadState
 
-    payments = app.payments
+    payments = app.session.payments
     return payments.state is LoadState.DONE and len(payments.refund_payments) == len(payments.refunds)
 
 
@@ -80,7 +80,7 @@ def test_payment_with_a_credit_note_explained(snap_compare: Any, make_app: Any) 
 
         app = pilot.app
         await _loaded(("p",), until=_tracking_loaded)(pilot)
-        payments = app.payments
+        payments = app.session.payments
         deposit_id = next(d for r in payments.refunds if (d := payments.credited_deposit(r.refund_id)) is not None)
         table = app.screen.query_one(PaymentTable)
         table.move_cursor(next(i for i, d in enumerate(payments.view) if d.deposit_id == deposit_id))

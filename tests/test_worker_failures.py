@@ -128,7 +128,7 @@ async def open_tracking(app: Any, pilot: Any) -> None:
     await wait_loaded(app, pilot)
     await pilot.press("p")
     assert isinstance(app.screen, PaymentsScreen)
-    await wait_for(lambda: app.payments.state is LoadState.DONE, pilot)
+    await wait_for(lambda: app.session.payments.state is LoadState.DONE, pilot)
     await pilot.pause()
 
 

@@ -1,4 +1,4 @@
-"""Commands shared by the ``:`` command line and the command palette (ctrl+p)."""
+"""Commands shared by the ``:`` command line and the command palette (ctrl+p), without widgets."""
 
 from __future__ import annotations
 
@@ -6,15 +6,11 @@ import shlex
 import unicodedata
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from functools import partial
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
-
+from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.core.i18n import LANGUAGES, register, t
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
+from ovh_invoices_tui.state.invoices import SORT_COLUMNS
 
 COMMAND_HELP = ":open REF · :account PROFILE · :filter TEXT · :sort COLUMN · :lang en|fr · :q"
 
@@ -55,24 +51,24 @@ register(
 class Command:
     name: str
     help: str
-    run: Callable[[OvhInvoicesApp, list[str]], Awaitable[Any] | Any]
+    run: Callable[[ActionHost, list[str]], Awaitable[Any] | Any]
     needs_argument: bool = False
 
 
-def _open(app: OvhInvoicesApp, args: list[str]) -> None:
-    app.open_invoice(args[0])
+def _open(host: ActionHost, args: list[str]) -> None:
+    host.open_invoice(args[0])
 
 
-async def _account(app: OvhInvoicesApp, args: list[str]) -> None:
-    await app.switch_profile(args[0])
+async def _account(host: ActionHost, args: list[str]) -> None:
+    await host.switch_profile(args[0])
 
 
-def _quit(app: OvhInvoicesApp, args: list[str]) -> None:
-    app.exit(0)
+def _quit(host: ActionHost, args: list[str]) -> None:
+    host.exit(0)
 
 
-def _filter(app: OvhInvoicesApp, args: list[str]) -> None:
-    app.store.set_filter(app.store.filter.with_quick(" ".join(args)))
+def _filter(host: ActionHost, args: list[str]) -> None:
+    host.session.store.set_filter(host.session.store.filter.with_quick(" ".join(args)))
 
 
 def _normalise(text: str) -> str:
@@ -87,8 +83,6 @@ def match_sort_column(text: str) -> list[str]:
     ``montant_ttc``, ``TTC``, ``solde``, ``Date d'émission``, ``ref`` … The first rule that matches wins;
     more than one column means ``text`` is ambiguous (``montant``).
     """
-    from ovh_invoices_tui.state.invoices import SORT_COLUMNS
-
     wanted = _normalise(text)
     if not wanted:
         return []
@@ -107,47 +101,38 @@ def match_sort_column(text: str) -> list[str]:
     return []
 
 
-def _sort(app: OvhInvoicesApp, args: list[str]) -> None:
-    from ovh_invoices_tui.state.invoices import SORT_COLUMNS
-
+def _sort(host: ActionHost, args: list[str]) -> None:
     text = " ".join(args)
     found = match_sort_column(text)
     if len(found) == 1:
-        app.store.toggle_sort(found[0])
+        host.session.store.toggle_sort(found[0])
         return
     if found:
-        columns = ", ".join(t(f"col.{column}", app.lang) for column in found)
-        app.notify(t("command.ambiguous_column", app.lang, column=text, columns=columns), severity="warning")
+        columns = ", ".join(t(f"col.{column}", host.lang) for column in found)
+        host.notify(t("command.ambiguous_column", host.lang, column=text, columns=columns), severity="warning")
         return
-    columns = ", ".join(SORT_COLUMNS if app.lang == "en" else (t(f"col.{c}", app.lang) for c in SORT_COLUMNS))
-    app.notify(t("command.unknown_column", app.lang, column=text, columns=columns), severity="warning")
+    columns = ", ".join(SORT_COLUMNS if host.lang == "en" else (t(f"col.{c}", host.lang) for c in SORT_COLUMNS))
+    host.notify(t("command.unknown_column", host.lang, column=text, columns=columns), severity="warning")
 
 
-def _payments(app: OvhInvoicesApp, args: list[str]) -> None:
-    from ovh_invoices_tui.screens.payments import open_payments
-
-    open_payments(app)
+def _payments(host: ActionHost, args: list[str]) -> None:
+    host.open_payments()
 
 
-def _insights(app: OvhInvoicesApp, args: list[str]) -> None:
-    from ovh_invoices_tui.screens.insights import open_insights
-
-    open_insights(app, "view" if args[:1] == ["view"] else "all")
+def _insights(host: ActionHost, args: list[str]) -> None:
+    host.open_insights("view" if args[:1] == ["view"] else "all")
 
 
-def _refunds(app: OvhInvoicesApp, args: list[str]) -> None:
-    from ovh_invoices_tui.screens.payments import open_refunds
-
-    open_refunds(app)
+def _refunds(host: ActionHost, args: list[str]) -> None:
+    host.open_refunds()
 
 
-async def _lang(app: OvhInvoicesApp, args: list[str]) -> None:
+async def _lang(host: ActionHost, args: list[str]) -> None:
     if args[0] not in LANGUAGES:
         languages = ", ".join(LANGUAGES)
-        app.notify(t("command.unknown_language", app.lang, language=args[0], languages=languages), severity="warning")
+        host.notify(t("command.unknown_language", host.lang, language=args[0], languages=languages), severity="warning")
         return
-    app.explicit_lang = args[0]
-    await app.set_language(args[0])
+    await host.choose_language(args[0])
 
 
 COMMANDS: dict[str, Command] = {
@@ -174,50 +159,24 @@ def command_help(command: Command, lang: str) -> str:
     return t(key, lang) if lang != "en" and t(key, lang) != key else command.help
 
 
-async def run_command(app: OvhInvoicesApp, line: str) -> None:
+async def run_command(host: ActionHost, line: str) -> None:
     """Parse and run one command line; unknown commands and missing arguments are reported, not raised."""
     try:
         words = shlex.split(line)
     except ValueError as exc:
-        app.notify(t("command.unreadable", app.lang, error=exc), severity="error")
+        host.notify(t("command.unreadable", host.lang, error=exc), severity="error")
         return
     if not words:
         return
     name = ALIASES.get(words[0].lower(), words[0].lower())
     command = COMMANDS.get(name)
     if command is None:
-        app.notify(t("command.unknown", app.lang, name=words[0], help=COMMAND_HELP), severity="warning", timeout=8)
+        host.notify(t("command.unknown", host.lang, name=words[0], help=COMMAND_HELP), severity="warning", timeout=8)
         return
     if command.needs_argument and len(words) < 2:
-        app.notify(t("command.needs_argument", app.lang, name=name, help=command_help(command, app.lang)),
+        host.notify(t("command.needs_argument", host.lang, name=name, help=command_help(command, host.lang)),
                    severity="warning")  # fmt: skip
         return
-    result = command.run(app, words[1:])
+    result = command.run(host, words[1:])
     if isinstance(result, Awaitable):
         await result
-
-
-class CommandProvider(Provider):
-    """The palette offers the same commands: ``open FR…``, ``account NAME``, profiles and invoices by name."""
-
-    async def discover(self) -> Hits:
-        app = cast("OvhInvoicesApp", self.app)
-        for name in app.settings.profiles:
-            yield DiscoveryHit(f"account {name}", partial(run_command, app, f"account {name}"), help="Switch profile")
-        yield DiscoveryHit("quit", partial(run_command, app, "q"), help="Quit")
-
-    async def search(self, query: str) -> Hits:
-        app = cast("OvhInvoicesApp", self.app)
-        matcher = self.matcher(query)
-        candidates = [(f"account {name}", "Switch to this profile") for name in app.settings.profiles]
-        candidates += [(f"{c.name}", c.help) for c in COMMANDS.values() if not c.needs_argument]
-        candidates += [(f"lang {code}", "Switch the language") for code in ("en", "fr")]
-        words = query.split()
-        if len(words) == 2 and words[0].lower() in ("open", "o"):
-            reference = words[1].upper()
-            matches = [r.bill.bill_id for r in app.store.view if reference in r.bill.bill_id][:20]
-            candidates += [(f"open {ref}", "Open this invoice") for ref in matches]
-        for text, help_text in candidates:
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(run_command, app, text), help=help_text)

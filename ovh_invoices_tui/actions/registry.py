@@ -1,19 +1,19 @@
-"""The registry of row actions: the single place where what the action menu offers is declared.
+"""The one registry of actions: what the "…" menu offers on one invoice and the bulk menu (``b``) offers.
 
-Each action says when it applies to a row and, when it applies but cannot run (read-only mode, say),
-why it is disabled. Modules adding actions (documents, payments, cancellation) call :func:`row_action`.
+Both lists are built here, explicitly, in menu order. Each action says when it applies and, when it applies
+but cannot run (read-only mode, say), why it is disabled. Actions receive their
+:class:`~ovh_invoices_tui.actions.host.ActionHost` (the UI) and, for row actions, the invoice's row.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from ovh_invoices_tui.actions import documents, exports, money
+from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.core.models import BillRow
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,23 +23,72 @@ class RowAction:
     id: str
     label_key: str  # i18n key
     key: str  # the key that picks it inside the menu
-    run: Callable[[OvhInvoicesApp, BillRow], Awaitable[Any] | Any]
-    applies: Callable[[OvhInvoicesApp, BillRow], bool] = lambda app, row: True
-    disabled_reason: Callable[[OvhInvoicesApp, BillRow], str | None] = lambda app, row: None
-    order: int = 100
+    run: Callable[[ActionHost, BillRow], Awaitable[Any] | Any]
+    applies: Callable[[ActionHost, BillRow], bool] = lambda host, row: True
+    disabled_reason: Callable[[ActionHost, BillRow], str | None] = lambda host, row: None
 
 
-_REGISTRY: dict[str, RowAction] = {}
+@dataclass(frozen=True, slots=True)
+class BulkAction:
+    """An entry of the bulk-actions menu."""
+
+    id: str
+    label_key: str  # i18n key
+    key: str  # the key that picks it inside the menu
+    run: Callable[[ActionHost], Awaitable[Any] | Any]
+    applies: Callable[[ActionHost], bool] = lambda host: True
+    disabled_reason: Callable[[ActionHost], str | None] = lambda host: None
+    detail: Callable[[ActionHost], str | None] = lambda host: None  # shown after the label ("3 invoices")
 
 
-def row_action(action: RowAction) -> RowAction:
-    """Register (or replace, by id) an action."""
-    _REGISTRY[action.id] = action
-    return action
+ROW_ACTIONS: tuple[RowAction, ...] = (
+    RowAction("bill.html", "action.html", "h", documents.view_bill_html, applies=lambda host, row: bool(row.bill.url)),
+    RowAction("bill.pdf", "action.pdf", "p", documents.view_bill_pdf, applies=lambda host, row: bool(row.bill.pdf_url)),
+    RowAction(
+        "bill.pay",
+        "money.pay_bill",
+        "$",
+        money.pay_one,
+        applies=lambda host, row: row.balance.ucents > 0,
+        disabled_reason=money.readonly_reason,
+    ),
+    RowAction("bill.cancel", "money.cancel", "x", money.request_cancellation, disabled_reason=money.readonly_reason),
+    RowAction("bill.copy_ref", "action.copy_ref", "c", documents.copy_reference),
+)
+
+BULK_ACTIONS: tuple[BulkAction, ...] = (
+    BulkAction(
+        "pay.all",
+        "money.pay_all",
+        "$",
+        money.pay_everything,
+        disabled_reason=money.pay_all_reason,
+        detail=money.pay_all_detail,
+    ),
+    *(
+        BulkAction(
+            f"export.{scope.value}.{kind}",
+            f"bulk.export_{scope.value}_{kind}",
+            key,
+            exports.launcher(scope, kind),
+            applies=exports.applies(scope),
+            disabled_reason=exports.disabled_reason(scope),
+            detail=exports.detail(scope),
+        )
+        for scope, kind, key in exports.EXPORTS
+    ),
+)
 
 
-def actions_for(app: OvhInvoicesApp, row: BillRow) -> list[tuple[RowAction, str | None]]:
+def actions_for(
+    host: ActionHost, row: BillRow, actions: Sequence[RowAction] = ROW_ACTIONS
+) -> list[tuple[RowAction, str | None]]:
     """The actions that apply to ``row``, in menu order, each with its disabled reason (None if enabled)."""
-    found = [action for action in _REGISTRY.values() if action.applies(app, row)]
-    found.sort(key=lambda action: action.order)
-    return [(action, action.disabled_reason(app, row)) for action in found]
+    return [(action, action.disabled_reason(host, row)) for action in actions if action.applies(host, row)]
+
+
+def bulk_actions_for(
+    host: ActionHost, actions: Sequence[BulkAction] = BULK_ACTIONS
+) -> list[tuple[BulkAction, str | None]]:
+    """The bulk actions that apply now, in menu order, each with its disabled reason (None if enabled)."""
+    return [(action, action.disabled_reason(host)) for action in actions if action.applies(host)]

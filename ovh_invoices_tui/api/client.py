@@ -32,6 +32,7 @@ from ovh_invoices_tui.core.models import (
     DebtBalance,
     DebtOperation,
     Deposit,
+    DepositLine,
     ModelError,
     NewTicket,
     Order,
@@ -295,8 +296,31 @@ class OvhClient:
             raise ModelError("paidBills", "<list>", "is not a list of ids")
         return [str(bill_id) for bill_id in data]
 
+    async def deposit_ids_of_order(self, order_id: int) -> list[str]:
+        """``GET /me/deposit?orderId=``: the deposits (payments) that paid an order."""
+        data = await self.get("/me/deposit", {"orderId": order_id})
+        if not iceberg.is_id_list(data):
+            raise ModelError("deposit", "<list>", "is not a list of ids")
+        return [str(deposit_id) for deposit_id in data]
+
+    async def deposit_lines(self, deposit_id: str) -> list[DepositLine]:
+        """``/me/deposit/{id}/details``: one line per paid bill and a negative line per credit note applied."""
+        base = f"/me/deposit/{_seg(deposit_id)}/details"
+        ids = await self.get(base)
+        if not iceberg.is_id_list(ids):
+            raise ModelError(base, "<list>", "is not a list of ids")
+        objects = await asyncio.gather(*(self.get(f"{base}/{_seg(i)}") for i in ids))
+        return [DepositLine.from_api(obj) for obj in objects]
+
     async def refund(self, refund_id: str) -> Refund:
         return Refund.from_api(await self.get(f"/me/refund/{_seg(refund_id)}"))
+
+    async def refund_payment(self, refund_id: str) -> Payment | None:
+        """How a credit note was used (``paymentIdentifier``: the deposit it reduced); None when not used yet."""
+        try:
+            return Payment.from_api(await self.get(f"/me/refund/{_seg(refund_id)}/payment"))
+        except NotFoundError:
+            return None
 
     async def order(self, order_id: int) -> Order:
         return Order.from_api(await self.get(f"/me/order/{_seg(order_id)}"))

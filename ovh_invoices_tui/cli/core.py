@@ -132,7 +132,7 @@ class CliContext:
 
     def client(self, **options: Any) -> OvhClient:
         """A client of the profile, logging requests to stderr with ``--verbose``."""
-        from ovh_invoices_tui.api.factory import make_client
+        from ovh_invoices_tui.data.clients import make_client
 
         on_request = self.log_request if self.args.verbose or self.args.debug else None
         return make_client(self.profile, on_request=on_request, **options)

@@ -54,8 +54,8 @@ async def login(ctx: CliContext) -> int:
     app_key: str | None
     app_secret: str | None
     if args.demo:
-        from ovh_invoices_tui.api.factory import sandbox_config_for
         from ovh_invoices_tui.config import demo_profile
+        from ovh_invoices_tui.data.clients import sandbox_config_for
         from ovh_invoices_tui.sandbox.app import create_app
 
         endpoint = sandbox_credentials.INPROCESS_BASE_URL

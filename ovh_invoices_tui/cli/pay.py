@@ -11,8 +11,7 @@ import asyncio
 import contextlib
 import sys
 
-from ovh_invoices_tui.actions.cancellation import Reason, build_ticket, message_problem, send_ticket
-from ovh_invoices_tui.actions.payment_flow import Outcome, PayPlan, expiry_text, pay, plan_bill, plan_due
+from ovh_invoices_tui.actions.money import pay, send_ticket
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import OutcomeUnknownError
 from ovh_invoices_tui.cli.core import (
@@ -26,8 +25,10 @@ from ovh_invoices_tui.cli.core import (
     command,
 )
 from ovh_invoices_tui.cli.output import Column, write_pairs, write_table
+from ovh_invoices_tui.core.cancellation import Reason, build_ticket, message_problem
 from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.models import BillRow, Debt
+from ovh_invoices_tui.core.paying import Outcome, PayPlan, expiry_text, plan_bill, plan_due
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.cache.profile import payment_lock
 

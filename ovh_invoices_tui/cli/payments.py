@@ -92,8 +92,8 @@ def cached_client(ctx: CliContext, cache: BillCache | None) -> OvhClient:
     """The profile's client; a demo's sandbox keeps the "today" its cache pinned (the same data as cached)."""
     if cache is None or not ctx.profile.demo:
         return ctx.client()
-    from ovh_invoices_tui.api.factory import sandbox_config_for
     from ovh_invoices_tui.data.cache.profile import sandbox_now
+    from ovh_invoices_tui.data.clients import sandbox_config_for
 
     return ctx.client(sandbox=dataclasses.replace(sandbox_config_for(ctx.profile), now=sandbox_now(cache)))
 

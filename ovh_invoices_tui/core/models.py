@@ -604,3 +604,22 @@ class BillRow:
     @property
     def balance(self) -> Money:
         return bill_balance(self.debt, self.bill.price_with_tax.currency)
+
+
+@dataclass(frozen=True, slots=True)
+class DepositLine:
+    """One line of ``/me/deposit/{id}/details``: a paid bill, or a negative credit-note line."""
+
+    domain: str
+    description: str
+    total: Money
+
+    @classmethod
+    def from_api(cls, obj: Any) -> DepositLine:
+        if not isinstance(obj, Mapping):
+            raise ModelError("billing.DepositDetail", "<object>", f"is not an object (got {type(obj).__name__})")
+        try:
+            total = Money.from_api(obj.get("totalPrice"))
+        except ModelError as exc:
+            raise ModelError("billing.DepositDetail", f"totalPrice.{exc.field}", exc.reason) from None
+        return cls(domain=str(obj.get("domain") or ""), description=str(obj.get("description") or ""), total=total)

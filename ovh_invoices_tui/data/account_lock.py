@@ -14,23 +14,18 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
+from ovh_invoices_tui.core.paying import IN_PROGRESS, PaymentInProgressError
+
+__all__ = ["IN_PROGRESS", "AccountLock", "PaymentInProgressError"]
+
 try:
     import fcntl
 except ImportError:  # Windows: no flock; the in-process guard still holds
     fcntl = None  # type: ignore[assignment]
 
-IN_PROGRESS = "a payment of this account is already in progress"
 # Tests only: hold the lock until this file exists, so a second process surely finds it taken.
 HOLD_ENV = "OVH_INVOICES_TEST_HOLD_PAY_LOCK"
 _HOLD_LIMIT_S = 60.0
-
-
-class PaymentInProgressError(Exception):
-    """Another process (or window) of this account holds the payment lock."""
-
-    def __init__(self, path: Path) -> None:
-        super().__init__(f"{IN_PROGRESS} (lock {path})")
-        self.path = path
 
 
 class AccountLock:

@@ -1,4 +1,4 @@
-"""Loaders: call the API client and feed the store page by page (run them in Textual workers)."""
+"""Invoices: the loaders feeding the store page by page, and an invoice's lines (run them in workers)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NetworkError
-from ovh_invoices_tui.core.models import Account, Bill, Debt, DebtBalance, ModelError
+from ovh_invoices_tui.core.models import Account, Bill, BillDetail, Debt, DebtBalance, ModelError
 from ovh_invoices_tui.state.invoices import LoadProgress, Store
 
 if TYPE_CHECKING:
@@ -170,6 +170,20 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache) 
     count = len(store.rows)
     store.set_progress(LoadProgress(loaded=count, total=count, done=True))
     return len(fresh)
+
+
+async def bill_details(client: OvhClient, store: Store, cache: BillCache | None, bill_id: str) -> list[BillDetail]:
+    """An invoice's lines: from the cache when there (they never change), else the API (then cached).
+
+    Their service names become searchable by the quick filter.
+    """
+    details = cache.bill_details(bill_id) if cache is not None else None
+    if details is None:
+        details = await client.bill_details(bill_id)
+        if cache is not None:
+            cache.save_bill_details(bill_id, details)
+    store.set_services(bill_id, [d.domain for d in details if d.domain])
+    return details
 
 
 def _account_task(client: OvhClient, store: Store) -> asyncio.Task[Account]:

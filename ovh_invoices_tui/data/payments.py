@@ -18,12 +18,11 @@ import contextlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
-from urllib.parse import quote
+from typing import TYPE_CHECKING
 
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import ApiError, NotFoundError
-from ovh_invoices_tui.core.models import Bill, Deposit, ModelError, Money, Payment, Refund
+from ovh_invoices_tui.core.models import Bill, DebtOperation, Deposit, ModelError, Payment, Refund
 from ovh_invoices_tui.data.invoices import CACHE_OVERLAP
 from ovh_invoices_tui.state.payments import PaymentsProgress, PaymentsStore, Settlement
 
@@ -33,29 +32,6 @@ if TYPE_CHECKING:
 # Lazily loaded per-deposit data: few requests in flight, so a real account's rate limit is respected.
 PAID_BILLS_CONCURRENCY = 4
 REFUND_PAYMENT_CONCURRENCY = 4
-
-
-def _seg(value: object) -> str:
-    return quote(str(value), safe="")
-
-
-@dataclass(frozen=True, slots=True)
-class DepositLine:
-    """One line of ``/me/deposit/{id}/details``: a paid bill, or a negative credit-note line."""
-
-    domain: str
-    description: str
-    total: Money
-
-    @classmethod
-    def from_api(cls, obj: Any) -> DepositLine:
-        if not isinstance(obj, Mapping):
-            raise ModelError("billing.DepositDetail", "<object>", f"is not an object (got {type(obj).__name__})")
-        try:
-            total = Money.from_api(obj.get("totalPrice"))
-        except ModelError as exc:
-            raise ModelError("billing.DepositDetail", f"totalPrice.{exc.field}", exc.reason) from None
-        return cls(domain=str(obj.get("domain") or ""), description=str(obj.get("description") or ""), total=total)
 
 
 @dataclass
@@ -194,14 +170,6 @@ async def refresh_deposits(
     return len(fresh)
 
 
-async def refund_payment(client: OvhClient, refund_id: str) -> Payment | None:
-    """How a credit note was used: ``paymentType`` refund and ``paymentIdentifier`` = the deposit it reduced."""
-    try:
-        return Payment.from_api(await client.get(f"/me/refund/{_seg(refund_id)}/payment"))
-    except NotFoundError:
-        return None
-
-
 async def load_refund_payments(
     client: OvhClient, store: PaymentsStore, refund_ids: Iterable[str], cache: BillCache | None = None
 ) -> None:
@@ -213,7 +181,7 @@ async def load_refund_payments(
     async def one(refund_id: str) -> None:
         async with limit:
             try:
-                payment = await refund_payment(client, refund_id)
+                payment = await client.refund_payment(refund_id)
             except (ApiError, ModelError):
                 return  # shown as unknown; the credit note itself is still listed
         store.set_refund_payment(refund_id, payment)
@@ -300,19 +268,9 @@ async def paid_bill_ids(
     return bill_ids
 
 
-async def deposit_lines(client: OvhClient, deposit_id: str) -> list[DepositLine]:
-    """``/me/deposit/{id}/details``: one line per paid bill and a negative line per credit note applied."""
-    base = f"/me/deposit/{_seg(deposit_id)}/details"
-    ids = await client.get(base)
-    if not isinstance(ids, list):
-        raise ModelError(base, "<list>", "is not a list of ids")
-    objects = await asyncio.gather(*(client.get(f"{base}/{_seg(i)}") for i in ids))
-    return [DepositLine.from_api(obj) for obj in objects]
-
-
 async def credit_note_ids(client: OvhClient, deposit_id: str) -> list[str]:
     """The credit notes applied to a deposit: its negative detail lines, whose ``domain`` is the refund id."""
-    lines = await deposit_lines(client, deposit_id)
+    lines = await client.deposit_lines(deposit_id)
     return list(dict.fromkeys(line.domain for line in lines if line.total.ucents < 0 and line.domain))
 
 
@@ -374,3 +332,34 @@ async def find_deposit(
     if known is None and cache is not None:
         known = await asyncio.to_thread(cache.deposit, reference)
     return known if known is not None else await client.deposit(reference)
+
+
+async def find_settling_deposit(
+    client: OvhClient,
+    bill_id: str,
+    operations: Sequence[DebtOperation],
+    payment: Payment | None = None,
+    *,
+    store: PaymentsStore,
+    cache: BillCache | None = None,
+) -> Deposit | None:
+    """The payment (deposit) that settled a bill, by the first way that answers.
+
+    Its debt operations' ``depositOrderId``; payment tracking's paid-bills index when loaded; the
+    bill's ``/payment`` ``paymentIdentifier`` naming a deposit.
+    """
+    for order_id in (op.deposit_order_id for op in operations if op.deposit_order_id):
+        loaded = next((d for d in store.deposits if d.order_id == order_id), None)
+        if loaded is not None:
+            return loaded
+        for deposit_id in await client.deposit_ids_of_order(order_id):
+            return await find_deposit(client, deposit_id, store, cache)
+    known = store.deposit_of_bill(bill_id)
+    if known is not None:
+        return known
+    if payment is not None and payment.payment_identifier:
+        try:
+            return await find_deposit(client, payment.payment_identifier, store, cache)
+        except NotFoundError:
+            return None
+    return None

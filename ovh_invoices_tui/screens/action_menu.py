@@ -1,8 +1,6 @@
-"""The "…" menu of one invoice: the registered actions that apply, disabled ones with their reason."""
+"""The "…" menu of one invoice: the actions that apply, disabled ones with their reason."""
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import events, on
@@ -13,13 +11,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
+from ovh_invoices_tui.actions.host import host_of
 from ovh_invoices_tui.actions.registry import RowAction, actions_for
 from ovh_invoices_tui.core.i18n import format_money, register, t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -45,8 +41,8 @@ class ActionMenu(ReportsWorkerFailures, ModalScreen[str | None]):
         self._actions: list[tuple[RowAction, str | None]] = []
 
     def compose(self) -> ComposeResult:
-        app = cast("OvhInvoicesApp", self.app)
-        row = app.store.row(self.bill_id)
+        app = host_of(self)
+        row = app.session.store.row(self.bill_id)
         self._actions = actions_for(app, row) if row else []
         amount = format_money(row.bill.price_with_tax, app.lang) if row else ""
         options = []

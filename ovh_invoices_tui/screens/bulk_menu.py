@@ -1,9 +1,8 @@
-"""The "Bulk actions" menu (key ``b``): the registered bulk actions that apply, disabled ones with their reason."""
+"""The "Bulk actions" menu (key ``b``): the bulk actions that apply, disabled ones with their reason."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import events, on
@@ -14,12 +13,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList
 from textual.widgets.option_list import Option
 
-from ovh_invoices_tui.actions.bulk import BulkAction, bulk_actions_for
+from ovh_invoices_tui.actions.host import ActionHost
+from ovh_invoices_tui.actions.registry import BulkAction, bulk_actions_for
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -36,14 +33,14 @@ class BulkMenu(ReportsWorkerFailures, ModalScreen[str | None]):
 
     CSS_PATH = "bulk_menu.tcss"
 
-    def __init__(self, app: OvhInvoicesApp) -> None:
+    def __init__(self, host: ActionHost) -> None:
         super().__init__()
-        self.ovh_app = app
+        self.host = host
         # Read now, not in compose: a key typed right after "b" (b then c) must already find its action.
-        self._actions: list[tuple[BulkAction, str | None]] = bulk_actions_for(app)
+        self._actions: list[tuple[BulkAction, str | None]] = bulk_actions_for(host)
 
     def compose(self) -> ComposeResult:
-        app = self.ovh_app
+        app = self.host
         options = []
         for action, reason in self._actions:
             prompt = Text()
@@ -55,7 +52,7 @@ class BulkMenu(ReportsWorkerFailures, ModalScreen[str | None]):
             elif detail:
                 prompt.append(f"  · {detail}", style="dim")
             options.append(Option(prompt, id=action.id, disabled=reason is not None))
-        marked = len(app.store.marked)
+        marked = len(app.session.store.marked)
         title = t("bulk.title_marked", app.lang, count=marked) if marked else t("bulk.title", app.lang)
         with Vertical():
             yield Label(Text(title), id="bulk-title")
@@ -76,7 +73,7 @@ class BulkMenu(ReportsWorkerFailures, ModalScreen[str | None]):
         self.dismiss(None)
 
 
-def open_bulk_menu(app: OvhInvoicesApp) -> None:
+def open_bulk_menu(app: ActionHost) -> None:
     """Show the menu and run the chosen action (a coroutine result runs in an I/O worker)."""
 
     def chosen(action_id: str | None) -> None:

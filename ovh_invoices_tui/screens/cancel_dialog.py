@@ -7,8 +7,6 @@ to Send, then ``y``/Enter). One ticket per flow, through the app's action guard.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
@@ -17,16 +15,16 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, RadioButton, RadioSet, Static, TextArea
 
-from ovh_invoices_tui.actions.cancellation import Reason, TicketDraft, build_ticket, message_problem, send_ticket
-from ovh_invoices_tui.actions.payment_flow import Flow
+from ovh_invoices_tui.actions.host import ActionHost, host_of
+from ovh_invoices_tui.actions.money import send_ticket
 from ovh_invoices_tui.api.errors import OutcomeUnknownError, OvhError
+from ovh_invoices_tui.core.cancellation import Reason, TicketDraft, build_ticket, message_problem
 from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
 from ovh_invoices_tui.core.models import BillRow, NewTicket
+from ovh_invoices_tui.core.paying import Flow
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -93,23 +91,24 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
 
     CSS_PATH = "cancel_dialog.tcss"
 
-    def __init__(self, row: BillRow, flow: Flow) -> None:
+    def __init__(self, session: AccountSession, row: BillRow, flow: Flow) -> None:
         super().__init__()
+        self.session = session
         self.row = row
         self.flow = flow
         self.draft: TicketDraft | None = None
         self.sending = False
 
     @property
-    def ovh_app(self) -> OvhInvoicesApp:
-        return cast("OvhInvoicesApp", self.app)
+    def host(self) -> ActionHost:
+        return host_of(self)
 
     @property
     def in_preview(self) -> bool:
         return self.has_class("-preview")
 
     def compose(self) -> ComposeResult:
-        lang, bill = self.ovh_app.lang, self.row.bill
+        lang, bill = self.host.lang, self.row.bill
         title = t(
             "cancel.title",
             lang,
@@ -146,7 +145,7 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
 
     def on_unmount(self) -> None:
         if not self.sending:
-            self.ovh_app.action_guard.end(self.flow)
+            self.session.guard.end(self.flow)
 
     # --- form -> preview ------------------------------------------------------------------------
 
@@ -163,7 +162,7 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
 
     @on(Button.Pressed, "#cancel-preview")
     def action_preview(self) -> None:
-        app = self.ovh_app
+        app = self.host
         message = self.query_one(TextArea).text
         problem = message_problem(self._reason(), message, app.lang)
         problem_line = self.query_one("#cancel-problem", Static)
@@ -172,7 +171,8 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
         if problem is not None:
             self.query_one(TextArea).focus()
             return
-        nichandle = app.store.account.nichandle if app.store.account else None
+        account = self.session.store.account
+        nichandle = account.nichandle if account else None
         self.draft = build_ticket(self.row.bill, self._reason(), message, app.lang, nichandle=nichandle)
         self.query_one("#cancel-subject", Static).update(
             Text(t("cancel.subject_line", app.lang, subject=self.draft.subject), style="bold")
@@ -209,22 +209,21 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
 
     @on(Button.Pressed, "#cancel-send")
     def action_send(self) -> None:
-        app = self.ovh_app
         draft = self.draft
-        if draft is None or not self.in_preview or not app.action_guard.claim_send(self.flow):
+        if draft is None or not self.in_preview or not self.session.guard.claim_send(self.flow):
             return
         self.sending = True
         for button in self.query(Button):
             button.disabled = True
         self.query_one("#cancel-status", Static).display = True
-        app.run_worker(self._send(draft), group="ticket", exit_on_error=False)
+        self.app.run_worker(self._send(draft), group="ticket", exit_on_error=False)
 
     async def _send(self, draft: TicketDraft) -> None:
-        app = self.ovh_app
+        app = self.host
         ticket: NewTicket | None = None
         unknown = refused = ""
         try:
-            ticket = await send_ticket(app.client, draft)
+            ticket = await send_ticket(self.session.client, draft)
         except OutcomeUnknownError as exc:
             unknown = str(exc)
         except OvhError as exc:
@@ -232,8 +231,8 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
         except Exception as exc:  # sent, but the answer is unusable: the ticket may exist
             unknown = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
         finally:
-            app.action_guard.end(self.flow)
-        if app.screen is self:
+            self.session.guard.end(self.flow)
+        if self.app.screen is self:
             self.dismiss(ticket)
         elif ticket is not None:
             show_ticket(app, ticket, draft.bill_id)
@@ -262,7 +261,7 @@ class TicketCreated(ReportsWorkerFailures, ModalScreen[None]):
         self.bill_id = bill_id
 
     def compose(self) -> ComposeResult:
-        lang = cast("OvhInvoicesApp", self.app).lang
+        lang = host_of(self).lang
         with Vertical():
             yield Label(Text(t("ticket.title", lang)), id="ticket-title")
             body = t("ticket.body", lang, number=self.ticket.ticket_number, ref=clean(self.bill_id))
@@ -281,26 +280,26 @@ class TicketCreated(ReportsWorkerFailures, ModalScreen[None]):
         self.dismiss(None)
 
 
-def show_ticket(app: OvhInvoicesApp, ticket: NewTicket, bill_id: str) -> None:
-    app.notify(t("ticket.created", app.lang, number=ticket.ticket_number), timeout=10)
-    app.push_screen(TicketCreated(ticket, bill_id))
+def show_ticket(host: ActionHost, ticket: NewTicket, bill_id: str) -> None:
+    host.notify(t("ticket.created", host.lang, number=ticket.ticket_number), timeout=10)
+    host.push_screen(TicketCreated(ticket, bill_id))
 
 
-def open_cancel_dialog(app: OvhInvoicesApp, bill_id: str) -> None:
+def open_cancel_dialog(host: ActionHost, bill_id: str) -> None:
     """An invoice's menu: the cancellation request form (refused in read-only mode, or while busy)."""
-    if app.readonly:
-        app.notify(t("cancel.readonly", app.lang), severity="warning")
+    if host.session.readonly:
+        host.notify(t("cancel.readonly", host.lang), severity="warning")
         return
-    row = app.store.row(bill_id)
+    row = host.session.store.row(bill_id)
     if row is None:
         return
-    flow = app.action_guard.begin("ticket")
+    flow = host.session.guard.begin("ticket")
     if flow is None:
-        app.notify(t("cancel.busy", app.lang), severity="warning")
+        host.notify(t("cancel.busy", host.lang), severity="warning")
         return
 
     def closed(ticket: NewTicket | None) -> None:
         if ticket is not None:
-            show_ticket(app, ticket, row.bill.bill_id)
+            show_ticket(host, ticket, row.bill.bill_id)
 
-    app.push_screen(CancelDialog(row, flow), closed)
+    host.push_screen(CancelDialog(host.session, row, flow), closed)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from rich.table import Table
 from rich.text import Text
@@ -15,14 +14,14 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
+from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
 from ovh_invoices_tui.core.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
 from ovh_invoices_tui.core.operation_labels import operation_label, operation_status_label
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.data.session import AccountSession
+from ovh_invoices_tui.screens.navigation import OpenActionMenu
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -191,17 +190,18 @@ class DetailScreen(ReportsWorkerFailures, Screen[None]):
 
     CSS_PATH = "detail.tcss"
 
-    def __init__(self, bill_id: str) -> None:
+    def __init__(self, session: AccountSession, bill_id: str) -> None:
         super().__init__()
+        self.session = session
         self.bill_id = bill_id
         self.content: InvoiceContent | None = None
 
     @property
-    def ovh_app(self) -> OvhInvoicesApp:
-        return cast("OvhInvoicesApp", self.app)
+    def host(self) -> ActionHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
-        lang = self.ovh_app.lang
+        lang = self.host.lang
         yield Static(Text(t("detail.title", lang, ref=clean(self.bill_id))), id="detail-title")
         with VerticalScroll():
             with Horizontal(id="detail-head"):
@@ -229,15 +229,14 @@ class DetailScreen(ReportsWorkerFailures, Screen[None]):
     def _render_content(self) -> None:
         if not self.app.is_running:
             return  # quitting while this screen mounts (Enter then q): its widgets are already being removed
-        app = self.ovh_app
-        lang = app.lang
-        row = app.store.row(self.bill_id)
+        lang, store = self.host.lang, self.session.store
+        row = store.row(self.bill_id)
         if row is None:
             self.query_one("#detail-info", Static).update(Text(t("detail.unknown", lang, ref=clean(self.bill_id))))
             return
         content = self.content
-        self.query_one("#detail-info", Static).update(info_block(row, content, app.store.account, lang))
-        self.query_one("#detail-contact", Static).update(contact_block(app.store.account, lang))
+        self.query_one("#detail-info", Static).update(info_block(row, content, store.account, lang))
+        self.query_one("#detail-contact", Static).update(contact_block(store.account, lang))
         self.query_one("#detail-totals", Static).update(totals_block(row, lang))
         if content is not None:
             self.query_one("#detail-loading").display = False
@@ -247,14 +246,14 @@ class DetailScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(exclusive=True, group="detail", exit_on_error=False)
     async def load_content(self) -> None:
-        app = self.ovh_app
-        client = app.client
+        session = self.session
+        client = session.client
         details, operations, payment = await asyncio.gather(
-            app.bill_details(self.bill_id),
+            session.bill_details(self.bill_id),
             client.bill_debt_operations(self.bill_id),
             client.bill_payment(self.bill_id),
         )
-        deposit = await app.find_settling_deposit(self.bill_id, operations, payment)
+        deposit = await session.find_settling_deposit(self.bill_id, operations, payment)
         self.content = InvoiceContent(details, operations, payment, deposit)
         self._render_content()
 
@@ -262,27 +261,27 @@ class DetailScreen(ReportsWorkerFailures, Screen[None]):
         """The lines could not be loaded: the spinner gives way to the error."""
         self.query_one("#detail-loading").display = False
         self.query_one("#detail-lines", Static).update(
-            Text(t("detail.load_failed", self.ovh_app.lang, error=text), style="bold red")
+            Text(t("detail.load_failed", self.host.lang, error=text), style="bold red")
         )
 
     def on_resize(self) -> None:
         self._render_content()
 
     def action_action_menu(self) -> None:
-        self.ovh_app.open_action_menu(self.bill_id)
+        self.post_message(OpenActionMenu(self.bill_id))
 
     def action_open_payment(self) -> None:
         """``p``: the payment (deposit) that settled this invoice; Esc comes back here."""
         from ovh_invoices_tui.screens.payment_detail import open_payment_detail
 
         deposit = self.content.deposit if self.content is not None else None
-        deposit = deposit or self.ovh_app.payments.deposit_of_bill(self.bill_id)
+        deposit = deposit or self.session.payments.deposit_of_bill(self.bill_id)
         if deposit is not None:
-            open_payment_detail(self.ovh_app, deposit.deposit_id, deposit)
+            open_payment_detail(self.app, self.session, deposit.deposit_id, deposit)
             return
         # /me/bill/{id}/payment names the deposit that paid the bill when no debt operation does
         payment = self.content.payment if self.content is not None else None
         if payment is not None and payment.payment_identifier:
-            open_payment_detail(self.ovh_app, payment.payment_identifier)
+            open_payment_detail(self.app, self.session, payment.payment_identifier)
             return
-        self.notify(t("detail.no_deposit", self.ovh_app.lang), severity="warning")
+        self.notify(t("detail.no_deposit", self.host.lang), severity="warning")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import cast
 
 from rich.text import Text
 from textual import events, on
@@ -21,6 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, ProgressBar, RadioButton, RadioSet, Static
 from textual.worker import Worker
 
+from ovh_invoices_tui.actions.host import ActionHost
+from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.core.text import clean
@@ -41,9 +43,6 @@ from ovh_invoices_tui.export.jobs import (
     with_kind_suffix,
 )
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -177,9 +176,10 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[ExportOutcome | None]):
 
     CSS_PATH = "export_dialog.tcss"
 
-    def __init__(self, request: ExportRequest, *, lang: str = "en") -> None:
+    def __init__(self, request: ExportRequest, client: OvhClient, *, lang: str = "en") -> None:
         super().__init__()
         self.request = request
+        self.client = client  # downloads the PDFs
         self.lang = lang
         self._options: ExportOptions | None = None
         self._worker: Worker[None] | None = None
@@ -390,13 +390,12 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[ExportOutcome | None]):
 
     async def _run(self, options: ExportOptions) -> None:
         """The export itself (in a worker); a failure is shown by :meth:`show_failure` and reported by the App."""
-        app = cast("OvhInvoicesApp", self.app)
         request = self.request
         try:
             result = await run_export(
                 request.rows,
                 options,
-                fetch_pdf=document_fetcher(app.client, self.lang),
+                fetch_pdf=document_fetcher(self.client, self.lang),
                 lang=self.lang,
                 account=request.account,
                 scope=request.scope_text,
@@ -445,48 +444,48 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[ExportOutcome | None]):
 # --- opening it from the app ------------------------------------------------------------------------
 
 
-def open_export_dialog(app: OvhInvoicesApp, scope: Scope, kind: ExportKind) -> None:
+def open_export_dialog(host: ActionHost, scope: Scope, kind: ExportKind) -> None:
     """Snapshot the rows of ``scope``, show the dialog, and report the outcome when it closes."""
-    store, lang = app.store, app.lang
+    store, lang = host.session.store, host.lang
     rows = rows_in_scope(store, scope)
     request = ExportRequest(
         scope=scope,
         kind=kind,
         rows=rows,
         scope_text=describe_scope(scope, len(rows), filter_text=store.filter.describe(lang), lang=lang),
-        account=store.account.nichandle if store.account else app.profile_name,
-        download_dir=app.settings.download_dir,
+        account=store.account.nichandle if store.account else host.session.profile_name,
+        download_dir=host.session.download_dir,
         total_text=rows_total_text(rows, lang, currency=store.currency),
     )
 
     def closed(outcome: ExportOutcome | None) -> None:
         if outcome is not None:
-            report_outcome(app, outcome)
+            report_outcome(host, outcome)
 
-    app.push_screen(ExportDialog(request, lang=lang), closed)
+    host.push_screen(ExportDialog(request, host.session.client, lang=lang), closed)
 
 
-def report_outcome(app: OvhInvoicesApp, outcome: ExportOutcome) -> None:
+def report_outcome(host: ActionHost, outcome: ExportOutcome) -> None:
     """A notification with path, count and total; the list of failures in a modal when there are any."""
     from ovh_invoices_tui.screens.export_result import ExportFailures
 
-    lang, options = app.lang, outcome.options
+    lang, options = host.lang, outcome.options
     if outcome.cancelled:
         if options.to_folder:
-            app.notify(t("export.cancelled_folder", lang, path=str(options.path)), severity="warning")
+            host.notify(t("export.cancelled_folder", lang, path=str(options.path)), severity="warning")
         else:
-            app.notify(t("export.cancelled", lang), severity="warning")
+            host.notify(t("export.cancelled", lang), severity="warning")
         return
     if outcome.aborted is not None:
         message = t("export.aborted", lang, path=str(options.path))
-        app.notify(message, severity="error", timeout=10)
-        app.push_screen(ExportFailures(message, outcome.aborted.failures, lang=lang))
+        host.notify(message, severity="error", timeout=10)
+        host.push_screen(ExportFailures(message, outcome.aborted.failures, lang=lang))
         return
     result = outcome.result
     if result is None:
         return
     message = outcome_message(result, lang)
     failures = result.failures if isinstance(result, BundleResult) else ()
-    app.notify(message, severity="warning" if failures else "information", timeout=12)
+    host.notify(message, severity="warning" if failures else "information", timeout=12)
     if failures:
-        app.push_screen(ExportFailures(message, failures, lang=lang))
+        host.push_screen(ExportFailures(message, failures, lang=lang))

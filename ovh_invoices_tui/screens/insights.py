@@ -11,7 +11,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 from rich.text import Text
 from textual import on, work
@@ -20,6 +20,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
+from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.core.filters import BillFilter, FilterInputError, parse_date_range
 from ovh_invoices_tui.core.i18n import format_count, format_money, format_percent, register, t
 from ovh_invoices_tui.core.insights import (
@@ -37,9 +38,6 @@ from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.invoice_lines import LinesProgress
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.spend_chart import SpendChart
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -452,11 +450,12 @@ class InsightsScreen(ReportsWorkerFailures, Screen[BillFilter | None]):
         self.action_drill()
 
 
-def open_insights(app: OvhInvoicesApp, scope: Literal["all", "view"] = "all") -> None:
+def open_insights(host: ActionHost, scope: Literal["all", "view"] = "all") -> None:
     """Push the insights over the account's bills (or the list's view); apply the filter it comes back with."""
-    store = app.store
+    session = host.session
+    store = session.store
     rows = store.view if scope == "view" else store.rows
-    client, cache = app.client, app.cache
+    client, cache = session.client, session.cache
 
     async def read(
         ids: Sequence[str], progressed: Callable[[LinesProgress, dict[str, list[BillDetail]]], None]
@@ -473,7 +472,7 @@ def open_insights(app: OvhInvoicesApp, scope: Literal["all", "view"] = "all") ->
             store.set_filter(drill)
 
     screen = InsightsScreen(
-        [row.bill for row in rows], lang=app.lang, read_lines=read, scope=scope,
-        export_folder=app.settings.download_dir,
+        [row.bill for row in rows], lang=host.lang, read_lines=read, scope=scope,
+        export_folder=session.download_dir,
     )  # fmt: skip
-    app.push_screen(screen, chosen)
+    host.push_screen(screen, chosen)

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
-
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer
 
+from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.list_screen import ListScreen, filter_bindings, mark_bindings, sort_bindings
+from ovh_invoices_tui.screens.navigation import OpenActionMenu, OpenDetail
 from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Change, Store
 from ovh_invoices_tui.widgets.account_bar import AccountBar
 from ovh_invoices_tui.widgets.balance_banner import BalanceBanner
@@ -18,9 +19,6 @@ from ovh_invoices_tui.widgets.bill_table import BillTable
 from ovh_invoices_tui.widgets.filter_bar import FilterBar
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.status_line import StatusLine
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -77,21 +75,22 @@ class InvoicesScreen(ListScreen):
 
     CSS_PATH = "invoices.tcss"
 
-    def __init__(self) -> None:
+    def __init__(self, session: AccountSession) -> None:
         super().__init__()
+        self.session = session
         self._unsubscribe: list[object] = []
 
     @property
-    def ovh_app(self) -> OvhInvoicesApp:
-        return cast("OvhInvoicesApp", self.app)
+    def host(self) -> ActionHost:
+        return host_of(self)
 
     @property
     def listing(self) -> Store:
-        return self.ovh_app.store
+        return self.session.store
 
     @property
     def lang(self) -> str:
-        return self.ovh_app.lang
+        return self.host.lang
 
     def list_table(self) -> BillTable:
         return self.query_one(BillTable)
@@ -100,7 +99,7 @@ class InvoicesScreen(ListScreen):
         return self.query_one(FilterBar)
 
     def compose(self) -> ComposeResult:
-        lang = self.ovh_app.lang
+        lang = self.host.lang
         yield AccountBar(id="account-bar")
         yield BalanceBanner(id="balance-banner")
         yield FilterBar(lang=lang, id="filter-bar")
@@ -110,14 +109,14 @@ class InvoicesScreen(ListScreen):
         yield Footer(show_command_palette=False)
 
     def on_mount(self) -> None:
-        store = self.ovh_app.store
+        store = self.session.store
         self._unsubscribe.append(store.subscribe(self._on_store_change))
         self._on_store_change(set(Change))
         self.list_table().focus()
 
     def apply_language(self) -> None:
         """Relabel everything in the app's current language (the store and the cursor are untouched)."""
-        lang = self.ovh_app.lang
+        lang = self.host.lang
         self.query_one(BillTable).set_language(lang)
         self.query_one(FilterBar).set_language(lang)
         self.quick_input().placeholder = t("invoices.quick", lang)
@@ -130,8 +129,8 @@ class InvoicesScreen(ListScreen):
     # --- store → widgets ------------------------------------------------------------------------
 
     def _on_store_change(self, changes: set[Change]) -> None:
-        app = self.ovh_app
-        store = app.store
+        app, session = self.host, self.session
+        store = session.store
         table = self.query_one(BillTable)
         if changes & {Change.VIEW, Change.ROWS, Change.PROGRESS}:
             # PROGRESS too: when loading ends with nothing to show, "Loading invoices…" must not stay.
@@ -148,9 +147,9 @@ class InvoicesScreen(ListScreen):
         if changes & {Change.ACCOUNT, Change.PROGRESS, Change.ROWS}:
             self.query_one(AccountBar).show(
                 nichandle=store.account.nichandle if store.account else None,
-                profile=app.profile_name,
-                endpoint=app.endpoint_label,
-                readonly=app.readonly,
+                profile=session.profile_name,
+                endpoint=session.endpoint_label,
+                readonly=session.readonly,
                 progress=store.progress,
                 lang=app.lang,
             )
@@ -163,7 +162,7 @@ class InvoicesScreen(ListScreen):
                 )
         if changes & {Change.BALANCE, Change.ACCOUNT}:
             self.query_one(BalanceBanner).show(
-                store.balance, lang=app.lang, pay_key=app.key_for("invoices.pay"), readonly=app.readonly
+                store.balance, lang=app.lang, pay_key=app.key_for("invoices.pay"), readonly=session.readonly
             )
         if changes & {Change.VIEW, Change.ROWS, Change.MARKS, Change.ACCOUNT}:
             self.query_one(StatusLine).show(
@@ -185,39 +184,39 @@ class InvoicesScreen(ListScreen):
     def action_open_detail(self) -> None:
         row = self.query_one(BillTable).current_row
         if row is None:
-            self.notify(t("invoices.no_row", self.ovh_app.lang), severity="warning")
+            self.notify(t("invoices.no_row", self.host.lang), severity="warning")
             return
-        self.ovh_app.open_detail(row.bill.bill_id)
+        self.post_message(OpenDetail(row.bill.bill_id))
 
     def action_bulk_menu(self) -> None:
         from ovh_invoices_tui.screens.bulk_menu import open_bulk_menu
 
-        open_bulk_menu(self.ovh_app)
+        open_bulk_menu(self.host)
 
     def action_pay_balance(self) -> None:
         """``$``: confirm, then pay everything due (in read-only mode, say why not)."""
         from ovh_invoices_tui.screens.pay_dialog import open_pay_dialog
 
-        open_pay_dialog(self.ovh_app)
+        open_pay_dialog(self.host)
 
     def action_payments(self) -> None:
         """``p``: payment tracking (deposits, the invoices each paid, credit notes)."""
         from ovh_invoices_tui.screens.payments import open_payments
 
-        open_payments(self.ovh_app)
+        open_payments(self.app, self.session)
 
     def action_insights(self) -> None:
         """``I``: spend per month, category and service, over every invoice of the account."""
         from ovh_invoices_tui.screens.insights import open_insights
 
-        open_insights(self.ovh_app)
+        open_insights(self.host)
 
     def action_action_menu(self) -> None:
         row = self.query_one(BillTable).current_row
         if row is None:
-            self.notify(t("invoices.no_row", self.ovh_app.lang), severity="warning")
+            self.notify(t("invoices.no_row", self.host.lang), severity="warning")
             return
-        self.ovh_app.open_action_menu(row.bill.bill_id)
+        self.post_message(OpenActionMenu(row.bill.bill_id))
 
     def jump_to(self, bill_id: str) -> bool:
         """Put the cursor on ``bill_id`` if the view shows it."""

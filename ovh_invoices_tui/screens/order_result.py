@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, cast
+from typing import Literal
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -11,15 +11,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
-from ovh_invoices_tui.actions.payment_flow import expiry_text
+from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.core.i18n import format_money, register, t
 from ovh_invoices_tui.core.models import Order
+from ovh_invoices_tui.core.paying import expiry_text
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.documents import open_url
+from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -101,18 +100,19 @@ class OrderResult(ReportsWorkerFailures, ModalScreen[None]):
 
     CSS_PATH = "order_result.tcss"
 
-    def __init__(self, order: Order, *, sandbox: bool = False) -> None:
+    def __init__(self, session: AccountSession, order: Order) -> None:
         super().__init__()
+        self.session = session
         self.order = order
-        self.sandbox = sandbox
+        self.sandbox = session.demo  # the sandbox's payment page pays when fetched: offer to "simulate"
         self.simulated = False
 
     @property
-    def ovh_app(self) -> OvhInvoicesApp:
-        return cast("OvhInvoicesApp", self.app)
+    def host(self) -> ActionHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
-        lang, order = self.ovh_app.lang, self.order
+        lang, order = self.host.lang, self.order
         labels = [t(k, lang) for k in ("order.number", "order.amount", "order.expires", "order.link")]
         width = max(map(len, labels))
         values = [
@@ -139,13 +139,13 @@ class OrderResult(ReportsWorkerFailures, ModalScreen[None]):
         self.dismiss(None)
 
     def action_copy_link(self) -> None:
-        app = self.ovh_app
+        app = self.host
         app.copy_to_clipboard(self.order.url)
         app.notify(t("order.copied", app.lang, order=self.order.order_id), severity="warning", timeout=8)
 
     def action_open_link(self) -> None:
         if not open_url(self.order.url):
-            self.notify(t("order.no_browser", self.ovh_app.lang), severity="warning")
+            self.notify(t("order.no_browser", self.host.lang), severity="warning")
 
     def action_simulate(self) -> None:
         if not self.sandbox or self.simulated:
@@ -155,23 +155,23 @@ class OrderResult(ReportsWorkerFailures, ModalScreen[None]):
 
     async def _simulate(self) -> None:
         """Sandbox only: fetching the order's page is what pays it there; then refresh like ``r``."""
-        app, order = self.ovh_app, self.order
+        app, order = self.host, self.order
         status = self.query_one("#order-status", Static)
         status.update(Text(t("order.simulating", app.lang, order=order.order_id)))
-        await app.client.download_document(order.url, expect_pdf=False)
+        await self.session.client.download_document(order.url, expect_pdf=False)
         status.update(Text(t("order.simulated", app.lang, order=order.order_id)))
         after_settled_payment(app)
 
     def show_failure(self, text: str) -> None:
         """The simulated payment failed: say why; ``s`` may try again."""
         self.simulated = False
-        self.query_one("#order-status", Static).update(Text(t("order.simulate_failed", self.ovh_app.lang, error=text)))
+        self.query_one("#order-status", Static).update(Text(t("order.simulate_failed", self.host.lang, error=text)))
 
 
-def after_settled_payment(app: OvhInvoicesApp) -> None:
+def after_settled_payment(host: ActionHost) -> None:
     """A payment went through: re-read balance and statuses, and let payment tracking reload."""
-    app.payments.invalidate()
-    app.action_refresh()
+    host.session.payments.invalidate()
+    host.refresh_account()
 
 
 class OutcomeUnknown(ReportsWorkerFailures, ModalScreen[None]):
@@ -190,7 +190,7 @@ class OutcomeUnknown(ReportsWorkerFailures, ModalScreen[None]):
         self.kind = kind
 
     def compose(self) -> ComposeResult:
-        lang = cast("OvhInvoicesApp", self.app).lang
+        lang = host_of(self).lang
         with Vertical():
             yield Label(Text(t(f"unknown.title.{self.kind}", lang)), id="unknown-title")
             yield Static(Text(t(f"unknown.body.{self.kind}", lang)), id="unknown-body", classes="para")

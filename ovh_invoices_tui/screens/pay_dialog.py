@@ -3,13 +3,12 @@
 The dialog lists exactly what will be paid (amount, each invoice's reference, date and balance) and says a
 regularisation order valid one hour will be created. Cancel has the focus: Enter on open cancels. Confirming
 takes a deliberate key: Tab to Confirm then ``y`` (or Enter), or ``ctrl+y``. The app's
-:class:`~ovh_invoices_tui.actions.payment_flow.ActionGuard` lets one POST through per flow, whatever is pressed.
+:class:`~ovh_invoices_tui.core.paying.ActionGuard` lets one POST through per flow, whatever is pressed.
 """
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import events, on
@@ -19,14 +18,13 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from ovh_invoices_tui.actions.payment_flow import Flow, Outcome, PayPlan, PayResult, pay, plan_all, plan_bill
+from ovh_invoices_tui.actions.host import ActionHost, host_of
+from ovh_invoices_tui.actions.money import pay, plan_all
 from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.paying import Flow, Outcome, PaymentInProgressError, PayPlan, PayResult, plan_bill
 from ovh_invoices_tui.core.text import clean
-from ovh_invoices_tui.data.account_lock import PaymentInProgressError
+from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -97,10 +95,6 @@ register(
 )
 
 
-def _app(screen: ModalScreen[PayResult | None]) -> OvhInvoicesApp:
-    return cast("OvhInvoicesApp", screen.app)
-
-
 def invoice_lines(plan: PayPlan, lang: str) -> Text:
     """``Reference  Date  Balance`` lines of the plan's invoices (API text shown literally)."""
     refs = [clean(r.bill.bill_id) for r in plan.rows]
@@ -124,16 +118,16 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
 
     CSS_PATH = "pay_dialog.tcss"
 
-    def __init__(self, plan: PayPlan, flow: Flow) -> None:
+    def __init__(self, session: AccountSession, plan: PayPlan, flow: Flow) -> None:
         super().__init__()
+        self.session = session
         self.plan = plan
         self.flow = flow
         self.sending = False
         self.done = False
 
     def compose(self) -> ComposeResult:
-        app = _app(self)
-        lang, plan = app.lang, self.plan
+        lang, plan = host_of(self).lang, self.plan
         title = t("pay.title_bill", lang, ref=clean(plan.bill_id)) if plan.bill_id else t("pay.title_all", lang)
         with Vertical():
             yield Label(Text(title), id="pay-title")
@@ -144,7 +138,7 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
                 listed, total = format_money(plan.listed_total, lang), format_money(plan.total, lang)
                 yield Static(Text(t("pay.listed", lang, listed=listed, total=total)))
             yield Static(Text(t("pay.order_note", lang)), id="pay-note")
-            unknown = app.action_guard.unknown_since
+            unknown = self.session.guard.unknown_since
             if unknown is not None:
                 yield Static(Text(t("pay.unknown_warning", lang, time=unknown.strftime("%H:%M"))), id="pay-warning")
             yield Static(Text(t("pay.sending", lang)), id="pay-status")
@@ -158,7 +152,7 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
 
     def on_unmount(self) -> None:
         if not self.sending:  # closed (or popped) before confirming: the flow is over
-            _app(self).action_guard.end(self.flow)
+            self.session.guard.end(self.flow)
 
     def on_key(self, event: events.Key) -> None:
         if event.character == "y" and self.focused is self.query_one("#pay-confirm", Button):
@@ -181,8 +175,7 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
         self.dismiss(None)
 
     def action_confirm(self) -> None:
-        app = _app(self)
-        if not app.action_guard.claim_send(self.flow):  # the one place that lets a single POST through
+        if not self.session.guard.claim_send(self.flow):  # the one place that lets a single POST through
             return
         self.sending = True
         for button in self.query(Button):
@@ -194,13 +187,12 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
     def show_failure(self, text: str) -> None:
         """The flow broke unexpectedly: say so; Esc closes (nothing is resent, the buttons stay disabled)."""
         self.done = True
-        self.query_one("#pay-status", Static).update(Text(t("pay.failed", _app(self).lang, error=text)))
+        self.query_one("#pay-status", Static).update(Text(t("pay.failed", host_of(self).lang, error=text)))
 
     async def _send(self) -> None:
-        app = _app(self)
-        guard = app.action_guard
+        guard = self.session.guard
         try:
-            result = await pay(app.client, self.plan)
+            result = await pay(self.session.client, self.plan)
         finally:
             guard.end(self.flow)
         if result.outcome is Outcome.UNKNOWN:
@@ -208,71 +200,71 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
         elif result.outcome in (Outcome.ORDER, Outcome.NOTHING):
             guard.unknown_since = None
         self.done = True
-        if app.screen is self:
+        if self.app.screen is self:
             self.dismiss(result)
         else:  # something was opened over the dialog: show the result anyway, the dialog just closes later
             if self.is_attached:
                 status = self.query_one("#pay-status", Static)
-                status.update(Text(t("pay.done_elsewhere", app.lang)))
-            show_pay_result(app, result)
+                status.update(Text(t("pay.done_elsewhere", host_of(self).lang)))
+            show_pay_result(host_of(self), result)
 
 
-def open_pay_dialog(app: OvhInvoicesApp, bill_id: str | None = None) -> None:
+def open_pay_dialog(host: ActionHost, bill_id: str | None = None) -> None:
     """``$``, the bulk menu or an invoice's menu: check, then confirm what ``bill_id`` (None: all) pays."""
-    lang = app.lang
-    if app.readonly:
-        app.notify(t("pay.readonly", lang), severity="warning")
+    lang = host.lang
+    if host.session.readonly:
+        host.notify(t("pay.readonly", lang), severity="warning")
         return
-    guard = app.action_guard
+    guard = host.session.guard
     if guard.busy:
-        app.notify(t("pay.busy", lang), severity="warning")
+        host.notify(t("pay.busy", lang), severity="warning")
         return
     if bill_id is None:
-        if not app.store.progress.done:
-            app.notify(t("pay.loading", lang), severity="warning")
+        if not host.session.store.progress.done:
+            host.notify(t("pay.loading", lang), severity="warning")
             return
-        if app.store.balance is None or app.store.progress.error:
+        if host.session.store.balance is None or host.session.store.progress.error:
             # Never "nothing to pay" about a balance that was not read.
-            error = app.store.progress.error or ""
-            app.notify(t("pay.balance_unknown", lang, error=error), severity="error", timeout=10)
+            error = host.session.store.progress.error or ""
+            host.notify(t("pay.balance_unknown", lang, error=error), severity="error", timeout=10)
             return
-        plan = plan_all(app.store)
+        plan = plan_all(host.session.store)
         nothing = t("pay.nothing", lang)
     else:
-        row = app.store.row(bill_id)
+        row = host.session.store.row(bill_id)
         if row is None:
             return
         plan = plan_bill(row)
         nothing = t("pay.nothing_bill", lang, ref=clean(bill_id))
     if plan.is_empty:
-        app.notify(nothing)
+        host.notify(nothing)
         return
     try:
         flow = guard.begin("pay", pays=True)
     except PaymentInProgressError:  # a `pay` in a shell, or another window of this account
-        app.notify(t("pay.elsewhere", lang), severity="warning", timeout=10)
+        host.notify(t("pay.elsewhere", lang), severity="warning", timeout=10)
         return
     if flow is None:
         return
 
     def closed(result: PayResult | None) -> None:
         if result is not None:
-            show_pay_result(app, result)
+            show_pay_result(host, result)
 
-    app.push_screen(PayDialog(plan, flow), closed)
+    host.push_screen(PayDialog(host.session, plan, flow), closed)
 
 
-def show_pay_result(app: OvhInvoicesApp, result: PayResult) -> None:
+def show_pay_result(host: ActionHost, result: PayResult) -> None:
     """The order (with its link), a friendly "nothing to pay", the unknown outcome, or the refusal."""
     from ovh_invoices_tui.screens.order_result import OrderResult, OutcomeUnknown
 
-    lang = app.lang
+    lang = host.lang
     if result.outcome is Outcome.ORDER and result.order is not None:
-        app.push_screen(OrderResult(result.order, sandbox=app.profile.demo))
+        host.push_screen(OrderResult(host.session, result.order))
     elif result.outcome is Outcome.NOTHING:
-        app.notify(t("pay.nothing_api", lang))
-        app.action_refresh()
+        host.notify(t("pay.nothing_api", lang))
+        host.refresh_account()
     elif result.outcome is Outcome.UNKNOWN:
-        app.push_screen(OutcomeUnknown(result.error, kind="pay"))
+        host.push_screen(OutcomeUnknown(result.error, kind="pay"))
     else:
-        app.notify(t("pay.failed", lang, error=result.error), severity="error", timeout=15)
+        host.notify(t("pay.failed", lang, error=result.error), severity="error", timeout=15)

@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, cast
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
 from textual import on, work
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
-from ovh_invoices_tui.actions.documents import view_html, view_pdf
+from ovh_invoices_tui.actions.documents import view_deposit_html, view_deposit_pdf
+from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import find_deposit, load_settlement
+from ovh_invoices_tui.data.session import AccountSession
+from ovh_invoices_tui.screens.navigation import OpenDetail
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import Settlement
 from ovh_invoices_tui.widgets.payment_table import PaidBillTable
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -40,28 +40,12 @@ register(
             "fr": "Facture(s) {refs} illisible(s) : le total est incomplet",
         },
         "payment.load_failed": {"en": "Could not load the payment: {error}", "fr": "Chargement impossible : {error}"},
-        "payment.html": {"en": "Payment proof (HTML)", "fr": "Justificatif de paiement (HTML)"},
-        "payment.pdf": {"en": "Payment proof (PDF)", "fr": "Justificatif de paiement (PDF)"},
         "payment.no_deposit": {
             "en": "No payment known for this invoice yet",
             "fr": "Aucun paiement connu pour cette facture",
         },
     }
 )
-
-
-# --- documents (payment proofs and credit notes), as row_actions does for invoices ---------------------------
-
-
-def view_deposit_html(app: OvhInvoicesApp, deposit: Deposit) -> None:
-    app.run_io(view_html(app, t("payment.html", app.lang), deposit.deposit_id, deposit.url))
-
-
-def view_deposit_pdf(app: OvhInvoicesApp, deposit: Deposit) -> None:
-    app.run_io(view_pdf(app, t("payment.pdf", app.lang), deposit.deposit_id, deposit.pdf_url))
-
-
-# --- the screen -----------------------------------------------------------------------------------------------
 
 
 def info_block(deposit: Deposit, lang: str) -> Table:
@@ -127,18 +111,19 @@ class PaymentDetailScreen(ReportsWorkerFailures, Screen[None]):
 
     CSS_PATH = "payment_detail.tcss"
 
-    def __init__(self, deposit_id: str, deposit: Deposit | None = None) -> None:
+    def __init__(self, session: AccountSession, deposit_id: str, deposit: Deposit | None = None) -> None:
         super().__init__()
+        self.session = session
         self.deposit_id = deposit_id
         self.deposit = deposit
         self.settlement: Settlement | None = None
 
     @property
-    def ovh_app(self) -> OvhInvoicesApp:
-        return cast("OvhInvoicesApp", self.app)
+    def host(self) -> ActionHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
-        lang = self.ovh_app.lang
+        lang = self.host.lang
         yield Static(Text(t("payment.title", lang, ref=clean(self.deposit_id))), id="payment-title")
         yield Static(id="payment-info")
         yield Static(id="payment-explanation")
@@ -155,7 +140,7 @@ class PaymentDetailScreen(ReportsWorkerFailures, Screen[None]):
         self.load()
 
     def _show(self) -> None:
-        lang = self.ovh_app.lang
+        lang = self.host.lang
         if self.deposit is not None:
             self.query_one("#payment-info", Static).update(info_block(self.deposit, lang))
         settlement = self.settlement
@@ -171,17 +156,17 @@ class PaymentDetailScreen(ReportsWorkerFailures, Screen[None]):
 
     @work(exclusive=True, group="payment-detail", exit_on_error=False)
     async def load(self) -> None:
-        app = self.ovh_app
+        session = self.session
 
         def bill_lookup(bill_id: str) -> Bill | None:
-            row = app.store.row(bill_id)
+            row = session.store.row(bill_id)
             return row.bill if row is not None else None
 
         if self.deposit is None:
-            self.deposit = await find_deposit(app.client, self.deposit_id, app.payments, app.cache)
+            self.deposit = await find_deposit(session.client, self.deposit_id, session.payments, session.cache)
             self._show()
         self.settlement = await load_settlement(
-            app.client, self.deposit, store=app.payments, bill_lookup=bill_lookup, cache=app.cache
+            session.client, self.deposit, store=session.payments, bill_lookup=bill_lookup, cache=session.cache
         )
         self._show()
 
@@ -189,24 +174,26 @@ class PaymentDetailScreen(ReportsWorkerFailures, Screen[None]):
         """The payment could not be loaded: the spinner gives way to the error."""
         self.query_one("#payment-loading").display = False
         self.query_one("#payment-explanation", Static).update(
-            Text(t("payment.load_failed", self.ovh_app.lang, error=text), style="bold red")
+            Text(t("payment.load_failed", self.host.lang, error=text), style="bold red")
         )
 
     @on(PaidBillTable.RowActivated)
     def _open_bill(self, event: PaidBillTable.RowActivated) -> None:
         bill: Bill = event.row
-        self.ovh_app.open_detail(bill.bill_id)
+        self.post_message(OpenDetail(bill.bill_id))
 
     def action_view_html(self) -> None:
         if self.deposit is not None:
-            view_deposit_html(self.ovh_app, self.deposit)
+            view_deposit_html(self.host, self.deposit)
 
     def action_view_pdf(self) -> None:
         if self.deposit is not None:
-            view_deposit_pdf(self.ovh_app, self.deposit)
+            view_deposit_pdf(self.host, self.deposit)
 
 
-def open_payment_detail(app: OvhInvoicesApp, deposit_id: str, deposit: Deposit | None = None) -> None:
+def open_payment_detail(
+    app: App[Any], session: AccountSession, deposit_id: str, deposit: Deposit | None = None
+) -> None:
     """Show a payment; when the screen under the current one is that payment already, go back to it."""
     stack = app.screen_stack
     if len(stack) >= 2:
@@ -214,4 +201,4 @@ def open_payment_detail(app: OvhInvoicesApp, deposit_id: str, deposit: Deposit |
         if isinstance(below, PaymentDetailScreen) and below.deposit_id == deposit_id:
             app.pop_screen()
             return
-    app.push_screen(PaymentDetailScreen(deposit_id, deposit))
+    app.push_screen(PaymentDetailScreen(session, deposit_id, deposit))

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import events, on
@@ -15,16 +14,15 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker
 
+from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.core.models import Deposit
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import ensure_paid_bills
+from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.export import export_deposits_csv
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import deposits_total_text
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -74,25 +72,26 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="payments.export.cancel", tooltip="Close without exporting")]
 
-    def __init__(self) -> None:
+    def __init__(self, session: AccountSession) -> None:
         super().__init__()
+        self.session = session
         self._export_worker: Worker[None] | None = None
 
     @property
-    def ovh_app(self) -> OvhInvoicesApp:
-        return cast("OvhInvoicesApp", self.app)
+    def host(self) -> ActionHost:
+        return host_of(self)
 
     def compose(self) -> ComposeResult:
-        app = self.ovh_app
-        store, lang = app.payments, app.lang
+        app = self.host
+        store, lang = self.session.payments, app.lang
         scopes = [
             (t("payments.export.all", lang, count=len(store.deposits)), "all"),
             (t("payments.export.view", lang, count=len(store.view)), "view"),
             (t("payments.export.marked", lang, count=len(store.marked_rows())), "marked"),
         ]
         default_scope = "marked" if store.marked else ("view" if store.filter.is_active else "all")
-        nichandle = app.store.account.nichandle if app.store.account else None
-        path = app.settings.download_dir / default_export_name(nichandle, date.today())
+        nichandle = self.session.store.account.nichandle if self.session.store.account else None
+        path = self.session.download_dir / default_export_name(nichandle, date.today())
         with Vertical():
             yield Label(t("payments.export.title", lang), id="pe-title")
             with Vertical(id="pe-form"):
@@ -119,13 +118,13 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
 
     def show_failure(self, text: str) -> None:
         """The export failed: say why in place of its progress; the form stays for another try."""
-        self._message(t("payments.export.failed", self.ovh_app.lang, error=text))
+        self._message(t("payments.export.failed", self.host.lang, error=text))
 
     def _message(self, text: str) -> None:
         self.query_one("#pe-message", Static).update(Text(text))
 
     def _deposits(self) -> list[Deposit]:
-        store = self.ovh_app.payments
+        store = self.session.payments
         scope = self.query_one("#pe-scope", Select).value
         if scope == "marked":
             return store.marked_rows()
@@ -139,7 +138,7 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
         path = Path(self.query_one("#pe-path", Input).value.strip()).expanduser()
         if path.exists() and not path.is_dir():
             self.add_class("-confirm")
-            self._message(t("payments.export.exists", self.ovh_app.lang, path=str(path)))
+            self._message(t("payments.export.exists", self.host.lang, path=str(path)))
             self.query_one("#pe-overwrite", Button).focus()
             return
         self._start(path, overwrite=False)
@@ -177,7 +176,7 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
         self.remove_class("-confirm")
         deposits = self._deposits()
         if not deposits:
-            self._message(t("payments.export.nothing", self.ovh_app.lang))
+            self._message(t("payments.export.nothing", self.host.lang))
             return
         include_links = self.query_one("#pe-links", Checkbox).value
         dialect = str(self.query_one("#pe-dialect", Select).value)
@@ -188,15 +187,15 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
     async def _export(
         self, deposits: list[Deposit], path: Path, dialect: str, include_links: bool, overwrite: bool
     ) -> None:
-        app = self.ovh_app
+        app = self.host
         lang = app.lang
-        store = app.payments
+        store = self.session.payments
 
         def progress(done: int, total: int) -> None:
             self._message(t("payments.export.fetching", lang, done=done, total=total))
 
         try:
-            await ensure_paid_bills(app.client, store, deposits, progress=progress, cache=app.cache)
+            await ensure_paid_bills(self.session.client, store, deposits, progress=progress, cache=self.session.cache)
             path.parent.mkdir(parents=True, exist_ok=True)
             result = await export_deposits_csv(
                 deposits,

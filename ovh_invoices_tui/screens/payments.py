@@ -1,27 +1,30 @@
 """Payment tracking ("Suivi des paiements"): every payment (deposit), filters, sort, marks, CSV export.
 
 Opened with ``p`` on the invoice list or ``:payments``. Deposits and credit notes load in an app worker the first
-time (kept in ``app.payments``); how many invoices each payment settled is fetched in a screen worker, visible
+time (kept in ``self.session.payments``); how many invoices each payment settled is fetched in a screen worker, visible
 rows first, and shows "…" until known.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any
 
 from rich.text import Text
 from textual import on
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Static
 from textual.worker import Worker
 
+from ovh_invoices_tui.actions.documents import view_deposit_html, view_deposit_pdf
+from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.core.i18n import format_count, register, t, t_count
 from ovh_invoices_tui.core.models import Deposit
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import fill_paid_counts, load_payments
+from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.list_screen import ListScreen, filter_bindings, mark_bindings, sort_bindings
-from ovh_invoices_tui.screens.payment_detail import open_payment_detail, view_deposit_html, view_deposit_pdf
+from ovh_invoices_tui.screens.payment_detail import open_payment_detail
 from ovh_invoices_tui.screens.payment_export_dialog import PaymentExportDialog
 from ovh_invoices_tui.state.payments import (
     PAYMENT_SORT_COLUMNS,
@@ -33,9 +36,6 @@ from ovh_invoices_tui.state.payments import (
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.payment_filter_bar import PaymentFilterBar
 from ovh_invoices_tui.widgets.payment_table import PaymentTable
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.app import OvhInvoicesApp
 
 register(
     {
@@ -66,35 +66,27 @@ register(
 # --- loading ------------------------------------------------------------------------------------------------
 
 
-def ensure_payments_loaded(app: OvhInvoicesApp) -> None:
+def ensure_payments_loaded(app: App[Any], session: AccountSession) -> None:
     """Start loading deposits and credit notes (an app worker) unless loaded or loading already."""
-    store = app.payments
+    store = session.payments
     if store.state is not LoadState.IDLE:
         return
     store.begin_loading()
 
     # An app worker (the list outlives this screen): its failure is reported by the App; the store's progress
     # carries the error to the header and the table.
-    app.run_worker(load_payments(app.client, store, app.cache), group="payments-load", exclusive=True,
+    app.run_worker(load_payments(session.client, store, session.cache), group="payments-load", exclusive=True,
                    exit_on_error=False)  # fmt: skip
 
 
-def open_payments(app: OvhInvoicesApp) -> None:
+def open_payments(app: App[Any], session: AccountSession) -> None:
     """Show payment tracking: back to it if it is open under the current screen, else push it."""
     for screen in reversed(app.screen_stack):
         if isinstance(screen, PaymentsScreen):
             while app.screen is not screen:
                 app.pop_screen()
             return
-    app.push_screen(PaymentsScreen())
-
-
-def open_refunds(app: OvhInvoicesApp) -> None:
-    from ovh_invoices_tui.screens.refunds import RefundsScreen
-
-    if isinstance(app.screen, RefundsScreen):
-        return
-    app.push_screen(RefundsScreen())
+    app.push_screen(PaymentsScreen(session))
 
 
 # --- the screen -----------------------------------------------------------------------------------------------
@@ -118,23 +110,24 @@ class PaymentsScreen(ListScreen):
 
     CSS_PATH = "payments.tcss"
 
-    def __init__(self) -> None:
+    def __init__(self, session: AccountSession) -> None:
         super().__init__()
+        self.session = session
         self._unsubscribe: Any = None
         self._counts: Worker[None] | None = None
         self._failure: str | None = None  # why a worker of this screen failed (shown in the header)
 
     @property
-    def ovh_app(self) -> OvhInvoicesApp:
-        return cast("OvhInvoicesApp", self.app)
+    def host(self) -> ActionHost:
+        return host_of(self)
 
     @property
     def listing(self) -> PaymentsStore:
-        return self.ovh_app.payments
+        return self.session.payments
 
     @property
     def lang(self) -> str:
-        return self.ovh_app.lang
+        return self.host.lang
 
     def list_table(self) -> PaymentTable:
         return self.query_one(PaymentTable)
@@ -143,18 +136,18 @@ class PaymentsScreen(ListScreen):
         return self.query_one(PaymentFilterBar)
 
     def compose(self) -> ComposeResult:
-        app = self.ovh_app
+        app = self.host
         yield Static(id="payments-header")
         yield PaymentFilterBar(lang=app.lang, id="payments-filters")
         yield FilterInput(placeholder=t("payments.quick", app.lang), id="quick-filter")
-        yield PaymentTable(lang=app.lang, paid_count=app.payments.paid_count, id="payments")
+        yield PaymentTable(lang=app.lang, paid_count=self.session.payments.paid_count, id="payments")
         yield Static(id="payments-status")
         yield Footer()
 
     def on_mount(self) -> None:
-        store = self.ovh_app.payments
+        store = self.session.payments
         self._unsubscribe = store.subscribe(self._on_change)
-        ensure_payments_loaded(self.ovh_app)
+        ensure_payments_loaded(self.app, self.session)
         self._on_change(set(PaymentChange))
         self.query_one(PaymentTable).focus()
 
@@ -165,11 +158,10 @@ class PaymentsScreen(ListScreen):
     # --- store → widgets ------------------------------------------------------------------------
 
     def _on_change(self, changes: set[PaymentChange]) -> None:
-        app = self.ovh_app
-        store = app.payments
+        store = self.session.payments
         table = self.query_one(PaymentTable)
         if PaymentChange.INVALIDATED in changes:
-            ensure_payments_loaded(app)
+            ensure_payments_loaded(self.app, self.session)
         if changes & {PaymentChange.VIEW, PaymentChange.ROWS, PaymentChange.PROGRESS}:
             table.empty_message = self._empty_message()
         if changes & {PaymentChange.VIEW, PaymentChange.ROWS}:
@@ -188,11 +180,10 @@ class PaymentsScreen(ListScreen):
 
     def _empty_message(self) -> str:
         """What an empty table says: loading, failed (and why), or nothing matches."""
-        app = self.ovh_app
-        progress = app.payments.progress
-        if progress.error:
-            return t("payments.load_failed", app.lang, error=clean(progress.error))
-        return t("payments.empty" if app.payments.state is LoadState.DONE else "payments.empty_loading", app.lang)
+        lang, store = self.host.lang, self.session.payments
+        if store.progress.error:
+            return t("payments.load_failed", lang, error=clean(store.progress.error))
+        return t("payments.empty" if store.state is LoadState.DONE else "payments.empty_loading", lang)
 
     def show_failure(self, text: str) -> None:
         """Counting the invoices failed: the header says why instead of "counting invoices …" forever."""
@@ -200,11 +191,11 @@ class PaymentsScreen(ListScreen):
         self._show_header()
 
     def _show_header(self) -> None:
-        app = self.ovh_app
-        store, lang = app.payments, app.lang
+        app = self.host
+        store, lang = self.session.payments, app.lang
         text = Text(no_wrap=True, overflow="ellipsis")
         text.append(t("payments.title", lang), style="bold")
-        account = app.store.account
+        account = self.session.store.account
         if account is not None:
             text.append(f" · {clean(account.nichandle)}")
         progress = store.progress
@@ -227,8 +218,8 @@ class PaymentsScreen(ListScreen):
         self.query_one("#payments-header", Static).update(text)
 
     def _show_status(self) -> None:
-        app = self.ovh_app
-        store, lang = app.payments, app.lang
+        app = self.host
+        store, lang = self.session.payments, app.lang
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(t_count("payments.count", len(store.view), lang), style="bold")
         line.append(f" · {t('payments.total', lang)} {deposits_total_text(store.view, lang)}")
@@ -253,12 +244,12 @@ class PaymentsScreen(ListScreen):
     def _start_counts(self) -> None:
         if self._counts is not None and not self._counts.is_finished:
             return
-        store = self.ovh_app.payments
+        store = self.session.payments
         if not store.missing_paid_bills(limit=1):
             return
         self._failure = None
         self._counts = self.run_worker(
-            fill_paid_counts(self.ovh_app.client, store, self._visible_ids, cache=self.ovh_app.cache),
+            fill_paid_counts(self.session.client, store, self._visible_ids, cache=self.session.cache),
             group="payments-counts",
             exit_on_error=False,
         )
@@ -268,7 +259,7 @@ class PaymentsScreen(ListScreen):
     @on(PaymentTable.RowActivated)
     def _open(self, event: PaymentTable.RowActivated) -> None:
         deposit: Deposit = event.row
-        open_payment_detail(self.ovh_app, deposit.deposit_id, deposit)
+        open_payment_detail(self.app, self.session, deposit.deposit_id, deposit)
 
     def _current(self) -> Deposit | None:
         row: Deposit | None = self.query_one(PaymentTable).current_row
@@ -277,24 +268,24 @@ class PaymentsScreen(ListScreen):
     def _need_row(self) -> Deposit | None:
         deposit = self._current()
         if deposit is None:
-            self.notify(t("payments.no_row", self.ovh_app.lang), severity="warning")
+            self.notify(t("payments.no_row", self.host.lang), severity="warning")
         return deposit
 
     def action_view_html(self) -> None:
         deposit = self._need_row()
         if deposit is not None:
-            view_deposit_html(self.ovh_app, deposit)
+            view_deposit_html(self.host, deposit)
 
     def action_view_pdf(self) -> None:
         deposit = self._need_row()
         if deposit is not None:
-            view_deposit_pdf(self.ovh_app, deposit)
+            view_deposit_pdf(self.host, deposit)
 
     def action_refunds(self) -> None:
-        open_refunds(self.ovh_app)
+        self.host.open_refunds()
 
     def action_back(self) -> None:
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        self.app.push_screen(PaymentExportDialog())
+        self.app.push_screen(PaymentExportDialog(self.session))

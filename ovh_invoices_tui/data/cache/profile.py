@@ -52,7 +52,7 @@ def safe_name(name: str) -> str:
 def cache_key(profile: Profile) -> str:
     """``demo-seed42-500`` for a sandbox profile, the profile's name otherwise."""
     if profile.demo:
-        from ovh_invoices_tui.api.factory import sandbox_config_for
+        from ovh_invoices_tui.data.clients import sandbox_config_for
 
         config = sandbox_config_for(profile)
         return f"{profile.name}-seed{config.seed}-{config.bills}"
@@ -110,7 +110,7 @@ def sandbox_now(cache: BillCache) -> datetime:
 
 def demo_client_factory(cache: BillCache) -> Callable[..., OvhClient]:
     """A ``client_factory`` for the app: the demo profile's sandbox with its "today" pinned by the cache."""
-    from ovh_invoices_tui.api.factory import make_client, sandbox_config_for
+    from ovh_invoices_tui.data.clients import make_client, sandbox_config_for
 
     def factory(profile: Profile, **options: Any) -> OvhClient:
         if not profile.demo:

@@ -1,8 +1,9 @@
-"""Paying the balance, without widgets: what is due, the guard against a second POST, the outcome.
+"""Paying the balance, as rules: what is due, the guard against a second POST, the kinds of outcome.
 
 Paying creates a regularisation order (valid one hour) whose ``url`` is OVHcloud's payment page; nothing
 is charged until that page is used. The POST is never retried: when its answer is lost the outcome is
-*unknown* and the caller must say so instead of sending it again.
+*unknown* and the caller must say so instead of sending it again. Sending it is
+:func:`ovh_invoices_tui.actions.money.pay`.
 """
 
 from __future__ import annotations
@@ -11,17 +12,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING
+from pathlib import Path
+from typing import Protocol
 
-from ovh_invoices_tui.api.errors import NothingToPayError, OutcomeUnknownError, OvhError, ServerError
 from ovh_invoices_tui.core.i18n import format_date, register
-from ovh_invoices_tui.core.models import BillRow, ModelError, Money, Order
-from ovh_invoices_tui.data.account_lock import AccountLock, PaymentInProgressError
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.api.client import OvhClient
-    from ovh_invoices_tui.state.invoices import Store
-
+from ovh_invoices_tui.core.models import BillRow, Money, Order
 
 register(
     {
@@ -74,12 +69,6 @@ def plan_due(rows: Iterable[BillRow], balance: Money | None, currency: str) -> P
     return PayPlan(due, Money(balance.ucents, balance.currency), listed_total=listed)
 
 
-def plan_all(store: Store) -> PayPlan:
-    """Everything due on the account, from what the store loaded."""
-    balance = store.balance.due_amount if store.balance is not None else None
-    return plan_due(store.rows, balance, store.currency)
-
-
 def plan_bill(row: BillRow) -> PayPlan:
     """One invoice's debt (empty when its balance is zero)."""
     rows = (row,) if row.balance.ucents > 0 else ()
@@ -88,6 +77,31 @@ def plan_bill(row: BillRow) -> PayPlan:
 
 # --- the guard ---------------------------------------------------------------------------------------
 
+IN_PROGRESS = "a payment of this account is already in progress"
+
+
+class PaymentInProgressError(Exception):
+    """Another process (or window) of this account holds the payment lock."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{IN_PROGRESS} (lock {path})")
+        self.path = path
+
+
+class PaymentLock(Protocol):
+    """One payment at a time across the processes of an account (``data.account_lock.AccountLock``)."""
+
+    @property
+    def path(self) -> Path: ...
+
+    def acquire(self) -> bool:
+        """Take the lock now, or False when another holder has it (never waits)."""
+        ...
+
+    def release(self) -> None:
+        """Let the next payment through."""
+        ...
+
 
 @dataclass(eq=False)
 class Flow:
@@ -95,7 +109,7 @@ class Flow:
 
     name: str
     sent: bool = False
-    lock: AccountLock | None = None  # the account's payment lock, held by this flow until it ends
+    lock: PaymentLock | None = None  # the account's payment lock, held by this flow until it ends
 
 
 @dataclass
@@ -110,7 +124,7 @@ class ActionGuard:
 
     current: Flow | None = None
     unknown_since: datetime | None = None  # the last payment whose outcome never came back
-    account_lock: AccountLock | None = None
+    account_lock: PaymentLock | None = None
 
     @property
     def busy(self) -> bool:
@@ -145,7 +159,7 @@ class ActionGuard:
                 flow.lock.release()
 
 
-# --- paying ------------------------------------------------------------------------------------------
+# --- outcomes ------------------------------------------------------------------------------------------
 
 
 class Outcome(StrEnum):
@@ -161,26 +175,3 @@ class PayResult:
     order: Order | None = None
     error: str = ""  # the one-line error (message, HTTP status, query id)
     exception: BaseException | None = None
-
-
-async def pay(client: OvhClient, plan: PayPlan) -> PayResult:
-    """Send the one POST of ``plan`` and classify what came back (never raises for an API answer)."""
-    try:
-        order = await (client.pay_bill(plan.bill_id) if plan.bill_id else client.pay_all())
-    except NothingToPayError as exc:
-        return PayResult(Outcome.NOTHING, error=str(exc), exception=exc)
-    except OutcomeUnknownError as exc:
-        return PayResult(Outcome.UNKNOWN, error=str(exc), exception=exc)
-    except ServerError as exc:
-        if exc.status in (502, 503, 504):  # a gateway answered, not the API: the order may exist behind it
-            return PayResult(Outcome.UNKNOWN, error=str(exc), exception=exc)
-        return PayResult(Outcome.ERROR, error=str(exc), exception=exc)
-    except OvhError as exc:
-        return PayResult(Outcome.ERROR, error=str(exc), exception=exc)
-    except ModelError as exc:
-        # The POST went through but its answer cannot be read: an order probably exists.
-        return PayResult(Outcome.UNKNOWN, error=f"unreadable answer: {exc}", exception=exc)
-    except Exception as exc:  # with money, an unexpected failure counts as "maybe sent"
-        text = f"{type(exc).__name__}: {' '.join(str(exc).split())}"
-        return PayResult(Outcome.UNKNOWN, error=text, exception=exc)
-    return PayResult(Outcome.ORDER, order=order)

@@ -1,4 +1,4 @@
-"""Requesting an invoice's cancellation: the support ticket's subject and body, without widgets.
+"""Requesting an invoice's cancellation, as rules: the support ticket's subject and body.
 
 As the billing guide says, an invoice one does not consider legitimate, or the right of withdrawal, is
 claimed through a support ticket (category ``billing``, subcategory ``bill``). The ticket names the invoice
@@ -10,14 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING
 
 from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
-from ovh_invoices_tui.core.models import Bill, NewTicket
+from ovh_invoices_tui.core.models import Bill
 from ovh_invoices_tui.core.text import clean
-
-if TYPE_CHECKING:
-    from ovh_invoices_tui.api.client import OvhClient
 
 MAX_MESSAGE = 4_000  # characters of the user's own message
 
@@ -109,10 +105,3 @@ def build_ticket(bill: Bill, reason: Reason, message: str, lang: str, *, nichand
     if nichandle:
         lines.append(clean(nichandle))
     return TicketDraft(ref, t("cancel.subject", lang, ref=ref), "\n".join(lines))
-
-
-async def send_ticket(client: OvhClient, draft: TicketDraft) -> NewTicket:
-    """The one POST creating the ticket (never retried)."""
-    return await client.create_ticket(
-        subject=draft.subject, body=draft.body, category=draft.category, subcategory=draft.subcategory
-    )
