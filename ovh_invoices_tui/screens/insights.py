@@ -178,17 +178,21 @@ class InsightsScreen(ReportsWorkerFailures, Screen[BillFilter | None]):
             chart.show_months(figures, self.basis, self.currency, lang)
             self._fill_months(figures)
         elif self.dimension == "category":
-            shares = self.index.by_category(self.currency, self.span, self.basis)
+            shares = self.index.by_category(self.currency, self.span, self.basis, self._top())
             self.rows = shares
             chart.show_shares(shares, self.currency, lang)
             self._fill_shares(shares)
         else:
             ids = self.index.bills_in(self.currency, self.span)
-            shares = by_service(self.lines, ids, self.currency)
+            shares = by_service(self.lines, ids, self.currency, self._top())
             self.rows = shares
             chart.show_shares(shares, self.currency, lang)
             self._fill_shares(shares)
         self._show_status()
+
+    def _top(self) -> int:
+        """How many bars fit the chart with one row each (the rest go to the "other" bar)."""
+        return 8 if self.app.size.height >= 32 else 5
 
     def _fill_months(self, figures: Sequence[MonthFigure]) -> None:
         lang = self.lang
