@@ -37,6 +37,8 @@ SECTIONS: dict[str, str] = {
     "from benchmarks.bundle_bench import bench_bundle_from_sandbox; "
     "print(json.dumps({{'csv_100k_s': bench_csv(100_000), 'pdf_10k_s': bench_pdf_summary(10_000), "
     "'bundle_200_s': asyncio.run(bench_bundle_from_sandbox(200, 20))}}))",
+    "process": "import json; from benchmarks.process_bench import bench_processes; "
+    "print(json.dumps(bench_processes(100_000, 50)))",
     "insights": "import asyncio, json; from benchmarks.insights_bench import bench_insights; "
     "print(json.dumps(asyncio.run(bench_insights(100_000))))",
 }
@@ -63,6 +65,10 @@ def _s(value: Any) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.2f} s"
 
 
+def _mb(value: Any) -> str:
+    return "—" if value is None else f"{value:.0f} MB"
+
+
 def _ok(value: float | None, goal: float) -> str:
     if value is None:
         return "not measured"
@@ -73,6 +79,7 @@ def build_table(r: dict[str, dict[str, Any]]) -> list[str]:
     rows: list[tuple[str, str, str, str, str]] = []
     ws, dt, cold, warm, mem, ex = (r.get(k, {}) for k in ("workspace", "datatable", "cold", "warm", "memory", "export"))
     ins = r.get("insights", {})
+    pr = r.get("process", {})
     dtable = dt.get("datatable", {})
     dt_n = dt.get("datatable_n")
     peer_note = f"DataTable ({dt_n:,} rows)" if dt_n else "DataTable"
@@ -81,6 +88,21 @@ def build_table(r: dict[str, dict[str, Any]]) -> list[str]:
         shown = fmt(value) if value is not None else "—"
         rows.append((what, shown, fmt(goal) if goal is not None else "", _ok(value, goal) if goal else "", peer))
 
+    add("`ovh-invoices --help`, whole process (median of 7)", pr.get("help_s"), 0.15,
+        f"`python -c pass`: {_s(pr.get('python_pass_s'))}; peak memory {_mb(pr.get('help_rss_mb'))} "
+        f"(python: {_mb(pr.get('python_pass_rss_mb'))})")  # fmt: skip
+    add("`bills list --format json --no-cache`, 100,000 bills at 50 ms, whole process", pr.get("cli_list_json_s"),
+        3.0, f"raw httpx listing of the same pages: {_s(pr.get('raw_listing_s'))}")  # fmt: skip
+    bare, cold_first = _s(pr.get("bare_textual_s")), _s(pr.get("tui_cold_first_s"))
+    add("TUI warm start, 100,000 cached bills: exec → invoices drawn (pty)", pr.get("tui_warm_first_s"), 0.6,
+        f"bare Textual app, 30 lines: {bare}; cold start: {cold_first}")  # fmt: skip
+    raw = pr.get("raw_listing_s")
+    add("TUI cold start, 100,000 bills at 50 ms: first invoices drawn (pty)", pr.get("tui_cold_first_s"), 0.9)
+    add("TUI cold start, 100,000 bills at 50 ms: all loaded (pty)", pr.get("tui_cold_loaded_s"), 2.5,
+        f"raw listing: {_s(raw)}" + (f" (ratio {pr['tui_cold_loaded_s'] / raw:.1f}×, goal ≤ 1.5×)"
+                                      if raw and pr.get("tui_cold_loaded_s") else ""))  # fmt: skip
+    add("TUI resident memory, 100,000 bills, fresh (pty)", pr.get("tui_rss_fresh_mb"), 120, fmt=_mb)
+    add("TUI resident memory, 100,000 bills, from the cache (pty)", pr.get("tui_rss_cached_mb"), 120, fmt=_mb)
     add(
         "First paint, 100,000 bills in the store",
         ws.get("first_paint_s"),
