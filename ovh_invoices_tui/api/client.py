@@ -11,8 +11,6 @@ from types import TracebackType
 from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
-import httpx
-
 from ovh_invoices_tui.api import iceberg
 from ovh_invoices_tui.api.errors import (
     DocumentError,
@@ -21,6 +19,7 @@ from ovh_invoices_tui.api.errors import (
     RateLimitedError,
     ServerError,
 )
+from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.retry import RetryPolicy
 from ovh_invoices_tui.api.session import ApiSession, Params, RequestLog
 from ovh_invoices_tui.core.models import (

@@ -10,9 +10,8 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 from urllib.parse import quote
 
-import httpx
-
 from ovh_invoices_tui.api.errors import AuthenticationError, error_from_response
+from ovh_invoices_tui.api.http import httpx
 
 RENEW_MARGIN_S = 60.0
 SCOPE = "all"

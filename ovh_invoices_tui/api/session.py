@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
-import httpx
-
 from ovh_invoices_tui import __version__
 from ovh_invoices_tui.api.errors import (
     ApiError,
@@ -25,6 +23,7 @@ from ovh_invoices_tui.api.errors import (
     error_from_response,
     is_time_rejection,
 )
+from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.oauth2 import OAuth2Session
 from ovh_invoices_tui.api.retry import RETRYABLE_STATUSES, RetryPolicy
 from ovh_invoices_tui.api.signing import signed_headers

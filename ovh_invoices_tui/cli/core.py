@@ -55,6 +55,9 @@ GROUP_HELP: dict[str, str] = {
     "bills": "invoices (factures)",
     "payments": "payment tracking (suivi des paiements)",
     "sandbox": "the local emulated API",
+    "refunds": "credit notes (avoirs)",
+    "ticket": "support tickets",
+    "cache": "the local cache",
 }
 
 

@@ -8,11 +8,10 @@ import getpass
 import sys
 import time
 
-import httpx
-
 from ovh_invoices_tui.api import endpoints
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import AuthenticationError, NotGrantedError
+from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.rules import access_rules
 from ovh_invoices_tui.cli.core import EXIT_AUTH, EXIT_OK, EXIT_USAGE, PROG, CliContext, command
 from ovh_invoices_tui.config import Profile, load_ovh_conf, save_profile

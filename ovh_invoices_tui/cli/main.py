@@ -50,21 +50,58 @@ from ovh_invoices_tui.permissions import check_all
 
 TRACE_LOGGER = debug_log.TRACE_LOGGER  # the final error's traceback, for the debug log file only
 
-COMMAND_MODULES = (
-    "ovh_invoices_tui.cli.billing",
-    "ovh_invoices_tui.cli.export",
-    "ovh_invoices_tui.cli.insights",
-    "ovh_invoices_tui.cli.cache",
-    "ovh_invoices_tui.cli.login",
-    "ovh_invoices_tui.cli.pay",
-    "ovh_invoices_tui.cli.payments",
-    "ovh_invoices_tui.cli.sandbox",
-)
+# Every command: the module that registers it (imported only when that command runs, so ``--help`` and a
+# command that needs neither Textual, the sandbox nor the PDF stack never load them) and its help line.
+# tests/test_imports.py checks that this index and the modules' @command registrations agree.
+COMMAND_INDEX: dict[tuple[str, ...], tuple[str, str]] = {
+    ("bills", "list"): ("ovh_invoices_tui.cli.billing", "list invoices with their status and balance"),
+    ("bills", "show"): ("ovh_invoices_tui.cli.billing", "one invoice: amounts, status, payment and lines"),
+    ("bills", "export"): ("ovh_invoices_tui.cli.export",
+                          "export invoices: CSV, PDF summary (with the invoices), PDFs in a folder"),
+    ("bills", "download"): ("ovh_invoices_tui.cli.export", "save invoices' PDFs (or HTML) as <REF>.pdf"),
+    ("balance",): ("ovh_invoices_tui.cli.billing", "what is due on the account (debtAccount)"),
+    ("payments", "list"): ("ovh_invoices_tui.cli.billing", "payment tracking: deposits and their means"),
+    ("payments", "show"): ("ovh_invoices_tui.cli.payments",
+                           "one payment: the invoices it paid and the credit notes applied"),
+    ("payments", "export"): ("ovh_invoices_tui.cli.payments",
+                             "export payment proofs (justificatifs de paiement) as CSV"),
+    ("refunds", "list"): ("ovh_invoices_tui.cli.payments",
+                          "credit notes (avoirs): the invoice each credits, the payment it reduced"),
+    ("insights",): ("ovh_invoices_tui.cli.insights", "spend per month, category or service (table, json, csv)"),
+    ("pay",): ("ovh_invoices_tui.cli.pay", "pay the balance: a regularisation order and its payment link"),
+    ("ticket", "cancel-invoice"): ("ovh_invoices_tui.cli.pay", "ask support to cancel an invoice (a ticket)"),
+    ("cache", "clear"): ("ovh_invoices_tui.cli.cache",
+                         "delete the cached invoices of --profile (or --demo), or of every profile"),
+    ("login",): ("ovh_invoices_tui.cli.login", "create a consumer key (least privilege) and save it in a profile"),
+    ("sandbox", "serve"): ("ovh_invoices_tui.cli.sandbox", "run the emulated API on http://HOST:PORT/1.0"),
+}  # fmt: skip
+COMMAND_MODULES = tuple(dict.fromkeys(module for module, _ in COMMAND_INDEX.values()))
+# Global options that take a value: their value is not a command word.
+_VALUED_OPTIONS = frozenset({"--profile", "--config", "--lang"})
 
 
-def _load_commands() -> None:
-    for module in COMMAND_MODULES:
+def _load_commands(modules: Sequence[str] = COMMAND_MODULES) -> None:
+    for module in modules:
         importlib.import_module(module)
+
+
+def invoked_path(argv: Sequence[str]) -> tuple[str, ...]:
+    """The command words of ``argv`` (``("bills", "list")``), skipping options and their values."""
+    words: list[str] = []
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+            continue
+        if token == "--":
+            break
+        if token.startswith("-"):
+            skip = token in _VALUED_OPTIONS
+            continue
+        words.append(token)
+        if len(words) == 2:
+            break
+    return tuple(words)
 
 
 def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
@@ -85,9 +122,14 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
     group.add_argument("--no-cache", action="store_true", default=default(False), help="do not use the cache")
 
 
-def build_parser() -> argparse.ArgumentParser:
-    """The whole parser, from the command registry."""
-    _load_commands()
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser: every command listed, only the invoked one's module imported (all of them without ``argv``)."""
+    wanted = invoked_path(argv) if argv is not None else None
+    modules = COMMAND_MODULES if wanted is None else tuple(
+        dict.fromkeys(module for path, (module, _) in COMMAND_INDEX.items() if path == wanted[: len(path)])
+    )
+    _load_commands(modules)
+    registered = {cmd.path: cmd for cmd in COMMANDS}
     parser = argparse.ArgumentParser(
         prog=PROG, description="OVHcloud invoices, payments and credit notes, in the terminal."
     )
@@ -95,28 +137,31 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(parser, suppress=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
     groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
-    for cmd in COMMANDS:
+    for path, (_module, help_text) in COMMAND_INDEX.items():
         parent = subparsers
-        if len(cmd.path) > 1:
-            group = cmd.path[0]
+        if len(path) > 1:
+            group = path[0]
             if group not in groups:
                 group_parser = subparsers.add_parser(group, help=GROUP_HELP.get(group, group))
                 groups[group] = group_parser.add_subparsers(dest="subcommand", metavar="SUBCOMMAND")
                 groups[group].required = True
             parent = groups[group]
-        sub = parent.add_parser(cmd.path[-1], help=cmd.help, description=cmd.help)
+        sub = parent.add_parser(path[-1], help=help_text, description=help_text)
         _add_global_options(sub, suppress=True)
-        if cmd.configure is not None:
-            cmd.configure(sub)
-        sub.set_defaults(command_spec=cmd)
+        cmd = registered.get(path)
+        if cmd is not None:
+            if cmd.configure is not None:
+                cmd.configure(sub)
+            sub.set_defaults(command_spec=cmd)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of ``ovh-invoices``; returns the exit code."""
-    parser = build_parser()
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(arguments)
     try:
-        args = parser.parse_args(argv)
+        args = parser.parse_args(arguments)
     except SystemExit as exit_:
         return exit_.code if isinstance(exit_.code, int) else EXIT_USAGE
     if args.debug:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import httpx
-
 from ovh_invoices_tui.api.client import OvhClient
+from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.sandbox import credentials
 
