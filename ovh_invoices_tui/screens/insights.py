@@ -280,6 +280,11 @@ class InsightsScreen(ReportsWorkerFailures, Screen[BillFilter | None]):
             bar.display = False
             status.update(Text(t("insights.lines.done", lang, total=progress.total, cached=progress.from_cache)))
 
+    def show_failure(self, text: str) -> None:
+        """Reading lines or saving an export failed: the progress bar goes, the status line says why."""
+        self.query_one("#insights-progress", ProgressBar).display = False
+        self.query_one("#insights-status", Static).update(Text(text))
+
     # --- lines (service view) -----------------------------------------------------------------------
 
     def _want_lines(self) -> None:
