@@ -19,6 +19,7 @@ import tomli_w
 from ovh_invoices_tui import locations
 from ovh_invoices_tui.api import endpoints
 from ovh_invoices_tui.sandbox import credentials as sandbox_credentials
+from ovh_invoices_tui.sandbox.config import MAX_BILLS
 
 LANGUAGES = ("en", "fr")
 OVH_CONF_PROFILE = "ovh.conf"
@@ -147,7 +148,7 @@ def _profile(name: str, table: Any, where: str) -> Profile:
         readonly=_bool(table, "readonly", where, key),
         language=_language(table, "language", where, key),
         demo=_bool(table, "demo", where, key),
-        sandbox_bills=_opt_int(table, "sandbox_bills", where, key),
+        sandbox_bills=_opt_int(table, "sandbox_bills", where, key, high=MAX_BILLS),
         sandbox_seed=_opt_int(table, "sandbox_seed", where, key),
         **values,
     )
@@ -171,11 +172,16 @@ def _bool(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> b
     raise ConfigError(f"{where}: {_name(key, prefix)}: expected true or false, got {value!r:.40}")
 
 
-def _opt_int(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> int | None:
+def _opt_int(
+    table: Mapping[str, Any], key: str, where: str, prefix: str = "", high: int | None = None
+) -> int | None:
     value = table.get(key)
-    if value is None or (isinstance(value, int) and not isinstance(value, bool) and value >= 0):
+    if value is None:
+        return None
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= (value if high is None else high):
         return value
-    raise ConfigError(f"{where}: {_name(key, prefix)}: expected a non-negative integer, got {value!r:.40}")
+    expected = "a non-negative integer" if high is None else f"an integer from 0 to {high:,}"
+    raise ConfigError(f"{where}: {_name(key, prefix)}: expected {expected}, got {value!r:.40}")
 
 
 def _language(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> str | None:
