@@ -36,6 +36,9 @@ def serves(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
     (["--port", "70000"], "--port must be from 1 to 65,535, got 70000"),
     (["--port", "0"], "--port must be from 1 to 65,535, got 0"),
     (["--subsidiary", "XX"], "--subsidiary must be one of FR, DE, GB, ES, IT, CA, US, got 'XX'"),
+    (["--accounts", "0"], "--accounts must be from 1 to 100, got 0"),
+    (["--accounts", "101"], "--accounts must be from 1 to 100, got 101"),
+    (["--accounts", "3", "--bills", "500000"], "--bills × --accounts must be at most 1,000,000, got 1,500,000"),
 ])
 def test_bad_serve_options_are_one_line_and_status_2(
     args: list[str], line: str, serves: list[Any], capsys: pytest.CaptureFixture[str]

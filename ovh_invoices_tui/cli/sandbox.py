@@ -19,20 +19,25 @@ def _configure(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--error-rate", type=float, default=0.0, help="share of 5xx/429 answers (0..1)")
     parser.add_argument("--no-iceberg", action="store_true", help="ignore the bulk listing headers")
     parser.add_argument("--subsidiary", default="FR", help="OVHcloud subsidiary of the account (FR, CA, US …)")
+    parser.add_argument("--accounts", type=int, default=1,
+                        help="accounts served, each with its own credentials, 1 to 100 (default 1)")
 
 
 def range_problem(args: argparse.Namespace) -> str | None:
     """The first option out of its allowed range, said in one line naming the option and the range."""
-    from ovh_invoices_tui.sandbox.config import LIMITS, out_of_range, range_text
+    from ovh_invoices_tui.sandbox.accounts import MAX_ACCOUNTS
+    from ovh_invoices_tui.sandbox.config import LIMITS, MAX_BILLS, out_of_range, range_text
     from ovh_invoices_tui.sandbox.subsidiaries import SUBSIDIARIES
 
-    checks = [("--port", args.port, PORTS)] + [
+    checks = [("--port", args.port, PORTS), ("--accounts", args.accounts, (1, MAX_ACCOUNTS))] + [
         (f"--{name.replace('_', '-')}", getattr(args, name), LIMITS[name])
         for name in ("bills", "latency_ms", "jitter_ms", "error_rate")
     ]
     for option, value, (low, high) in checks:
         if out_of_range(value, low, high):
             return f"{option} must be {range_text(low, high)}, got {value}"
+    if args.bills * args.accounts > MAX_BILLS:
+        return f"--bills × --accounts must be at most {MAX_BILLS:,}, got {args.bills * args.accounts:,}"
     if args.subsidiary.upper() not in SUBSIDIARIES:
         return f"--subsidiary must be one of {', '.join(SUBSIDIARIES)}, got {args.subsidiary!r}"
     return None
@@ -41,6 +46,7 @@ def range_problem(args: argparse.Namespace) -> str | None:
 @command("sandbox", "serve", help="run the emulated API on http://HOST:PORT/1.0",
          configure=_configure, needs_profile=False)  # fmt: skip
 def sandbox_serve(ctx: CliContext) -> int:
+    from ovh_invoices_tui.sandbox.accounts import serve_accounts
     from ovh_invoices_tui.sandbox.config import SandboxConfig
     from ovh_invoices_tui.sandbox.server import ListenError, serve
 
@@ -58,6 +64,7 @@ def sandbox_serve(ctx: CliContext) -> int:
         error_rate=args.error_rate,
         iceberg=not args.no_iceberg,
         base_url=f"http://{args.host}:{args.port}/1.0",
+        accounts=serve_accounts(args.accounts, args.seed, args.bills, args.subsidiary) if args.accounts > 1 else (),
     )
     try:
         serve(args.host, args.port, config)

@@ -79,7 +79,9 @@ def endpoint(handler: Handler | None = None, *, public: bool = False) -> Any:
                 if not public:
                     body = (await request.body()).decode("utf-8", "replace")
                     path = request.scope["path"][len(state.config.base_path):] or "/"
-                    state.auth.check(request.method, path, _signed_urls(request, state), body, request.headers)
+                    nichandle = state.auth.check(request.method, path, _signed_urls(request, state), body,
+                                                 request.headers)
+                    state = state.of(nichandle)  # a key reads its own account's data only
                 return await fn(request, state)
             except (ApiError, AuthError) as exc:
                 return json_response(exc.body, exc.status)

@@ -6,10 +6,12 @@ import hashlib
 import re
 import secrets
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from . import credentials
+from .accounts import AccountSpec, account
 
 MAX_DRIFT_S = 180
 METHODS = ("GET", "POST", "PUT", "DELETE")
@@ -46,6 +48,7 @@ class Credential:
     created: int
     last_use: int | None = None
     patterns: list[tuple[str, re.Pattern[str]]] = field(default_factory=list)
+    nichandle: str = credentials.NICHANDLE  # the account it belongs to
 
     def __post_init__(self) -> None:
         self.patterns = [(r["method"].upper(), _rule_pattern(r["path"])) for r in self.rules]
@@ -67,23 +70,33 @@ def _all(method_list: tuple[str, ...]) -> list[dict[str, str]]:
 
 
 class Authenticator:
-    """Checks requests against the sandbox's applications, consumer keys and bearer tokens."""
+    """Checks requests against the sandbox's applications, consumer keys and bearer tokens.
 
-    def __init__(self, clock_skew_s: int = 0, token_ttl_s: int = 3600) -> None:
+    Each consumer key and OAuth2 client belongs to one account (its nichandle); a rejected account's are
+    not registered, so they answer as unknown credentials. Keys requested with ``POST /auth/credential``
+    belong to the first account.
+    """
+
+    def __init__(self, clock_skew_s: int = 0, token_ttl_s: int = 3600,
+                 accounts: Sequence[AccountSpec] = ()) -> None:
         self.clock_skew_s = clock_skew_s
         self.token_ttl_s = token_ttl_s
-        self.applications = {credentials.APPLICATION_KEY: credentials.APPLICATION_SECRET}
+        accounts = tuple(accounts) or (account(0),)
+        self.applications = {a.application_key: a.application_secret for a in accounts}
         self.application_ids = {credentials.APPLICATION_KEY: 123456}
+        self.owner = accounts[0].nichandle
         now = self.server_time()
-        self.credentials: dict[str, Credential] = {
-            credentials.CONSUMER_KEY: Credential(1001, credentials.APPLICATION_KEY, credentials.CONSUMER_KEY,
-                                                 _all(METHODS), "validated", now),
-            credentials.READONLY_CONSUMER_KEY: Credential(
-                1002, credentials.APPLICATION_KEY, credentials.READONLY_CONSUMER_KEY, _all(("GET",)),
-                "validated", now),
-        }
+        self.credentials: dict[str, Credential] = {}
+        self.clients: dict[str, tuple[str, str]] = {}  # OAuth2 client id -> (secret, nichandle)
+        for n, spec in enumerate(accounts):
+            if spec.rejected:
+                continue
+            for offset, key, methods in ((1, spec.consumer_key, METHODS), (2, spec.readonly_consumer_key, ("GET",))):
+                self.credentials[key] = Credential(1000 + 2 * n + offset, spec.application_key, key, _all(methods),
+                                                   "validated", now, nichandle=spec.nichandle)
+            self.clients[spec.client_id] = (spec.client_secret, spec.nichandle)
         self.validation_tokens: dict[str, str] = {}
-        self.tokens: dict[str, float] = {}
+        self.tokens: dict[str, tuple[float, str]] = {}  # bearer token -> (expiry, nichandle)
 
     def server_time(self) -> int:
         """The server clock (local clock + configured skew), epoch seconds."""
@@ -106,7 +119,7 @@ class Authenticator:
         cred_id = 1000 + len(self.credentials) + 1
         self.credentials[key] = Credential(cred_id, application_key, key,
                                            [{"method": r["method"].upper(), "path": r["path"]} for r in rules],
-                                           "pendingValidation", self.server_time())
+                                           "pendingValidation", self.server_time(), nichandle=self.owner)
         self.validation_tokens[token] = key
         return {"consumerKey": key, "state": "pendingValidation",
                 "validationUrl": f"{origin}/auth/?credentialToken={token}"}
@@ -122,11 +135,11 @@ class Authenticator:
     # --- OAuth2 -----------------------------------------------------------------------------------
     def issue_token(self, client_id: str, client_secret: str) -> dict[str, Any] | None:
         """Client-credentials grant; None for an unknown client."""
-        if client_id != credentials.CLIENT_ID or not secrets.compare_digest(client_secret,
-                                                                             credentials.CLIENT_SECRET):
+        known = self.clients.get(client_id)
+        if known is None or not secrets.compare_digest(client_secret, known[0]):
             return None
         token = secrets.token_urlsafe(24)
-        self.tokens[token] = time.time() + self.token_ttl_s
+        self.tokens[token] = (time.time() + self.token_ttl_s, known[1])
         return {"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl_s, "scope": "all"}
 
     # --- request checks -----------------------------------------------------------------------------
@@ -138,18 +151,18 @@ class Authenticator:
             raise _ovh_error(403, "Forbidden", "INVALID_KEY", "Invalid application key")
         return secret
 
-    def check(self, method: str, path: str, urls: list[str], body: str, headers: Any) -> Credential | None:
-        """Authenticate a request; returns its credential (None for a bearer token) or raises AuthError.
+    def check(self, method: str, path: str, urls: list[str], body: str, headers: Any) -> str:
+        """Authenticate a request; returns the nichandle of the account it acts for, or raises AuthError.
 
         ``urls`` are the full URLs the client may have signed (as received, and as configured).
         """
         authorization = headers.get("authorization", "")
         if authorization.lower().startswith("bearer "):
-            expires = self.tokens.get(authorization[7:].strip())
-            if expires is None or expires < time.time():
+            token = self.tokens.get(authorization[7:].strip())
+            if token is None or token[0] < time.time():
                 raise AuthError(401, {"class": "Client::Unauthorized",
                                       "message": "Invalid or expired access token"})
-            return None
+            return token[1]
         secret = self._application(headers.get("x-ovh-application"))
         consumer = headers.get("x-ovh-consumer")
         timestamp = headers.get("x-ovh-timestamp")
@@ -170,4 +183,4 @@ class Authenticator:
         if not path.startswith("/auth/") and not credential.allows(method, path):
             raise _ovh_error(403, "Forbidden", "NOT_GRANTED_CALL", "This call has not been granted")
         credential.last_use = self.server_time()
-        return credential
+        return credential.nichandle

@@ -120,7 +120,7 @@ def generate(config: SandboxConfig) -> Dataset:
     rng = random.Random(config.seed)
     now_ts = _now_ts(config)
     bills = _bills(rng, config.bills, sub, now_ts)
-    debts, next_op = _debts(rng, bills, now_ts)
+    debts, next_op = _debts(rng, bills, now_ts, config.account_specs()[0].standing)
     gen = _Payments(rng, sub, bills, debts, now_ts, next_op)
     gen.run()
     next_ids = {"order": gen.next_order, "deposit": gen.next_deposit, "operation": gen.next_op,
@@ -162,29 +162,42 @@ def _debt(debt_id: int, bill: BillRec, status: str, now_ts: int) -> DebtRec:
     return DebtRec(debt_id, bill.index, status, amount, due, todo, 0, unmatured, due_ts)
 
 
-def _debts(rng: random.Random, bills: list[BillRec], now_ts: int) -> tuple[list[DebtRec], int]:
-    """Most bills are paid with no debt; a few recent ones are due; some carry a settled debt."""
+def _debts(rng: random.Random, bills: list[BillRec], now_ts: int,
+           standing: str = "mixed") -> tuple[list[DebtRec], int]:
+    """Most bills are paid with no debt; a few recent ones are due; some carry a settled debt.
+
+    ``standing`` (see :mod:`.accounts`) shapes what is due; ``mixed`` is the historical data, draw for draw.
+    """
     recent = max(0, len(bills) - max(4, min(12, len(bills) // 40)))
+    late = _overdue_candidates(bills, now_ts) if standing == "overdue" else set()
     debts: list[DebtRec] = []
     debt_id = 3_000_000 + rng.randrange(100_000)
     op_id = 50_000_000 + rng.randrange(1_000_000)
     for bill in bills:
         r = rng.random()
-        if bill.index >= recent:
+        if bill.index < recent and bill.index not in late:
+            status = "PAID" if r < 0.08 else "REFUNDED" if r < 0.085 else "WRITE_OFF" if r < 0.087 else ""
+        elif standing in ("mixed", "rejected"):
             status = "UNPAID" if r < 0.3 else "TO_BE_PAID" if r < 0.55 else "UNMATURED" if r < 0.65 else ""
             if bill.index == len(bills) - 1:
                 status = "TO_BE_PAID"
             elif bill.index == len(bills) - 2:
                 status = "UNPAID"
         else:
-            status = "PAID" if r < 0.08 else "REFUNDED" if r < 0.085 else "WRITE_OFF" if r < 0.087 else ""
+            status = _shaped_status(standing, bill.index, len(bills), late)
         if not status:
             continue
         debt_id += 1 + rng.randrange(30)
         debt = _debt(debt_id, bill, status, now_ts)
+        failed_ts = bill.ts + 3 * DAY
+        if bill.index in late:  # invoiced weeks ago, due a month after: past due, never attempted
+            debt.due_ts = bill.ts + 30 * DAY
+        elif standing == "failed_payment" and status == "UNPAID":  # the debit failed; a week to settle it
+            failed_ts = bill.ts + min(3 * DAY, max(60, (now_ts - bill.ts) // 2))
+            debt.due_ts = now_ts + 7 * DAY
         if status == "UNPAID":
             op_id += 1
-            debt.operations.append(OperationRec(op_id, bill.ts + 3 * DAY, bill.ttc, bill.order_id, "FAILED",
+            debt.operations.append(OperationRec(op_id, failed_ts, bill.ttc, bill.order_id, "FAILED",
                                                 "UNPAID_SEPA_DIRECT_DEBIT", "Bill", bill.bill_id, None))
         elif status == "WRITE_OFF":
             op_id += 1
@@ -192,6 +205,21 @@ def _debts(rng: random.Random, bills: list[BillRec], now_ts: int) -> tuple[list[
                                                 "CANCEL", "Bill", bill.bill_id, None))
         debts.append(debt)
     return debts, op_id
+
+
+def _overdue_candidates(bills: list[BillRec], now_ts: int, count: int = 3) -> set[int]:
+    """The newest ``count`` bills issued more than 45 days ago (due 30 days after: past due whatever the size)."""
+    old = [b.index for b in bills if b.ts <= now_ts - 45 * DAY]
+    return set(old[-count:])
+
+
+def _shaped_status(standing: str, index: int, count: int, late: set[int]) -> str:
+    """The debt status of a recent (or overdue) bill of an ``overdue``, ``failed_payment`` or ``paid`` account."""
+    if standing == "overdue":
+        return "TO_BE_PAID" if index in late or index == count - 1 else ""
+    if standing == "failed_payment":
+        return "UNPAID" if index == count - 1 else ""
+    return ""
 
 
 class _Payments:

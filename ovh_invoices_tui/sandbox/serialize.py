@@ -6,7 +6,6 @@ from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
 
-from . import credentials
 from .catalogue import Line, bill_lines
 from .generator import Dataset
 from .records import DebtRec, DepositRec, OperationRec, OrderRec, RefundRec
@@ -210,15 +209,15 @@ class Views:
 
     # --- account --------------------------------------------------------------------------------
     def me(self) -> Json:
-        sub = self.sub
+        sub, account = self.sub, self.data.config.account_specs()[0]
         return {
             "address": sub.address, "area": None, "birthCity": None, "birthDay": None, "city": sub.city,
             "companyNationalIdentificationNumber": "81243735600013", "complementaryAddress": None,
             "corporationType": "SAS", "country": sub.code, "currency": {"code": sub.currency, "symbol": sub.symbol},
-            "customerCode": "1234-5678-90", "email": "compta@maboutique.example", "fax": None,
+            "customerCode": "1234-5678-90", "email": account.email, "fax": None,
             "firstname": "Camille", "italianSDI": None, "kycValidated": True, "language": sub.language,
             "legalform": "corporation", "name": "Durand", "nationalIdentificationNumber": None,
-            "nichandle": credentials.NICHANDLE, "organisation": "Ma Boutique SAS", "ovhCompany": "ovh",
+            "nichandle": account.nichandle, "organisation": account.organisation, "ovhCompany": "ovh",
             "ovhSubsidiary": sub.code, "phone": "+33.320000000", "phoneCountry": sub.code,
             "phoneType": "landline", "purposeOfPurchase": None, "sex": None, "spareEmail": None,
             "state": "complete", "vat": "FR12812437356", "zip": sub.zip,

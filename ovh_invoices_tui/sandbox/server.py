@@ -8,8 +8,18 @@ import socket
 import uvicorn
 
 from . import credentials
+from .accounts import AccountSpec
 from .app import create_app
 from .config import SandboxConfig
+from .subsidiaries import subsidiary
+
+STANDING_NOTES = {
+    "mixed": "a few recent invoices due",
+    "overdue": "invoices overdue",
+    "failed_payment": "a failed payment",
+    "paid": "nothing due",
+    "rejected": "credentials rejected (403 INVALID_CREDENTIAL)",
+}
 
 
 def ovh_conf(base_url: str) -> str:
@@ -48,6 +58,36 @@ def listen(host: str, port: int) -> socket.socket:
     return sock
 
 
+def config_profiles(base_url: str, specs: tuple[AccountSpec, ...]) -> str:
+    """One ovh-invoices config profile per account (an ``ovh.conf`` holds one account per endpoint)."""
+    blocks = []
+    for n, spec in enumerate(specs, 1):
+        sub = subsidiary(spec.subsidiary)
+        blocks.append(
+            f"# {spec.nichandle} · {spec.organisation} · {sub.code} {sub.currency} {sub.language} · "
+            f"{STANDING_NOTES[spec.standing]}\n"
+            f"[profiles.sandbox-{n}]\n"
+            f'endpoint = "{base_url}"\n'
+            f'application_key = "{spec.application_key}"\n'
+            f'application_secret = "{spec.application_secret}"\n'
+            f'consumer_key = "{spec.consumer_key}"\n'
+            f"# read-only consumer key: {spec.readonly_consumer_key}\n"
+            f"# OAuth2 instead: client_id={spec.client_id} client_secret={spec.client_secret}\n"
+        )
+    return "\n".join(blocks)
+
+
+def banner(base_url: str, config: SandboxConfig) -> str:
+    """What ``sandbox serve`` prints: where to connect and the credentials (a profile snippet per account)."""
+    origin = base_url[: -len(config.base_path)] if base_url.endswith(config.base_path) else base_url
+    head = f"OVH billing API sandbox: {base_url}\nOAuth2 token URL: {origin}{credentials.TOKEN_PATH}\n"
+    specs = config.account_specs()
+    if len(specs) == 1:
+        return f"{head}{config.bills} bills, seed {config.seed}, subsidiary {config.subsidiary}\n\n{ovh_conf(base_url)}"
+    return (f"{head}{len(specs)} accounts, seed {config.seed}: add these profiles to ovh-invoices' config.toml\n\n"
+            f"{config_profiles(base_url, specs)}")
+
+
 def serve(host: str = "127.0.0.1", port: int = 8080, config: SandboxConfig | None = None) -> None:
     """Run the sandbox until interrupted, printing its endpoint URL and the credentials to use.
 
@@ -60,8 +100,5 @@ def serve(host: str = "127.0.0.1", port: int = 8080, config: SandboxConfig | Non
     base_url = f"http://{shown}:{port}{config.base_path}"
     config = dataclasses.replace(config, base_url=base_url)
     app = create_app(config)
-    print(f"OVH billing API sandbox: {base_url}")
-    print(f"OAuth2 token URL: http://{shown}:{port}{credentials.TOKEN_PATH}")
-    print(f"{config.bills} bills, seed {config.seed}, subsidiary {config.subsidiary}\n", flush=True)
-    print(ovh_conf(base_url), flush=True)
+    print(banner(base_url, config), flush=True)
     uvicorn.Server(uvicorn.Config(app, log_level="warning")).run(sockets=[sock])

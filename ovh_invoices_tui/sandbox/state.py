@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from .accounts import AccountSpec
 from .auth import Authenticator
 from .config import SandboxConfig
 from .generator import Dataset, generate
@@ -22,14 +24,18 @@ class NothingToPay(Exception):
 
 @dataclass
 class SandboxState:
-    """Everything one app instance knows; ``app.state.sandbox``.
+    """What one account of the sandbox holds, and what the accounts of one sandbox share.
 
-    Tests can read ``orders`` (regularisation orders by id), ``tickets`` (created tickets' bodies with
-    their ids), ``requests`` (a Counter of ``"GET /me/bill"`` keys, set by the app), ``request_log``
-    (``(method, path, status, query_id)``), ``faults`` (injected faults, in order) and ``data``.
+    ``app.state.sandbox`` is the first account's; ``accounts`` maps every account's nichandle to its state
+    (the routes answer with the state of the account a request authenticates as). Per account: ``account``
+    (its spec), ``data``, ``orders`` (regularisation orders by id), ``tickets`` (created tickets' bodies with
+    their ids). Shared: ``auth``, ``requests`` (a Counter of ``"GET /me/bill"`` keys, set by the app),
+    ``request_log`` (``(method, path, status, query_id)``) and ``faults`` (injected faults, in order).
     """
 
     config: SandboxConfig
+    account: AccountSpec = field(init=False)
+    accounts: dict[str, SandboxState] = field(init=False)
     data: Dataset = field(init=False)
     views: Views = field(init=False)
     auth: Authenticator = field(init=False)
@@ -43,9 +49,25 @@ class SandboxState:
     version: int = 0
 
     def __post_init__(self) -> None:
-        self.data = generate(self.config)
+        specs = self.config.account_specs()
+        self.auth = Authenticator(self.config.clock_skew_s, self.config.token_ttl_s, specs)
+        self._open(specs[0])
+        self.accounts = {specs[0].nichandle: self}
+        for spec in specs[1:]:
+            other = copy.copy(self)  # shares auth, the request counters and the accounts map
+            other._open(spec)
+            self.accounts[spec.nichandle] = other
+
+    def _open(self, spec: AccountSpec) -> None:
+        """Become ``spec``'s state: its own data and nothing done on it yet."""
+        self.account = spec
+        self.data = generate(self.config.for_account(spec))
         self.views = Views(self.data)
-        self.auth = Authenticator(self.config.clock_skew_s, self.config.token_ttl_s)
+        self.orders, self.tickets, self.paginators, self.cache, self.version = {}, [], {}, {}, 0
+
+    def of(self, nichandle: str) -> SandboxState:
+        """The state of the account ``nichandle`` (a request authenticated as it sees only its data)."""
+        return self.accounts[nichandle]
 
     def now(self) -> int:
         return self.auth.server_time()
