@@ -5,8 +5,11 @@ refunds. What changes (debts, the balance, the account) is kept only as "last kn
 it is re-read from the API at each start and refresh. Bills hold the document URLs and passwords, so the
 folder is 0700 and the files 0600 (checked and fixed at each open).
 
-A cache that cannot be read (not a database, another schema version, a damaged row) is deleted and
-built again; :attr:`BillCache.notices` says so, for the app to show. Nothing here raises on a bad file.
+A cache that cannot be read (not a database, another schema version, a damaged row, a failed
+``quick_check``) is deleted and built again; :attr:`BillCache.notices` says so, for the app to show. A
+locked or read-only file is never taken for a damaged one. Several processes may open, create and write
+the same file at once (WAL, a busy timeout, the schema made in one immediate transaction). Nothing here
+raises on a bad file.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ import os
 import sqlite3
 import stat
 import threading
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -48,17 +52,19 @@ _CHECK_MODES = os.name == "posix"
 BUSY_TIMEOUT_S = 5.0  # another instance of the app writing the same cache
 _REFUND_PAYMENT, _REFUND_PAYMENT_END = "refund_payment:", "refund_payment;"  # meta keys of credit-note payments
 
-_SCHEMA = f"""
-CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE bill (bill_id TEXT PRIMARY KEY, ts REAL NOT NULL, record TEXT NOT NULL) WITHOUT ROWID;
-CREATE INDEX bill_ts ON bill (ts);
-CREATE TABLE debt (record TEXT NOT NULL);
-CREATE TABLE bill_detail (bill_id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE deposit (deposit_id TEXT PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE deposit_bill (deposit_id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE refund (refund_id TEXT PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL) WITHOUT ROWID;
-PRAGMA user_version = {SCHEMA_VERSION};
-"""
+_TABLES = (
+    "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS bill (bill_id TEXT PRIMARY KEY, ts REAL NOT NULL, record TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE INDEX IF NOT EXISTS bill_ts ON bill (ts)",
+    "CREATE TABLE IF NOT EXISTS debt (record TEXT NOT NULL)",
+    "CREATE TABLE IF NOT EXISTS bill_detail (bill_id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS deposit (deposit_id TEXT PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL)"
+    " WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS deposit_bill (deposit_id TEXT PRIMARY KEY, data TEXT NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS refund (refund_id TEXT PRIMARY KEY, ts REAL NOT NULL, data TEXT NOT NULL)"
+    " WITHOUT ROWID",
+)
+_OURS = frozenset({"meta", "bill", "bill_ts", "debt", "bill_detail", "deposit", "deposit_bill", "refund"})
 
 
 class CacheUnavailable(Exception):
@@ -146,36 +152,28 @@ class BillCache:
         with self._lock:
             try:
                 return read(self._db)
-            except sqlite3.OperationalError as exc:
-                if "no such" not in str(exc):  # locked, I/O error …: not a reason to throw the cache away
-                    log.warning("cache %s not read: %s", self.path, exc)
-                    return empty
-                self.rebuild(str(exc))
-                return empty
             except (sqlite3.DatabaseError, CorruptRow) as exc:
-                self.rebuild(str(exc))
+                self._failed("read", exc)
                 return empty
 
     def _write(self, write: Callable[[sqlite3.Connection], object]) -> None:
         """Run ``write`` in one transaction; a damaged file is rebuilt (the write is lost, the app goes on)."""
         with self._lock:
-            db = self._db
             try:
-                db.execute("BEGIN IMMEDIATE")
-                try:
-                    write(db)
-                except BaseException:
-                    with contextlib.suppress(sqlite3.Error):
-                        db.execute("ROLLBACK")
-                    raise
-                db.execute("COMMIT")
-            except sqlite3.OperationalError as exc:
-                if "no such" in str(exc):
-                    self.rebuild(str(exc))
-                else:  # disk full, locked by another instance …: the cache is only a cache
-                    log.warning("cache %s not written: %s", self.path, exc)
+                _transaction(self._db, write)
             except sqlite3.DatabaseError as exc:
-                self.rebuild(str(exc))
+                self._failed("written", exc)
+
+    def _failed(self, what: str, exc: Exception) -> None:
+        """Rebuild only for real damage (a bad row, a missing table, a failed quick_check); else log and go on."""
+        message = str(exc)
+        damaged = isinstance(exc, CorruptRow) or "no such" in message
+        if not damaged and not isinstance(exc, sqlite3.OperationalError):
+            damaged = is_damaged(self.path) is not None
+        if damaged:
+            self.rebuild(message)
+        else:  # locked by another instance, disk full, I/O error …: the cache is only a cache
+            log.warning("cache %s not %s: %s", self.path, what, message)
 
     # --- bills -------------------------------------------------------------------------------------
 
@@ -410,25 +408,24 @@ def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
 
 
 def _connect(path: Path | str) -> sqlite3.Connection:
-    """Open the database, creating the schema in a new file; raises _Incompatible for a foreign file."""
+    """Open the database, creating the schema if needed; raises _Incompatible for a foreign or damaged file.
+
+    Several processes may create the same file at the same moment: the schema is made idempotently in one
+    ``BEGIN IMMEDIATE`` transaction (the others wait on the busy timeout), so none sees a half-made file.
+    Only a file SQLite cannot read, another schema version or a failed ``quick_check`` is "incompatible":
+    an operational error (locked, read-only, I/O) is raised as it is and never deletes anything.
+    """
     if isinstance(path, Path) and not path.exists():
-        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, FILE_MODE))  # created 0600 before SQLite writes
+        with contextlib.suppress(FileExistsError):  # another process created it first: fine, it is the same file
+            os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, FILE_MODE))  # 0600 before SQLite writes
     db = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=BUSY_TIMEOUT_S)
     try:
-        version = int(db.execute("PRAGMA user_version").fetchone()[0])
-        if version == 0 and not db.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
-            db.execute("PRAGMA journal_mode = WAL")
-            db.executescript(f"BEGIN; {_SCHEMA} COMMIT;")
-        elif version != SCHEMA_VERSION:
-            raise _Incompatible(f"schema version {version}, expected {SCHEMA_VERSION}")
-        else:
-            db.execute("PRAGMA journal_mode = WAL")
+        _use_wal(db)
         db.execute("PRAGMA synchronous = NORMAL")
-    except sqlite3.OperationalError as exc:
+        _transaction(db, _create_schema)
+    except sqlite3.OperationalError:
         db.close()
-        if "locked" in str(exc) or "readonly" in str(exc):
-            raise  # another instance holds it, or the disk is read-only: not a reason to delete it
-        raise _Incompatible(str(exc)) from None
+        raise  # another instance holds it, the disk is read-only or full: not a reason to delete it
     except sqlite3.DatabaseError as exc:  # "file is not a database", "database disk image is malformed"
         db.close()
         raise _Incompatible(str(exc)) from None
@@ -436,6 +433,67 @@ def _connect(path: Path | str) -> sqlite3.Connection:
         db.close()
         raise
     return db
+
+
+def _transaction(db: sqlite3.Connection, work: Callable[[sqlite3.Connection], object]) -> None:
+    """Run ``work`` in one immediate transaction (the write lock taken first): all of it or nothing."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        work(db)
+    except BaseException:
+        with contextlib.suppress(sqlite3.Error):
+            db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _use_wal(db: sqlite3.Connection) -> None:
+    """Switch to WAL (readers never block the writer), retrying while another process holds the file.
+
+    SQLite answers "locked" to a journal-mode change at once, without its busy handler, while another
+    connection is mid-transaction on a file not yet in WAL: only the very first opens of a new file see it.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_S
+    pause = 0.005
+    while str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower() not in ("wal", "memory"):
+        try:
+            db.execute("PRAGMA journal_mode = WAL")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(pause)  # the busy handler's own back-off, which this statement does not get
+            pause = min(pause * 2, 0.1)
+
+
+def _create_schema(db: sqlite3.Connection) -> None:
+    """Inside the creating transaction: make the tables of a new file, check an existing one's version."""
+    version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version not in (0, SCHEMA_VERSION):
+        raise _Incompatible(f"schema version {version}, expected {SCHEMA_VERSION}")
+    if version == 0:
+        names = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+        if names - _OURS:
+            raise _Incompatible(f"not a cache of this application (tables {', '.join(sorted(names - _OURS))})")
+        for statement in _TABLES:
+            db.execute(statement)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def is_damaged(path: Path) -> str | None:
+    """Why the file at ``path`` is damaged (``PRAGMA quick_check`` failed, or not a database), None if sound."""
+    try:
+        db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_S)
+    except sqlite3.Error as exc:
+        return str(exc)
+    try:
+        rows = [str(row[0]) for row in db.execute("PRAGMA quick_check")]
+    except sqlite3.OperationalError:
+        return None  # locked or unreadable now: not proof of damage
+    except sqlite3.DatabaseError as exc:
+        return str(exc)
+    finally:
+        db.close()
+    return None if rows == ["ok"] else "; ".join(rows[:3])
 
 
 def _delete(path: Path) -> None:
