@@ -141,7 +141,8 @@ class InvoicesScreen(ListScreen):
                     "invoices.empty" if store.progress.done or store.rows else "invoices.empty_loading", app.lang
                 )
         if Change.VIEW in changes or Change.ROWS in changes:
-            self.show_view()
+            # pages come in any order: a cursor on the first row stays there, on the newest known
+            self.show_view(rows_arrived=Change.ROWS in changes)
         elif Change.MARKS in changes:
             table.set_marked(store.marked)
         if changes & {Change.ACCOUNT, Change.PROGRESS, Change.ROWS}:

@@ -110,14 +110,19 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
 
     # --- store → widgets -------------------------------------------------------------------------
 
-    def show_view(self) -> None:
-        """The view changed: the table gets the rows and the sort at once, the inputs the store's filter."""
+    def show_view(self, *, rows_arrived: bool = False) -> None:
+        """The view changed: the table gets the rows and the sort at once, the inputs the store's filter.
+
+        The cursor follows its row, except on the first row when rows arrived (``rows_arrived``): pages come
+        in any order, and the top of the list must stay the top of the sort, not the first page's row.
+        """
         listing, table = self.listing, self.list_table()
         current = table.current_row
+        at_top = rows_arrived and table.cursor_row == 0
         table.set_rows(
             listing.view,
             marked=listing.marked,
-            keep_cursor_key=table.row_key(current) if current is not None else None,
+            keep_cursor_key=table.row_key(current) if current is not None and not at_top else None,
             sort=(listing.sort.column, listing.sort.descending),
         )
         self.show_filter_inputs()

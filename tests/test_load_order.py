@@ -1,0 +1,84 @@
+"""Newest first while loading: pages arriving in any order never push the newest invoices off the first screen."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+
+from ovh_invoices_tui.api.client import OvhClient
+from ovh_invoices_tui.app import OvhInvoicesApp
+from ovh_invoices_tui.config import Settings, demo_profile
+from ovh_invoices_tui.sandbox import SandboxConfig, credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.screens.invoices import InvoicesScreen
+from ovh_invoices_tui.state.invoices import Change
+from ovh_invoices_tui.widgets.bill_table import BillTable
+from tests.conftest import wait_for, wait_loaded
+from tests.screen_text import screen_lines
+
+PAGE = 500
+BILLS = 3_000  # six pages
+
+
+class PagesOnCue(httpx.AsyncBaseTransport):
+    """The sandbox, with bill pages of PAGE and every page after the first held until the test lets it go."""
+
+    def __init__(self, config: SandboxConfig) -> None:
+        self.inner = httpx.ASGITransport(app=create_app(config))
+        self.release = {number: asyncio.Event() for number in range(2, BILLS // PAGE + 1)}
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        number = request.headers.get("X-Pagination-Number")
+        if request.url.path.endswith("/me/bill") and number is not None:
+            request.headers["X-Pagination-Size"] = str(PAGE)
+            if int(number) in self.release:
+                await self.release[int(number)].wait()
+        return await self.inner.handle_async_request(request)
+
+
+async def test_the_first_screen_shows_the_newest_bills_after_every_page(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = SandboxConfig(bills=BILLS, seed=23, now=datetime(2026, 12, 1, tzinfo=UTC))
+    transport = PagesOnCue(config)
+    tops: list[tuple[int, str, str]] = []  # (rows known, row under the cursor, newest known)
+    screen_saw = InvoicesScreen._on_store_change
+
+    def after_the_screen(screen: InvoicesScreen, changes: set[Change]) -> None:
+        screen_saw(screen, changes)
+        store = screen.session.store
+        if Change.ROWS in changes and store.rows:
+            newest = max(store.rows, key=lambda row: (row.bill.date, row.bill.bill_id))
+            shown = screen.query_one(BillTable).current_row
+            tops.append((len(store.rows), shown.bill.bill_id if shown else "", newest.bill.bill_id))
+
+    def client(profile: Any, **options: Any) -> OvhClient:
+        return OvhClient(
+            credentials.INPROCESS_BASE_URL,
+            application_key=credentials.APPLICATION_KEY,
+            application_secret=credentials.APPLICATION_SECRET,
+            consumer_key=credentials.CONSUMER_KEY,
+            transport=transport,
+            **options,
+        )
+
+    monkeypatch.setattr(InvoicesScreen, "_on_store_change", after_the_screen)
+    settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path)
+    app = OvhInvoicesApp(settings=settings, profile=demo_profile(), client_factory=client, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_for(lambda: len(app.session.store.rows) == PAGE, pilot)
+        for number in sorted(transport.release, reverse=True):  # the last pages first, then the others
+            transport.release[number].set()
+            await wait_for(lambda n=number: len(app.session.store.rows) >= BILLS - (n - 2) * PAGE, pilot)
+        await wait_loaded(app, pilot)
+        table = app.screen.query_one(BillTable)
+        newest = app.session.store.view[0].bill
+        first_line = next(line for line in screen_lines(app) if "FR" in line)
+    assert [count for count, _, _ in tops if count > 0][:1] == [PAGE]  # the first page was on screen alone
+    assert len({count for count, _, _ in tops}) == BILLS // PAGE
+    assert [(count, top) for count, top, newest_id in tops if top != newest_id] == []
+    assert table.cursor_row == 0 and newest.bill_id in first_line
