@@ -25,18 +25,24 @@ class Kind(StrEnum):
     MARKS = "marks"
 
 
-class Items(Listing[Item, str, str, Kind]):
-    """A minimal listing: the filter is a substring of the name; sizes kept in a per-row column."""
+@dataclass(frozen=True)
+class ItemFilter:
+    quick: str = ""  # searched in the name
+    min_size: int = 0
+
+
+class Items(Listing[Item, str, ItemFilter, Kind]):
+    """A minimal listing: the quick filter searches the name, the rest keeps sizes from ``min_size`` up."""
 
     SORT_COLUMNS = ("key", "size")
     DESCENDING_FIRST = frozenset({"size"})
 
     def __init__(self) -> None:
         super().__init__(
-            key=lambda item: item.key, filter="", sort=Sort("key", False), changes=ListingChanges(*Kind)
+            key=lambda item: item.key, filter=ItemFilter(), sort=Sort("key", False), changes=ListingChanges(*Kind)
         )
         self.sizes: list[int] = []
-        self.selected_from: list[tuple[int, bool]] = []  # (candidates, narrowing) of each _select call
+        self.refined: list[int] = []  # how many candidates each full pass of the filter looked at
 
     def add(self, items: Iterable[Item]) -> None:
         self._store_rows(items)
@@ -46,24 +52,27 @@ class Items(Listing[Item, str, str, Kind]):
         self._forget_rows()
         self._rows_changed()
 
+    def rename(self, key: str, name: str) -> None:
+        position = self.position(key)
+        assert position is not None
+        self.rows[position] = Item(key, name, self.rows[position].size)
+        self._refresh_search_key(key)
+
     def _row_stored(self, position: int, row: Item) -> None:
         put(self.sizes, position, row.size)
 
     def _rows_reset(self) -> None:
         self.sizes = []
 
+    def _search_key(self, row: Item) -> str:
+        return row.name.lower()
+
     def _sort_key(self, column: str) -> Callable[[Item], Any]:
         return (lambda item: item.key) if column == "key" else (lambda item: (item.size, item.key))
 
-    def _narrows(self, old: str, new: str) -> bool:
-        return new.startswith(old)
-
-    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
-        self.selected_from.append((len(indices), narrowing))
-        if not self.filter:
-            return indices
-        rows = self.rows
-        return [i for i in indices if self.filter in rows[i].name]
+    def _refine(self, indices: list[int]) -> list[int]:
+        self.refined.append(len(indices))
+        return within(indices, self.sizes, self.filter.min_size or None)
 
 
 def keys(rows: Iterable[Item]) -> list[str]:
@@ -108,30 +117,39 @@ def test_sort_toggles_direction_and_starts_descending_where_declared(items: Item
         items.set_sort(Sort("colour"))
 
 
-def test_a_filter_keeps_the_sort_and_a_narrowing_one_filters_only_the_view(items: Items) -> None:
+def test_a_filter_keeps_the_sort_and_a_growing_quick_text_filters_only_the_view(items: Items) -> None:
     items.set_sort(Sort("size", True))
-    items.set_filter("a")
+    items.set_filter(ItemFilter("A"))  # any case
     assert keys(items.view) == ["b", "a", "d"]  # banana, apple, date: by (size, key), descending
-    assert items.selected_from[-1] == (5, True)  # from no filter: the view held every row
-    items.set_filter("an")  # grows: only the 3 rows of the view are checked
+    assert items.refined == [5, 5]  # loading, then the sort; a text grown from "" needs no full pass
+    items.set_filter(items.with_quick("an"))  # grows: the 3 rows of the view are searched, no full pass
     assert keys(items.view) == ["b"]
-    assert items.selected_from[-1] == (3, True)
-    items.set_filter("e")  # not a narrowing: every row again
-    assert items.selected_from[-1] == (5, False)
+    assert items.refined == [5, 5]
+    items.set_filter(ItemFilter("e", min_size=3))  # not a narrowing: every row again, then the rest of the filter
+    assert keys(items.view) == ["a", "c"]  # apple 5, cherry 3 (date 1 and elderberry 2 too small)
+    assert items.refined[-1] == 4  # apple, cherry, date, elderberry contain "e"
     assert [items.rows[i].key for i in items.view_indices] == keys(items.view)
 
 
+def test_the_search_key_follows_data_learnt_later(items: Items) -> None:
+    items.set_filter(ItemFilter("kiwi"))
+    assert items.view == []
+    items.rename("d", "kiwi")
+    items.refilter()
+    assert keys(items.view) == ["d"]
+
+
 def test_the_view_never_shares_the_cached_sort_order(items: Items) -> None:
-    items.set_filter("")
+    items.set_filter(ItemFilter())
     order = list(items.view_indices)
     items.view_indices.reverse()  # type: ignore[attr-defined]  # a careless caller
-    items.set_filter("x")
-    items.set_filter("")
+    items.set_filter(ItemFilter("x"))
+    items.set_filter(ItemFilter())
     assert list(items.view_indices) == order
 
 
 def test_all_sorted_ignores_the_filter(items: Items) -> None:
-    items.set_filter("berry")
+    items.set_filter(ItemFilter("berry"))
     assert keys(items.view) == ["e"]
     assert keys(items.all_sorted()) == ["a", "b", "c", "d", "e"]
 
@@ -145,7 +163,7 @@ def test_marks_toggle_range_all_invert_clear(items: Items) -> None:
     assert items.marked == {"b", "c", "d"}
     items.mark_range(1, 1, marked=False)
     assert items.marked == {"c", "d"}
-    items.set_filter("rr")  # cherry, elderberry
+    items.set_filter(ItemFilter("rr"))  # cherry, elderberry
     items.invert_marks_in_view()
     assert items.marked == {"d", "e"}
     items.mark_all_in_view()
@@ -158,7 +176,7 @@ def test_marked_rows_come_in_sort_order_hidden_ones_included(items: Items) -> No
     items.set_marks(["e", "a", "nope"])  # an unknown id is dropped
     assert items.marked == {"a", "e"}
     items.set_sort(Sort("size", True))
-    items.set_filter("berry")
+    items.set_filter(ItemFilter("berry"))
     assert keys(items.marked_rows()) == ["a", "e"]  # size 5 then 2, although "a" is hidden
     assert items.hidden_marked_count == 1
     assert sorted(items.marked_indices()) == [1, 4]
@@ -167,14 +185,14 @@ def test_marked_rows_come_in_sort_order_hidden_ones_included(items: Items) -> No
 def test_each_change_is_announced_with_its_kind_and_a_batch_once(items: Items) -> None:
     seen: list[set[Kind]] = []
     unsubscribe = items.subscribe(seen.append)
-    items.set_filter("a")
-    items.set_filter("a")  # no change, no notice
+    items.set_filter(ItemFilter("a"))
+    items.set_filter(ItemFilter("a"))  # no change, no notice
     items.set_sort(Sort("size", True))
     items.toggle_mark("a")
     items.add([Item("g", "grape", 7)])
     assert seen == [{Kind.VIEW}, {Kind.VIEW}, {Kind.MARKS}, {Kind.ROWS, Kind.VIEW}]
     with items.batch():
-        items.set_filter("")
+        items.set_filter(ItemFilter())
         items.clear_marks()
     assert seen[-1] == {Kind.VIEW, Kind.MARKS} and len(seen) == 5
     unsubscribe()
@@ -192,7 +210,7 @@ def test_view_memo_is_computed_once_per_view(items: Items) -> None:
     assert items.view_memo("total", total) == 16
     assert items.view_memo("total", total) == 16
     assert len(calls) == 1
-    items.set_filter("an")  # banana
+    items.set_filter(ItemFilter("an"))  # banana
     assert items.view_memo("total", total) == 5
     assert len(calls) == 2
 
@@ -214,10 +232,10 @@ def test_resort_follows_data_the_sort_depends_on(items: Items) -> None:
 
 def test_forgetting_rows_keeps_filter_and_sort(items: Items) -> None:
     items.set_sort(Sort("size", True))
-    items.set_filter("a")
+    items.set_filter(ItemFilter("a"))
     items.forget()
     assert items.rows == [] and items.view == [] and items.sizes == [] and items.row("a") is None
-    assert items.sort == Sort("size", True) and items.filter == "a"
+    assert items.sort == Sort("size", True) and items.filter == ItemFilter("a")
     items.add([Item("z", "papaya", 1), Item("y", "kiwi", 8)])
     assert keys(items.view) == ["z"]
     assert items.position("z") == 0

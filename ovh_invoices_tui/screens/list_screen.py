@@ -212,7 +212,7 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
 
     @on(Input.Changed, "#quick-filter")
     def _quick_changed(self, event: Input.Changed) -> None:
-        self.listing.set_filter(replace(self.listing.filter, quick=event.value))
+        self.listing.set_filter(self.listing.with_quick(event.value))
 
     @on(Input.Submitted, "#quick-filter")
     def _quick_kept(self) -> None:
@@ -223,7 +223,7 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
     def _quick_cancelled(self) -> None:
         before, self._quick_before = self._quick_before, None
         if before is not None:
-            self.listing.set_filter(replace(self.listing.filter, quick=before.quick))
+            self.listing.set_filter(self.listing.with_quick(before.quick))
         self._back_to_table()
 
     def _back_to_table(self) -> None:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.core.models import Account, Bill, BillRow, Debt, DebtBalance, ModelError, Money
-from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, within
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, put, within
 
 __all__ = ["SORT_COLUMNS", "Change", "LoadProgress", "Sort", "Store", "Totals", "bill_key"]
 
@@ -123,7 +123,6 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self.load_errors: list[ModelError] = []  # objects the API sent that could not be read
         self._debts: dict[int, Debt] = {}
         self._services: dict[str, str] = {}
-        self._search_keys: list[str] = []
         self._days: list[date] = []
         # Per-row amounts in micro-cents, parallel to rows, so totals of 100,000 rows are a few sums.
         self._currencies: set[str] = set()  # every currency seen (one, on a real account)
@@ -154,14 +153,12 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     def _row_stored(self, position: int, row: BillRow) -> None:
         bill = row.bill
         self._currencies.add(bill.price_with_tax.currency)
-        put(self._search_keys, position, self._search_key(bill))
         put(self._days, position, bill.date.date())
         put(self._ht, position, bill.price_without_tax.ucents)
         put(self._ttc, position, bill.price_with_tax.ucents)
         put(self._due, position, row.debt.due_amount.ucents if row.debt is not None else 0)
 
     def _rows_reset(self) -> None:
-        self._search_keys = []
         self._days = []
         self._currencies = set()
         self._ht, self._ttc, self._due = [], [], []
@@ -186,9 +183,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     def set_services(self, bill_id: str, services: Iterable[str]) -> None:
         """Remember a bill's service names (from its details) so the quick filter can match them."""
         self._services[bill_id] = " ".join(services).lower()
-        position = self.position(bill_id)
-        if position is not None:
-            self._search_keys[position] = self._search_key(self.rows[position].bill)
+        self._refresh_search_key(bill_id)
 
     def clear(self) -> None:
         """Forget every loaded object (switching account); filters and sort stay, marks go."""
@@ -203,7 +198,8 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self._rows_changed()
         self._emit(Change.ACCOUNT, Change.BALANCE, Change.MARKS, Change.PROGRESS)
 
-    def _search_key(self, bill: Bill) -> str:
+    def _search_key(self, row: BillRow) -> str:
+        bill = row.bill
         services = self._services.get(bill.bill_id, "")
         return f"{bill.bill_id}\x00{bill.order_id}\x00{services}".lower()
 
@@ -212,16 +208,9 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     def _sort_key(self, column: str) -> Callable[[BillRow], Any]:
         return _SORT_KEYS[column]
 
-    def _narrows(self, old: BillFilter, new: BillFilter) -> bool:
-        # A quick filter that only grows narrows the current view.
-        return grows(old.quick, new.quick) and new == old.with_quick(new.quick)
-
-    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
+    def _refine(self, indices: list[int]) -> list[int]:
         f = self.filter
         rows = self.rows
-        indices = containing(indices, self._search_keys, f.quick)
-        if narrowing:
-            return indices
         if f.reference:
             ref = f.reference.lower()
             indices = [i for i in indices if ref in rows[i].bill.bill_id.lower()]

@@ -2,23 +2,34 @@
 
 It is domain-free (invoices and payments subclass it; an accounts overview or an insights view would too) and
 knows nothing of widgets. The view is a plain list of indices into ``rows`` computed from cached sort orders,
-so a keystroke in a quick filter over 100,000 rows builds no per-row object. Subclasses say how to sort a
-column (:meth:`Listing._sort_key`), how to filter a list of candidate indices (:meth:`Listing._select`) and
-whether a new filter only narrows the old one (:meth:`Listing._narrows`), and keep any per-row columns they
-need in step through :meth:`Listing._row_stored` and :meth:`Listing._rows_reset`.
+so a keystroke in a quick filter over 100,000 rows builds no per-row object. Every filter is a frozen dataclass
+with a ``quick`` text (what ``/`` types), matched against one lower-case search key per row. Subclasses say
+what a row's search key is (:meth:`Listing._search_key`), how to sort a column (:meth:`Listing._sort_key`) and
+how the rest of their filter keeps rows (:meth:`Listing._refine`), and keep any per-row columns they need in
+step through :meth:`Listing._row_stored` and :meth:`Listing._rows_reset`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Iterable, Sequence
-from dataclasses import dataclass
-from typing import Any, ClassVar, Generic, TypeVar
+from dataclasses import dataclass, replace
+from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from ovh_invoices_tui.state.observable import Observable
 
+
+class QuickFiltered(Protocol):
+    """A filter: a frozen dataclass with the quick filter's text."""
+
+    __dataclass_fields__: ClassVar[dict[str, Any]]
+
+    @property
+    def quick(self) -> str: ...
+
+
 RowT = TypeVar("RowT")
 KeyT = TypeVar("KeyT", bound=Hashable)
-FilterT = TypeVar("FilterT")
+FilterT = TypeVar("FilterT", bound=QuickFiltered)
 ChangeT = TypeVar("ChangeT", bound=Hashable)
 ValueT = TypeVar("ValueT")
 
@@ -95,6 +106,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._key = key
         self._changes = changes
         self._index: dict[KeyT, int] = {}
+        self._search_keys: list[str] = []  # one lower-case search key per row, for the quick filter
         self._sorted: dict[Sort, list[int]] = {}
         self._view_indices: list[int] = []
         self._view_memo: dict[str, Any] = {}
@@ -105,13 +117,13 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         """How rows compare on ``column``."""
         raise NotImplementedError
 
-    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
-        """The indices the filter keeps, in the given order (``narrowing``: only what changed needs checking)."""
-        return indices
+    def _search_key(self, row: RowT) -> str:
+        """What the quick filter searches in a row, lower-case (e.g. its id and names, joined by NULs)."""
+        return ""
 
-    def _narrows(self, old: FilterT, new: FilterT) -> bool:
-        """True when every row ``new`` keeps is one ``old`` kept (the current view can be filtered further)."""
-        return False
+    def _refine(self, indices: list[int]) -> list[int]:
+        """The indices the rest of the filter (beyond the quick text) keeps, in the given order."""
+        return indices
 
     def _row_stored(self, position: int, row: RowT) -> None:
         """``row`` was stored at ``position`` (appended when ``position`` was ``len(rows) - 1`` and new)."""
@@ -141,6 +153,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
     def _store_rows(self, rows: Iterable[RowT]) -> None:
         """Add or replace rows by id; call :meth:`_rows_changed` afterwards (once for the whole batch)."""
         stored, index, key, stored_hook = self.rows, self._index, self._key, self._row_stored
+        search_keys, search_key = self._search_keys, self._search_key
         for row in rows:
             row_key = key(row)
             position = index.get(row_key)
@@ -149,7 +162,14 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
                 stored.append(row)
             else:
                 stored[position] = row
+            put(search_keys, position, search_key(row))
             stored_hook(position, row)
+
+    def _refresh_search_key(self, key: KeyT) -> None:
+        """What the row with id ``key`` is searched by changed (names learnt later, say)."""
+        position = self._index.get(key)
+        if position is not None:
+            self._search_keys[position] = self._search_key(self.rows[position])
 
     def _replace_all_rows(self, rows: list[RowT]) -> None:
         """The same rows (same ids, same positions) with new contents, e.g. after a join changed."""
@@ -160,6 +180,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self.rows = []
         self.view = []
         self._index.clear()
+        self._search_keys = []
         self._sorted.clear()
         self._view_indices = []
         self._view_memo.clear()
@@ -178,10 +199,15 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         old = self.filter
         if new_filter == old:
             return
-        narrowing = self._narrows(old, new_filter)
+        # A quick text that only grows, the rest unchanged: the current view is filtered further.
+        narrowing = grows(old.quick, new_filter.quick) and new_filter == replace(old, quick=new_filter.quick)
         self.filter = new_filter
         self._recompute(full=not narrowing)
         self._emit(self._changes.view)
+
+    def with_quick(self, text: str) -> FilterT:
+        """The current filter with another quick text."""
+        return replace(self.filter, quick=text)
 
     def refilter(self) -> None:
         """What the filter depends on changed outside the rows (e.g. data loaded later): recompute the view."""
@@ -234,7 +260,9 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
 
     def _recompute(self, *, full: bool) -> None:
         candidates = self._sorted_indices() if full else self._view_indices
-        indices = self._select(candidates, narrowing=not full)
+        indices = containing(candidates, self._search_keys, self.filter.quick)
+        if full:
+            indices = self._refine(indices)
         if indices is candidates:
             indices = list(indices)  # the sort cache is never handed out
         self._view_indices = indices

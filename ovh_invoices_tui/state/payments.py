@@ -9,7 +9,7 @@ credit note was applied to) is kept in dictionaries keyed by id; ``None``/absent
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -17,7 +17,7 @@ from typing import Any
 
 from ovh_invoices_tui.core.i18n import format_amounts, format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit, ModelError, Money, Payment, Refund
-from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, within
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, put, within
 
 register(
     {
@@ -233,7 +233,6 @@ class PaymentsStore(Listing[Deposit, str, PaymentFilter, PaymentChange]):
         self._refund_index: dict[str, int] = {}
         self._days: list[date] = []
         self._amounts: list[int] = []  # micro-cents, parallel to rows
-        self._search_keys: list[str] = []
         self._missing_cursor = 0  # position in view before which every paid-bills list is known (or failed)
 
     @property
@@ -261,12 +260,10 @@ class PaymentsStore(Listing[Deposit, str, PaymentFilter, PaymentChange]):
     def _row_stored(self, position: int, row: Deposit) -> None:
         put(self._days, position, row.date.date())
         put(self._amounts, position, row.amount.ucents)
-        put(self._search_keys, position, f"{row.deposit_id}\x00{row.order_id}\x00{row.payment_type}".lower())
 
     def _rows_reset(self) -> None:
         self._days = []
         self._amounts = []
-        self._search_keys = []
 
     def add_refunds(self, refunds: Iterable[Refund]) -> None:
         for refund in refunds:
@@ -404,16 +401,12 @@ class PaymentsStore(Listing[Deposit, str, PaymentFilter, PaymentChange]):
             return lambda d: (len(counts.get(d.deposit_id, ())) if d.deposit_id in counts else -1, d.date.timestamp())
         return lambda d: (d.date.timestamp(), d.deposit_id)
 
-    def _narrows(self, old: PaymentFilter, new: PaymentFilter) -> bool:
-        # A quick filter that only grows narrows the current view.
-        return grows(old.quick, new.quick) and new == replace(old, quick=new.quick)
+    def _search_key(self, row: Deposit) -> str:
+        return f"{row.deposit_id}\x00{row.order_id}\x00{row.payment_type}".lower()
 
-    def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
+    def _refine(self, indices: list[int]) -> list[int]:
         f = self.filter
         rows = self.rows
-        indices = containing(indices, self._search_keys, f.quick)
-        if narrowing:
-            return indices
         if f.reference:
             needle = f.reference.lower()
             indices = [i for i in indices if needle in rows[i].deposit_id.lower()]
