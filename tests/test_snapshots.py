@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from textual.widgets import Input
 
 from tests.conftest import wait_for, wait_loaded
 
@@ -26,6 +27,9 @@ def _loaded(then: tuple[str, ...] = (), until: Any = None) -> Any:
             await pilot.press(*then)
         if until is not None:
             await wait_for(lambda: until(pilot.app), pilot)
+        # A steady cursor: a blink half a second after focus would make the picture depend on the machine's load.
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
         await pilot.pause()
 
     return run_before
@@ -110,8 +114,6 @@ def test_bulk_menu_with_marks(snap_compare: Any, make_app: Any) -> None:
 
 def test_export_dialog(snap_compare: Any, make_app: Any) -> None:
     async def run_before(pilot: Any) -> None:
-        from textual.widgets import Input
-
         await _loaded(("space", "b", "s"))(pilot)
         # the default name holds today's date and the test's download folder: pin it for the picture
         pilot.app.screen.query_one("#export-path", Input).value = "/home/me/Downloads/ovh-invoices-selection.csv"
