@@ -37,6 +37,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "status.UNMATURED": {"en": "To be paid", "fr": "À régler"},
     "status.REFUNDED": {"en": "Refunded", "fr": "Remboursée"},
     "status.WRITE_OFF": {"en": "Written off", "fr": "Mise en perte"},
+    "status.UNKNOWN": {"en": "? unknown", "fr": "? inconnu"},
+    "balance.unknown": {"en": "?", "fr": "?"},
     # payment types
     "payment.creditCard": {"en": "Credit card", "fr": "Carte bancaire"},
     "payment.debtAccount": {"en": "SEPA direct debit", "fr": "Prélèvement SEPA"},

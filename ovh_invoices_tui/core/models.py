@@ -578,6 +578,7 @@ TO_BE_PAID = "TO_BE_PAID"
 UNMATURED = "UNMATURED"
 REFUNDED = "REFUNDED"
 WRITE_OFF = "WRITE_OFF"
+UNKNOWN = "UNKNOWN"  # not an API status: the debts were never read (a cache saved without them)
 
 
 def bill_status(debt: Debt | None) -> str:
@@ -596,10 +597,11 @@ class BillRow:
 
     bill: Bill
     debt: Debt | None = None
+    debt_known: bool = True  # False: the account's debts are not known (never "Paid" then, but UNKNOWN)
 
     @property
     def status(self) -> str:
-        return bill_status(self.debt)
+        return bill_status(self.debt) if self.debt_known else UNKNOWN
 
     @property
     def balance(self) -> Money:

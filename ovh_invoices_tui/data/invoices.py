@@ -99,7 +99,8 @@ async def load_with_cache(
     _tell(cache, on_notice)
     if cached.bills:
         with store.batch():
-            store.set_debts(cached.debts)  # last known, replaced by the refresh below
+            if cached.debts is not None:  # last known, replaced by the refresh below; else statuses stay unknown
+                store.set_debts(cached.debts)
             store.add_bills(cached.bills)
             if cached.account is not None:
                 store.set_account(cached.account)
@@ -162,11 +163,7 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache) 
         store.set_debts(debts)
         store.load_errors.extend(errors)
 
-    def save() -> None:
-        cache.save_bills(fresh)
-        cache.save_state(account=account, balance=balance, debts=debts)
-
-    await asyncio.to_thread(save)
+    await asyncio.to_thread(cache.save_refresh, fresh, account=account, balance=balance, debts=debts)
     count = len(store.rows)
     store.set_progress(LoadProgress(loaded=count, total=count, done=True))
     return len(fresh)

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Literal
 
 from ovh_invoices_tui.core import i18n
-from ovh_invoices_tui.core.models import PAID, BillRow, Deposit
+from ovh_invoices_tui.core.models import BillRow, Deposit
 from ovh_invoices_tui.export.atomic import write_atomic, write_atomic_in_thread
 from ovh_invoices_tui.export.cells import iso_date, neutralise, plain_amount
 from ovh_invoices_tui.export.results import ExportResult, Totals
@@ -161,7 +161,7 @@ def _bill_cells(
     for row in rows:
         bill = row.bill
         debt = row.debt
-        status = PAID if debt is None else debt.status
+        status = row.status
         label = statuses.get(status)
         if label is None:
             label = statuses[status] = neutralise(i18n.status_label(status, lang))
@@ -174,7 +174,7 @@ def _bill_cells(
             plain_amount(bill.price_without_tax.ucents, mark),
             plain_amount(ttc.ucents, mark),
             plain_amount(bill.tax.ucents, mark),
-            plain_amount(0 if debt is None else debt.due_amount.ucents, mark),
+            "" if not row.debt_known else plain_amount(0 if debt is None else debt.due_amount.ucents, mark),
             label,
             neutralise(ttc.currency),
         ]

@@ -17,7 +17,7 @@ from typing import Any, BinaryIO
 from fpdf import FPDF
 
 from ovh_invoices_tui.core import i18n
-from ovh_invoices_tui.core.models import PAID, BillRow, Money
+from ovh_invoices_tui.core.models import BillRow, Money
 from ovh_invoices_tui.export.atomic import write_atomic, write_atomic_in_thread
 from ovh_invoices_tui.export.results import ExportResult, Failure, Totals
 
@@ -235,7 +235,7 @@ def render_bills_pdf(
         for row in rows:
             bill = row.bill
             balance = row.balance
-            status = PAID if row.debt is None else row.debt.status
+            status = row.status
             label = statuses.get(status)
             if label is None:
                 label = statuses[status] = pdf_text(i18n.status_label(status, lang))
@@ -249,7 +249,7 @@ def render_bills_pdf(
                     str(bill.order_id),
                     pdf_text(fmt_money(bill.price_without_tax, lang)),
                     pdf_text(fmt_money(bill.price_with_tax, lang)),
-                    pdf_text(fmt_money(balance, lang)),
+                    pdf_text(fmt_money(balance, lang)) if row.debt_known else "?",
                     label,
                 )
             )

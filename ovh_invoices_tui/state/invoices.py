@@ -42,22 +42,25 @@ class Totals:
     without_tax: dict[str, int] = field(default_factory=dict)
     with_tax: dict[str, int] = field(default_factory=dict)
     due: dict[str, int] = field(default_factory=dict)
+    unknown: int = 0  # rows whose debt state is unknown: ``due`` leaves them out, it is then a lower bound
 
     @staticmethod
     def of(rows: Iterable[BillRow]) -> Totals:
         count = 0
+        unknown = 0
         ht: dict[str, int] = {}
         ttc: dict[str, int] = {}
         due: dict[str, int] = {}
         for row in rows:
             count += 1
+            unknown += not row.debt_known
             bill = row.bill
             cur = bill.price_with_tax.currency
             ht[cur] = ht.get(cur, 0) + bill.price_without_tax.ucents
             ttc[cur] = ttc.get(cur, 0) + bill.price_with_tax.ucents
             if row.debt is not None and row.debt.due_amount.ucents:
                 due[cur] = due.get(cur, 0) + row.debt.due_amount.ucents
-        return Totals(count, ht, ttc, due)
+        return Totals(count, ht, ttc, due, unknown)
 
     @staticmethod
     def _money(sums: dict[str, int], currency: str) -> list[Money]:
@@ -122,6 +125,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self.progress = LoadProgress()
         self.load_errors: list[ModelError] = []  # objects the API sent that could not be read
         self._debts: dict[int, Debt] = {}
+        self._debts_known = False  # until a whole list of debts is set, no bill can be called paid
         self._services: dict[str, str] = {}
         self._days: list[date] = []
         # Per-row amounts in micro-cents, parallel to rows, so totals of 100,000 rows are a few sums.
@@ -146,8 +150,8 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
 
     def add_bills(self, bills: Iterable[Bill]) -> None:
         """Add or replace bills (by id), their debt joined on ``orderId``; the view is recomputed once."""
-        debts = self._debts
-        self._store_rows(BillRow(bill, debts.get(bill.order_id)) for bill in bills)
+        debts, known = self._debts, self._debts_known
+        self._store_rows(BillRow(bill, debts.get(bill.order_id), known) for bill in bills)
         self._rows_changed()
 
     def _row_stored(self, position: int, row: BillRow) -> None:
@@ -168,12 +172,15 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         incoming = {debt.order_id: debt for debt in debts}
         if replace_all:
             self._debts = incoming
+            self._debts_known = True
         else:
             self._debts.update(incoming)
-        lookup = self._debts.get
+        lookup, known = self._debts.get, self._debts_known
         self._replace_all_rows(
             [
-                row if lookup(row.bill.order_id) is row.debt else BillRow(row.bill, lookup(row.bill.order_id))
+                row
+                if lookup(row.bill.order_id) is row.debt and row.debt_known is known
+                else BillRow(row.bill, lookup(row.bill.order_id), known)
                 for row in self.rows
             ]
         )
@@ -191,6 +198,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self.balance = None
         self._forget_rows()
         self._debts.clear()
+        self._debts_known = False
         self._services.clear()
         self.marked.clear()
         self.load_errors.clear()
@@ -243,7 +251,8 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
             ht = sum(map(self._ht.__getitem__, indices))
             ttc = sum(map(self._ttc.__getitem__, indices))
             due = sum(map(self._due.__getitem__, indices))
-            return Totals(len(indices), {currency: ht}, {currency: ttc}, {currency: due} if due else {})
+            unknown = 0 if self._debts_known else len(indices)
+            return Totals(len(indices), {currency: ht}, {currency: ttc}, {currency: due} if due else {}, unknown)
         return Totals.of(self.rows[i] for i in indices)
 
     @property

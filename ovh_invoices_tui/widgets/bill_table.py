@@ -153,7 +153,7 @@ class BillTable(VirtualTable):
                 width=12,
                 min_width=11,
                 align="right",
-                render=lambda row: format_money(row.balance, lang),
+                render=lambda row: format_money(row.balance, lang) if row.debt_known else t("balance.unknown", lang),
                 style_fn=self._balance_style,
             ),
             column(

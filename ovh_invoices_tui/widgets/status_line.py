@@ -11,6 +11,7 @@ from ovh_invoices_tui.state.invoices import Totals
 
 register(
     {
+        "status.unknown_count": {"en": "status unknown: {count}", "fr": "statut inconnu : {count}"},
         "status.view": {"en": "{count} invoices", "fr": "{count} factures"},
         "status.view.one": {"en": "{count} invoice", "fr": "{count} facture"},
         "status.marked": {"en": "{count} marked", "fr": "{count} cochées"},
@@ -34,6 +35,8 @@ def totals_text(totals: Totals, currency: str, lang: str) -> Text:
     if totals.due:
         text.append(f" · {t('status.due', lang)} ")
         text.append(format_amounts(due, lang), style="bold red")
+    if totals.unknown:
+        text.append(f" · {t('status.unknown_count', lang, count=totals.unknown)}", style="bold yellow")
     return text
 
 

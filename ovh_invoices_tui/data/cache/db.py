@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import signal
 import sqlite3
 import stat
 import threading
@@ -50,6 +51,9 @@ FILE_MODE = 0o600
 _SIDE_FILES = ("-wal", "-shm", "-journal")
 _CHECK_MODES = os.name == "posix"
 BUSY_TIMEOUT_S = 5.0  # another instance of the app writing the same cache
+# Tests only: SIGKILL this process at a named point of a write (``bills-written``: bills in, refresh not committed).
+KILL_AT_ENV = "OVH_INVOICES_TEST_KILL_AT"
+_DEBTS_SAVED = "debts_saved_at"  # set with the debts, in their transaction: without it no bill is known paid
 _REFUND_PAYMENT, _REFUND_PAYMENT_END = "refund_payment:", "refund_payment;"  # meta keys of credit-note payments
 
 _TABLES = (
@@ -77,7 +81,7 @@ class CachedState:
 
     total: int = 0  # bills in the cache (``bills`` may hold only the newest)
     bills: list[Bill] = field(default_factory=list)
-    debts: list[Debt] = field(default_factory=list)
+    debts: list[Debt] | None = None  # None: never saved with the bills, so every bill's state is unknown
     account: Account | None = None
     balance: DebtBalance | None = None
     saved_at: datetime | None = None
@@ -195,6 +199,23 @@ class BillCache:
             return
         self._write(lambda db: db.executemany("INSERT OR REPLACE INTO bill VALUES (?, ?, ?)", rows))
 
+    def save_refresh(
+        self, bills: Iterable[Bill], *, account: Account, balance: DebtBalance, debts: Iterable[Debt]
+    ) -> None:
+        """What one refresh read (new bills, account, balance, every debt), in one transaction: all or nothing.
+
+        Saved apart, a crash between the two would leave bills without their debts, shown "Paid".
+        """
+        rows = [bill_row(bill) for bill in bills]
+        write_state = self._state_writer(account=account, balance=balance, debts=debts)
+
+        def write(db: sqlite3.Connection) -> None:
+            db.executemany("INSERT OR REPLACE INTO bill VALUES (?, ?, ?)", rows)
+            _test_hook("bills-written")
+            write_state(db)
+
+        self._write(write)
+
     def _newest(self, table: str) -> datetime | None:
         def read(db: sqlite3.Connection) -> datetime | None:
             row = db.execute(f"SELECT max(ts) FROM {table}").fetchone()
@@ -212,9 +233,16 @@ class BillCache:
         debts: Iterable[Debt] | None = None,
     ) -> None:
         """Remember the last known account, balance and debts (all debts: the list is replaced)."""
+        self._write(self._state_writer(account=account, balance=balance, debts=debts))
+
+    @staticmethod
+    def _state_writer(
+        *, account: Account | None, balance: DebtBalance | None, debts: Iterable[Debt] | None
+    ) -> Callable[[sqlite3.Connection], None]:
         rows = None if debts is None else [debt_row(debt) for debt in debts]
 
         def write(db: sqlite3.Connection) -> None:
+            now = datetime.now(UTC).isoformat()
             if account is not None:
                 _set_meta(db, "account", to_json(account))
             if balance is not None:
@@ -222,15 +250,17 @@ class BillCache:
             if rows is not None:
                 db.execute("DELETE FROM debt")
                 db.executemany("INSERT INTO debt VALUES (?)", rows)
-            _set_meta(db, "saved_at", datetime.now(UTC).isoformat())
+                _set_meta(db, _DEBTS_SAVED, now)
+            _set_meta(db, "saved_at", now)
 
-        self._write(write)
+        return write
 
     def load_state(self, newest: int | None = None) -> CachedState:
         """Bills (only the ``newest`` ones when given), last known debts, account and balance."""
 
         def read(db: sqlite3.Connection) -> CachedState:
-            meta = dict(db.execute("SELECT key, value FROM meta WHERE key IN ('account', 'balance', 'saved_at')"))
+            keys = ("account", "balance", "saved_at", _DEBTS_SAVED)
+            meta = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN {keys}"))
             if newest is None:
                 bills = bills_from_records(db.execute("SELECT record FROM bill"))
                 total = len(bills)
@@ -238,7 +268,7 @@ class BillCache:
                 query = "SELECT record FROM bill ORDER BY ts DESC LIMIT ?"
                 bills = bills_from_records(db.execute(query, (newest,)))
                 total = int(db.execute("SELECT count(*) FROM bill").fetchone()[0])
-            debts = debts_from_records(db.execute("SELECT record FROM debt"))
+            debts = debts_from_records(db.execute("SELECT record FROM debt")) if _DEBTS_SAVED in meta else None
             saved_at = meta.get("saved_at")
             return CachedState(
                 total=total,
@@ -393,6 +423,12 @@ class BillCache:
 
 
 # --- the file ------------------------------------------------------------------------------------------
+
+
+def _test_hook(point: str) -> None:
+    """Tests only: die here, as a crash or a ``kill -9`` would, when :data:`KILL_AT_ENV` names ``point``."""
+    if os.environ.get(KILL_AT_ENV) == point:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 class _Incompatible(Exception):
