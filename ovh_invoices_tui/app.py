@@ -192,7 +192,11 @@ class OvhInvoicesApp(App[int]):
                 for bill_id, names in cache.service_names().items():  # searchable from the first keystroke
                     store.set_services(bill_id, names)
                 loaded = await load_with_cache(
-                    session.client, store, cache, on_notice=lambda text: self.notify(text, severity="warning")
+                    session.client,
+                    store,
+                    cache,
+                    on_notice=lambda text: self.notify(text, severity="warning"),
+                    lang=self.lang if self.explicit_lang else None,
                 )
                 if loaded.offline:
                     session.readonly = True

@@ -31,7 +31,7 @@ from ovh_invoices_tui.data.cache.codec import (
     to_json,
 )
 from ovh_invoices_tui.data.cache.db import SCHEMA_VERSION, BillCache, file_mode
-from ovh_invoices_tui.data.cache.profile import cache_path, clear_caches, safe_name, sandbox_now
+from ovh_invoices_tui.data.cache.profile import account_binding, cache_path, clear_caches, safe_name, sandbox_now
 from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import CACHE_OVERLAP, load_all, load_with_cache
 from ovh_invoices_tui.sandbox import SandboxConfig, credentials
@@ -411,10 +411,12 @@ def test_loose_permissions_are_fixed_with_a_warning(tmp_path: Path) -> None:
 # --- profiles, demo, clear -----------------------------------------------------------------------------
 
 
-def test_paths_per_profile(cache_dir: Path) -> None:
-    assert cache_path(Profile(name="work")) == cache_dir / "work.sqlite3"
-    odd = cache_path(Profile(name="../my account"))
-    assert odd.parent == cache_dir and odd.name.startswith("_my_account-") and odd.suffix == ".sqlite3"
+def test_paths_per_account(cache_dir: Path) -> None:
+    work = Profile(name="work")
+    assert cache_path(work) is None  # credentials never seen: no cache until /me names the account
+    assert account_binding(work).path_for("ab123-ovh") == cache_dir / "ab123-ovh-ovh-eu.sqlite3"
+    odd = account_binding(Profile(name="x", endpoint="http://[::1]:1/1.0")).path_for("../me")
+    assert odd.parent == cache_dir and odd.name.startswith("_me-http") and odd.suffix == ".sqlite3"
     assert safe_name("a/b") != safe_name("a_b")
     demo = demo_profile()
     seeded = dataclasses.replace(demo, sandbox_seed=7, sandbox_bills=1000)
@@ -430,9 +432,13 @@ def test_demo_today_is_pinned_by_the_cache(tmp_path: Path) -> None:
 
 
 def _make_cache(profile: Profile) -> Path:
-    path = cache_path(profile)
+    """The cache of the account the profile reached (as after its first start)."""
+    binding = account_binding(profile)
+    path = binding.path_for(f"{profile.name}1-ovh")
     with BillCache.open(path) as cache:
         cache.save_bills([make_bill(1)])
+    binding.remember(path)
+    assert cache_path(profile) == path
     return path
 
 
@@ -440,12 +446,12 @@ def test_cache_clear_one_profile_then_all(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("OVH_INVOICES_CONFIG", str(tmp_path / "none.toml"))
-    work, home = _make_cache(Profile(name="work")), _make_cache(Profile(name="home"))
+    work, home = _make_cache(Profile(name="work", application_key="w")), _make_cache(Profile(name="home"))
     demo = _make_cache(demo_profile())
     assert cli.main(["cache", "clear", "--profile", "work"]) == 0
     assert capsys.readouterr().out.strip() == f"removed {work}"
     assert not work.exists() and home.exists() and demo.exists()
-    assert not list(cache_dir.glob("work.sqlite3*"))
+    assert not list(cache_dir.glob("work1-ovh*"))
     assert cli.main(["cache", "clear", "--profile", "work"]) == 0
     assert "no cache to remove" in capsys.readouterr().out
     assert cli.main(["--demo", "cache", "clear"]) == 0

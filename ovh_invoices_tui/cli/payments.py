@@ -98,6 +98,17 @@ def cached_client(ctx: CliContext, cache: BillCache | None) -> OvhClient:
     return ctx.client(sandbox=dataclasses.replace(sandbox_config_for(ctx.profile), now=sandbox_now(cache)))
 
 
+async def check_cache_account(ctx: CliContext, client: OvhClient, cache: BillCache | None) -> None:
+    """Bind the cache to the account ``/me`` names before anything cached is read; say it once when it changed."""
+    if cache is None:
+        return
+    from ovh_invoices_tui.data.cache.profile import check_account
+
+    await check_account(client, cache, ctx.configured_language)
+    for notice in cache.take_notices():  # the change of account, once; a rebuilt cache
+        print(f"{PROG}: {notice}", file=ctx.err)
+
+
 # --- payments show -----------------------------------------------------------------------------------------
 
 
@@ -141,6 +152,7 @@ def _configure_show(parser: argparse.ArgumentParser) -> None:
 async def payments_show(ctx: CliContext) -> int:
     with profile_cache(ctx) as cache:
         async with cached_client(ctx, cache) as client:
+            await check_cache_account(ctx, client, cache)
             deposit, lang = await asyncio.gather(find_deposit(client, ctx.args.ref, cache=cache), ctx.language(client))
             store = PaymentsStore()  # what the cache knows: the credit notes (the paid bills come through it too)
             bills: dict[str, Bill] = {}
@@ -242,6 +254,7 @@ async def payments_export(ctx: CliContext) -> int:
     store = PaymentsStore()
     with profile_cache(ctx) as cache:
         async with cached_client(ctx, cache) as client:
+            await check_cache_account(ctx, client, cache)
             await _deposits(ctx, client, store, cache)
             lang = await ctx.language(client)
             store.set_filter(PaymentFilter(date_from=args.date_from, date_to=args.date_to))

@@ -12,10 +12,11 @@ from typing import TYPE_CHECKING
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NetworkError
 from ovh_invoices_tui.core.models import Account, Bill, BillDetail, Debt, DebtBalance, ModelError
+from ovh_invoices_tui.data.cache.profile import check_account
 from ovh_invoices_tui.state.invoices import LoadProgress, Store
 
 if TYPE_CHECKING:
-    from ovh_invoices_tui.data.cache.db import BillCache
+    from ovh_invoices_tui.data.cache.db import BillCache, CachedState
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ async def load_with_cache(
     cache: BillCache,
     *,
     on_notice: Callable[[str], object] | None = None,
+    lang: str | None = None,
 ) -> CacheLoad:
     """Show the cached account at once (``from_cache``), then refresh it from the API in place.
 
@@ -95,25 +97,12 @@ async def load_with_cache(
     down (:class:`NetworkError`) and a cache to show, the store keeps the cached state, marked ``offline``;
     with nothing cached the error is raised.
     """
-    cached = await asyncio.to_thread(cache.load_state, FIRST_SCREEN)
+    if not cache.bound:  # credentials never seen: no cached row shows before /me names the account
+        await check_account(client, cache, lang)  # offline, the NetworkError says there is nothing to show
+    cached = await _show_cached(store, cache)
     _tell(cache, on_notice)
-    if cached.bills:
-        with store.batch():
-            if cached.debts is not None:  # last known, replaced by the refresh below; else statuses stay unknown
-                store.set_debts(cached.debts)
-            store.add_bills(cached.bills)
-            if cached.account is not None:
-                store.set_account(cached.account)
-            if cached.balance is not None:
-                store.set_balance(cached.balance)
-            store.set_progress(LoadProgress(loaded=len(cached.bills), total=cached.total, from_cache=True))
-        if len(cached.bills) < cached.total:
-            rest = await asyncio.to_thread(cache.load_bills)  # the first screen again too: upserted, same rows
-            with store.batch():
-                store.add_bills(rest)
-                store.set_progress(LoadProgress(loaded=len(store.rows), total=len(store.rows), from_cache=True))
     try:
-        fetched = await refresh_with_cache(client, store, cache)
+        fetched = await refresh_with_cache(client, store, cache, lang=lang)
     except NetworkError as exc:
         if not cached.bills:
             raise
@@ -126,12 +115,39 @@ async def load_with_cache(
     return CacheLoad(cached.total, fetched)
 
 
-async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache) -> int:
+async def _show_cached(store: Store, cache: BillCache) -> CachedState:
+    """Put what the cache holds in the store: the newest first screen, then the rest."""
+    cached = await asyncio.to_thread(cache.load_state, FIRST_SCREEN)
+    if not cached.bills:
+        return cached
+    with store.batch():
+        if cached.debts is not None:  # last known, replaced by the refresh; else the statuses stay unknown
+            store.set_debts(cached.debts)
+        store.add_bills(cached.bills)
+        if cached.account is not None:
+            store.set_account(cached.account)
+        if cached.balance is not None:
+            store.set_balance(cached.balance)
+        store.set_progress(LoadProgress(loaded=len(cached.bills), total=cached.total, from_cache=True))
+    if len(cached.bills) < cached.total:
+        rest = await asyncio.to_thread(cache.load_bills)  # the first screen again too: upserted, same rows
+        with store.batch():
+            store.add_bills(rest)
+            store.set_progress(LoadProgress(loaded=len(store.rows), total=len(store.rows), from_cache=True))
+    return cached
+
+
+async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache, *, lang: str | None = None) -> int:
     """List the bills newer than the cache's, re-read debts, balance and account; save all; returns bills read.
 
     Nothing is saved unless every call succeeded: pages arrive in any order, and a partial save would move
     the "newest cached bill" past bills never read.
     """
+    if not cache.verified and await check_account(client, cache, lang):
+        # /me names another account than the cache these credentials reached last: drop its rows at once,
+        # show what the right account's own cache holds
+        store.clear()
+        await _show_cached(store, cache)
     newest = await asyncio.to_thread(cache.newest_bill_date)
     date_from = None if newest is None else newest - CACHE_OVERLAP
     from_cache = newest is not None and bool(store.rows)

@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from ovh_invoices_tui.core.models import Account, Bill, BillDetail, Debt, DebtBalance, Deposit, Payment, Refund
 from ovh_invoices_tui.data.cache.codec import (
@@ -42,9 +42,13 @@ from ovh_invoices_tui.data.cache.codec import (
 
 log = logging.getLogger(__name__)
 
+if TYPE_CHECKING:
+    from ovh_invoices_tui.data.cache.accounts import AccountBinding
+
 T = TypeVar("T")
 
 SCHEMA_VERSION = 1
+_IN_MEMORY = Path(":memory:")  # the path of an unbound cache (never a file: nothing to delete)
 SUFFIX = ".sqlite3"
 DIR_MODE = 0o700
 FILE_MODE = 0o600
@@ -90,9 +94,14 @@ class CachedState:
 class BillCache:
     """One profile's SQLite cache. Use :meth:`open`; calls are sequential (one worker at a time)."""
 
-    def __init__(self, path: Path, connection: sqlite3.Connection, notices: list[str]) -> None:
+    def __init__(
+        self, path: Path, connection: sqlite3.Connection, notices: list[str], binding: AccountBinding | None = None
+    ) -> None:
         self.path = path
         self.notices = notices
+        self.binding = binding  # which credentials the cache serves (None: a file opened by path, trusted as is)
+        self.bound = True  # False: credentials never seen, an empty cache in memory until ``/me`` names the account
+        self.verified = binding is None  # True once ``/me`` confirmed the account the file holds, in this run
         self._db = connection
         self._lock = threading.Lock()  # reads may run in a thread (asyncio.to_thread) while the app waits
 
@@ -120,6 +129,28 @@ class BillCache:
             raise CacheUnavailable(f"cannot use the cache {path}: {exc}") from None
         return cls(path, connection, notices)
 
+    @classmethod
+    def unbound(cls, binding: AccountBinding | None = None) -> BillCache:
+        """An empty cache in memory: nothing cached shows until ``/me`` says which account it is."""
+        cache = cls(_IN_MEMORY, _connect(":memory:"), [], binding)
+        cache.bound = False
+        return cache
+
+    def switch(self, path: Path) -> None:
+        """Hold the file at ``path`` from now on (another account's cache): the same object, so every holder
+        follows. A file that cannot be opened leaves an empty cache in memory, never the previous account's."""
+        try:
+            other = BillCache.open(path)
+            connection, notices = other._db, other.notices
+        except CacheUnavailable as exc:
+            log.warning("%s", exc)
+            connection, notices = _connect(":memory:"), []
+        with self._lock:
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+            self._db, self.path, self.bound = connection, path, True
+            self.notices += notices
+
     def close(self) -> None:
         with self._lock, contextlib.suppress(sqlite3.Error):
             self._db.close()
@@ -141,6 +172,9 @@ class BillCache:
         self.notices.append(_rebuilt_notice(self.path, reason))
         with contextlib.suppress(sqlite3.Error):
             self._db.close()
+        if self.path == _IN_MEMORY:
+            self._db = _connect(":memory:")
+            return
         try:
             _delete(self.path)
             self._db = _connect(self.path)

@@ -1,52 +1,56 @@
 """Which cache file a profile uses, opening it for the app, and clearing caches.
 
-A real profile's cache is ``<cache dir>/<profile name>.sqlite3``. A sandbox demo profile's is keyed by the
-sandbox's seed and size (another seed is another account), and its sandbox "today" is pinned to the first
-start so a second start finds the same bills, as a real account would.
+A real profile's cache is its account's, ``<cache dir>/<nichandle>-<endpoint>.sqlite3``, found through the
+credentials' binding (:mod:`~ovh_invoices_tui.data.cache.accounts`) and confirmed by ``/me``
+(:func:`check_account`). A sandbox demo profile's is keyed by the sandbox's seed and size (another seed is
+another account), and its sandbox "today" is pinned to the first start so a second start finds the same
+bills, as a real account would.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import logging
-import re
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ovh_invoices_tui import locations
-from ovh_invoices_tui.core.i18n import register
+from ovh_invoices_tui.core.i18n import language_of, register, t
 from ovh_invoices_tui.data.account_lock import AccountLock
+from ovh_invoices_tui.data.cache.accounts import (
+    BINDINGS_FILE,
+    HOLDER_KEY,
+    AccountBinding,
+    credential_identity,
+    holder,
+    safe_name,
+)
 from ovh_invoices_tui.data.cache.db import SUFFIX, BillCache, CacheUnavailable
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.api.client import OvhClient
     from ovh_invoices_tui.config import Profile
+    from ovh_invoices_tui.core.models import Account
 
 log = logging.getLogger(__name__)
 
 SANDBOX_NOW_KEY = "sandbox_now"
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
-
 register(
     {
+        "cache.other_account": {
+            "en": "These credentials now reach account {account}, not {previous}: its own cache is used "
+            "(the cache of {previous} is kept)",
+            "fr": "Ces identifiants donnent maintenant accès au compte {account}, pas {previous} : son propre "
+            "cache est utilisé (celui de {previous} est conservé)",
+        },
         "cache.offline": {
             "en": "Offline: showing the cached invoices, read-only ({error}). Restart once the network is back.",
             "fr": "Hors ligne : factures en cache, en lecture seule ({error}). Relancez quand le réseau revient.",
         },
     }
 )
-
-
-def safe_name(name: str) -> str:
-    """A file name for ``name``: kept when already safe, else cleaned and suffixed by a short hash."""
-    cleaned = _UNSAFE.sub("_", name).lstrip(".") or "profile"
-    if cleaned == name:
-        return name
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-    return f"{cleaned}-{digest}"
 
 
 def cache_key(profile: Profile) -> str:
@@ -59,9 +63,28 @@ def cache_key(profile: Profile) -> str:
     return profile.name
 
 
-def cache_path(profile: Profile, directory: Path | None = None) -> Path:
-    """``<cache dir>/<safe key>.sqlite3`` of a profile."""
+def demo_cache_path(profile: Profile, directory: Path | None = None) -> Path:
+    """``<cache dir>/<safe key>.sqlite3`` of a demo profile (its own sandbox: always the same account)."""
     return (directory or locations.cache_dir()) / f"{safe_name(cache_key(profile))}{SUFFIX}"
+
+
+def profile_identity(profile: Profile) -> str:
+    """The hash naming the profile's credentials: endpoint, application key, consumer key, OAuth2 client id."""
+    if profile.demo:
+        return credential_identity("demo", cache_key(profile))
+    return credential_identity(profile.base_url, profile.application_key, profile.consumer_key, profile.client_id)
+
+
+def account_binding(profile: Profile, directory: Path | None = None) -> AccountBinding:
+    """Where the profile's credentials keep their caches, and which account they reached last."""
+    folder = directory or locations.cache_dir()
+    fixed = demo_cache_path(profile, folder) if profile.demo else None
+    return AccountBinding(folder, profile_identity(profile), profile.endpoint, profile.name, fixed)
+
+
+def cache_path(profile: Profile, directory: Path | None = None) -> Path | None:
+    """The cache of the account the profile's credentials reached last; None before ``/me`` ever answered."""
+    return account_binding(profile, directory).remembered()
 
 
 def payment_lock_path(profile: Profile, directory: Path | None = None) -> Path | None:
@@ -73,10 +96,7 @@ def payment_lock_path(profile: Profile, directory: Path | None = None) -> Path |
     # Kept beside the cache: when the cache is bound to the account (nichandle), this follows it.
     if profile.demo:
         return None
-    identity = "\0".join(
-        (profile.base_url, profile.application_key or "", profile.consumer_key or "", profile.client_id or "")
-    )
-    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:16]
+    digest = profile_identity(profile)[:16]
     return (directory or locations.cache_dir()) / f"pay-{digest}.lock"
 
 
@@ -87,12 +107,18 @@ def payment_lock(profile: Profile, directory: Path | None = None) -> AccountLock
 
 
 def open_profile_cache(profile: Profile, directory: Path | None = None) -> BillCache | None:
-    """The profile's cache, or None (logged) when it cannot be used at all: the app then runs without it."""
+    """The cache of the account the profile's credentials reached last (``/me`` confirms it at the load), or
+    an empty one in memory for credentials never seen; None (logged) when no cache can be used at all."""
+    binding = account_binding(profile, directory)
+    path = binding.remembered()
     try:
-        return BillCache.open(cache_path(profile, directory))
+        cache = BillCache.open(path) if path is not None else BillCache.unbound()
     except CacheUnavailable as exc:
         log.warning("%s", exc)
         return None
+    cache.binding = binding
+    cache.verified = False
+    return cache
 
 
 def sandbox_now(cache: BillCache) -> datetime:
@@ -130,14 +156,55 @@ def cache_files(directory: Path | None = None) -> list[Path]:
 def clear_caches(profile: Profile | None = None, directory: Path | None = None) -> list[Path]:
     """Delete one profile's cache (with ``profile``) or all of them; returns the databases removed."""
     if profile is not None:
-        path = cache_path(profile, directory)
-        targets = [path] if path.exists() else []
+        path = account_binding(profile, directory).forget()
+        targets = [path] if path is not None and path.exists() else []
         if profile.demo:  # every size and seed of the demo
             prefix = f"{safe_name(profile.name)}-seed"
             targets = [p for p in cache_files(directory) if p.name.startswith(prefix)] or targets
     else:
         targets = cache_files(directory)
+        (directory or locations.cache_dir()).joinpath(BINDINGS_FILE).unlink(missing_ok=True)
     for path in targets:
         for name in (path, *(path.with_name(path.name + side) for side in ("-wal", "-shm", "-journal"))):
             name.unlink(missing_ok=True)
     return targets
+
+
+# --- which account the cache holds ---------------------------------------------------------------------
+
+
+async def check_account(client: OvhClient, cache: BillCache, lang: str | None = None) -> str | None:
+    """Ask ``/me`` which account the credentials reach and bind the cache to it (once per run).
+
+    Returns the notice to show once when the cache had to change account (also left in ``cache.notices``).
+    Raises what ``/me`` raises (a :class:`NetworkError` offline): the caller decides what may still show.
+    """
+    if cache.binding is None or cache.verified:
+        return None
+    if cache.binding.fixed is not None:  # a demo's own in-process sandbox: one account, nothing to ask
+        cache.verified = True
+        return None
+    return bind_account(cache, await client.me(), lang)
+
+
+def bind_account(cache: BillCache, account: Account, lang: str | None = None) -> str | None:
+    """Hold the cache of ``account`` (switching files when needed) and remember it; the notice, if any."""
+    binding = cache.binding
+    if binding is None:
+        return None
+    target = binding.path_for(account.nichandle)
+    label = binding.label(account.nichandle)
+    before = cache.path if cache.bound else binding.last_of_profile()
+    if not cache.bound or cache.path != target:
+        cache.switch(target)
+    cache.set_meta(HOLDER_KEY, label)
+    cache.verified = True
+    binding.remember(target)
+    if before is None or before == target:
+        return None
+    previous = holder(before) or before.stem
+    log.warning("cache: profile %s reaches %s now, was %s", binding.profile, label, previous)
+    lang = lang or language_of(account.language)  # the UI's language when chosen, else the account's
+    notice = t("cache.other_account", lang, account=label, previous=previous)
+    cache.notices.append(notice)
+    return notice
