@@ -148,7 +148,8 @@ def fill_from_cache(path: Path) -> Store:
     with BillCache.open(path) as cache:
         state = cache.load_state()
     with store.batch():
-        store.set_debts(state.debts)
+        if state.debts is not None:  # saved with the bills (else their state is unknown, as in the app)
+            store.set_debts(state.debts)
         store.add_bills(state.bills)
         if state.account is not None:
             store.set_account(state.account)
