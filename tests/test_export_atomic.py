@@ -9,9 +9,9 @@ from typing import BinaryIO
 
 import pytest
 
+from ovh_invoices_tui.core.filenames import safe_filename
 from ovh_invoices_tui.export.atomic import (
     atomic_open,
-    safe_filename,
     unique_name,
     write_atomic_in_thread,
     write_bytes_atomic,

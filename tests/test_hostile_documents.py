@@ -19,7 +19,8 @@ from pypdf import PdfWriter
 from benchmarks.synthetic import make_row
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import DocumentError
-from ovh_invoices_tui.export import ExportAborted, export_bills_pdf_bundle, safe_filename, save_invoice_pdfs
+from ovh_invoices_tui.core.filenames import safe_filename
+from ovh_invoices_tui.export import ExportAborted, export_bills_pdf_bundle, save_invoice_pdfs
 from ovh_invoices_tui.export.jobs import document_fetcher
 from tests.test_hostile_models import NASTY, hostile_text
 

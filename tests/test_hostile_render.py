@@ -23,10 +23,10 @@ from textual.app import App, ComposeResult
 
 from ovh_invoices_tui.core.filters import BillFilter, StatusFilter
 from ovh_invoices_tui.core.models import MAX_UCENTS, Bill, BillRow, Debt
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export import render_bills_pdf, restore_text, write_bills_csv
 from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Sort, Store
 from ovh_invoices_tui.widgets.bill_table import BillTable
-from ovh_invoices_tui.widgets.virtual_table import sanitize
 from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text
 from tests.test_hostile_models import CONTROLS, MARKUP, NASTY, bill_json, hostile_text
@@ -148,7 +148,7 @@ async def test_table_shows_markup_and_escapes_literally() -> None:
             text, segments = _row_text(table, [BillRow(bill, debt)])
             assert terminal_safe(text), repr(text)
             assert all(s.style is None or not s.style.link for s in segments)  # [link=…] not interpreted
-            shown = " ".join(sanitize(hostile).split())
+            shown = " ".join(clean(hostile).split())
             assert shown[:10] in " ".join(text.split()), (hostile, text)  # the markup itself is on screen
         _count("table:literal")
 

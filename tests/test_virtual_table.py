@@ -12,8 +12,9 @@ from textual.app import App, ComposeResult
 from textual.message import Message
 
 from ovh_invoices_tui.core.models import Bill, BillRow, Debt, Money
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.widgets.bill_table import BillTable
-from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable, compute_layout, sanitize
+from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable, compute_layout
 
 _MONEY = Money.of("12.50")
 _ZERO = Money.zero()
@@ -198,7 +199,7 @@ async def test_markup_and_control_characters_are_shown_as_data() -> None:
         assert "A[31mB " in line(table, 2)
         assert "\x1b" not in line(table, 2)
         assert "[bold]" in line(table, 3)
-    assert sanitize("a\x9bb\u202ec\td") == "abc d"
+    assert clean("a\x9bb\u202ec\td") == "abc d"
 
 
 async def test_balance_is_styled_red_when_due() -> None:

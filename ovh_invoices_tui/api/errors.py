@@ -8,9 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ovh_invoices_tui.core.text import clean
+
 
 def _one_line(text: str) -> str:
-    return " ".join(str(text).split())
+    # The message often comes from the server: it is shown in terminals and notices, so it is cleaned too.
+    return " ".join(clean(text).split())
 
 
 class OvhError(Exception):

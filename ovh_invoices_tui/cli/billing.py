@@ -17,6 +17,7 @@ from ovh_invoices_tui.cli.core import (
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
 from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow, Debt, Deposit
+from ovh_invoices_tui.core.text import clean
 
 register(
     {
@@ -61,7 +62,7 @@ async def load_bill_rows(ctx: CliContext, client: OvhClient) -> list[BillRow]:
         ):
             found.extend(page.items)
             for error in page.errors:
-                print(f"warning: skipped an unreadable invoice: {error}", file=ctx.err)
+                print(f"warning: skipped an unreadable invoice: {clean(error)}", file=ctx.err)
         return found
 
     async def debts() -> dict[int, Debt]:

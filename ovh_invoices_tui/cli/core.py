@@ -9,7 +9,6 @@ A command is a function decorated with :func:`command`; importing its module reg
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -172,10 +171,3 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)")
     parser.add_argument("--order", type=int, metavar="ID", help="this order number only")
 
-
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-
-
-def clean(text: object) -> str:
-    """API text made safe for a terminal (control characters and escapes removed)."""
-    return _CONTROL.sub("", str(text))

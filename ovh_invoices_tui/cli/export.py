@@ -11,15 +11,16 @@ from pathlib import Path
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.cli.core import EXIT_API, EXIT_OK, EXIT_OTHER, EXIT_USAGE, PROG, CliContext, command, iso_date
+from ovh_invoices_tui.core.filenames import safe_filename
 from ovh_invoices_tui.core.filters import BillFilter, StatusFilter
 from ovh_invoices_tui.core.i18n import language_of
 from ovh_invoices_tui.core.models import Bill, BillRow, Debt
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export import (
     BundleResult,
     ExportAborted,
     Progress,
     check_destination,
-    safe_filename,
     write_file_in_folder,
 )
 from ovh_invoices_tui.export.jobs import (
@@ -149,7 +150,7 @@ async def load_rows(ctx: CliContext, client: OvhClient, flt: BillFilter, ids: li
         async for page in client.iter_bills(date_from=date_from, date_to=date_to):
             found.extend(page.items)
             for error in page.errors:
-                print(f"warning: skipped an unreadable invoice: {error}", file=ctx.err)
+                print(f"warning: skipped an unreadable invoice: {clean(error)}", file=ctx.err)
         return found
 
     async def debts() -> list[Debt]:
@@ -229,9 +230,9 @@ async def bills_export(ctx: CliContext) -> int:
     print(outcome_message(result, lang), file=ctx.out)
     if isinstance(result, BundleResult):
         for failure in result.failures:
-            print(f"  not included: {failure.bill_id} — {failure.reason}", file=ctx.err)
+            print(f"  not included: {clean(failure.bill_id)} — {clean(failure.reason)}", file=ctx.err)
         for bill_id in result.skipped:
-            print(f"  kept (already there, --force overwrites): {bill_id}", file=ctx.err)
+            print(f"  kept (already there, --force overwrites): {clean(bill_id)}", file=ctx.err)
         if result.failures:
             return EXIT_API
     return EXIT_OK
@@ -308,7 +309,7 @@ async def bills_download(ctx: CliContext) -> int:
             print(f"{PROG}: error: {target} already exists (use --force to overwrite it)", file=ctx.err)
             codes.append(EXIT_USAGE)
         except (OvhError, ValueError, OSError) as exc:
-            print(f"{PROG}: error: {ref}: {' '.join(str(exc).split())}", file=ctx.err)
+            print(f"{PROG}: error: {clean(ref)}: {' '.join(clean(exc).split())}", file=ctx.err)
             codes.append(EXIT_API if isinstance(exc, OvhError) else EXIT_OTHER)
         else:
             print(path, file=ctx.out)

@@ -15,6 +15,7 @@ from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.rules import access_rules
 from ovh_invoices_tui.cli.core import EXIT_AUTH, EXIT_OK, EXIT_USAGE, PROG, CliContext, command
 from ovh_invoices_tui.config import Profile, load_ovh_conf, save_profile
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.sandbox import credentials as sandbox_credentials
 
 DEFAULT_PROFILE_NAME = "default"
@@ -90,7 +91,7 @@ async def login(ctx: CliContext) -> int:
         request = await c.request_consumer_key(access_rules(readonly))
     print(f"Open this address, log in and validate the access ({'read-only' if readonly else 'read and pay'}):",
           file=ctx.out)  # fmt: skip
-    print(f"  {request.validation_url}", file=ctx.out)
+    print(f"  {clean(request.validation_url)}", file=ctx.out)
     if args.demo:
         # The sandbox validates when its page is opened: open it, as the user would.
         async with OvhClient(base_url, transport=transport) as opener:

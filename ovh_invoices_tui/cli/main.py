@@ -45,6 +45,7 @@ from ovh_invoices_tui.cli.core import (
 )
 from ovh_invoices_tui.config import ConfigError, Settings, demo_profile, load_settings, resolve_profile
 from ovh_invoices_tui.core.models import ModelError
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.account_lock import PaymentInProgressError
 from ovh_invoices_tui.permissions import check_all
 
@@ -249,14 +250,14 @@ def report_error(exc: BaseException, *, debug: bool = False) -> int:
         traceback.print_exception(exc, file=sys.stderr)
         logging.getLogger(TRACE_LOGGER).error("%s failed", PROG, exc_info=exc)  # the debug log file too
     if isinstance(exc, NotConfiguredError):
-        print(str(exc), file=sys.stderr)
+        print(clean(exc), file=sys.stderr)
     elif isinstance(exc, OvhError | ConfigError | UnknownEndpointError | PaymentInProgressError):
-        print(f"{PROG}: error: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: {clean(exc)}", file=sys.stderr)
     elif isinstance(exc, ModelError):
-        print(f"{PROG}: error: unexpected answer from the API: {exc}", file=sys.stderr)
+        print(f"{PROG}: error: unexpected answer from the API: {clean(exc)}", file=sys.stderr)
     else:
         hint = "" if debug else " (run with --debug for details)"
-        message = " ".join(str(exc).split()) or type(exc).__name__
+        message = " ".join(clean(exc).split()) or type(exc).__name__
         print(f"{PROG}: error: {type(exc).__name__}: {message}{hint}", file=sys.stderr)
     return exit_code(exc)
 

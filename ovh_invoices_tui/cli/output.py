@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
-from ovh_invoices_tui.cli.core import clean
 from ovh_invoices_tui.core.models import Money
+from ovh_invoices_tui.core.text import BIDI_CONTROLS, CONTROLS, clean
+from ovh_invoices_tui.export.cells import neutralise
 
 _CENT = Decimal("0.01")
+# What JSON leaves raw but a terminal would obey (C0 is escaped by json itself): written as \uXXXX, lossless.
+_JSON_ESCAPES = {code: f"\\u{code:04x}" for code in (*CONTROLS, *BIDI_CONTROLS) if code >= 0x7F}
+# An amount as decimal_text() writes it: left as a number, not quoted as text.
+_AMOUNT = re.compile(r"-?\d+(\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -57,11 +63,13 @@ def write_pairs(out: TextIO, pairs: Sequence[tuple[str, object]]) -> None:
 
 
 def write_json(out: TextIO, data: Any) -> None:
-    json.dump(data, out, indent=2, ensure_ascii=False)
+    """Indented JSON; text stays exact for scripts, but no character in it can steer a terminal."""
+    out.write(json.dumps(data, indent=2, ensure_ascii=False).translate(_JSON_ESCAPES))
     out.write("\n")
 
 
 def write_csv(out: TextIO, keys: Sequence[str], records: Sequence[Mapping[str, Any]]) -> None:
+    """One record a line: text cleaned like a table cell and formula-safe (amounts stay numbers)."""
     writer = csv.DictWriter(out, fieldnames=list(keys), extrasaction="ignore", lineterminator="\n")
     writer.writeheader()
     for record in records:
@@ -69,15 +77,6 @@ def write_csv(out: TextIO, keys: Sequence[str], records: Sequence[Mapping[str, A
 
 
 def _csv_cell(value: Any) -> Any:
-    # A leading = + - @ would make a spreadsheet run the cell as a formula.
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@") and not _is_number(value):
-        return "'" + value
-    return value
-
-
-def _is_number(text: str) -> bool:
-    try:
-        Decimal(text)
-    except ArithmeticError:
-        return False
-    return True
+    if not isinstance(value, str) or _AMOUNT.fullmatch(value):
+        return value
+    return neutralise(clean(value))

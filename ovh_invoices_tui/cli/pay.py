@@ -203,7 +203,7 @@ async def cancel_invoice(ctx: CliContext) -> int:
                 file=ctx.err,
             )
             return EXIT_NETWORK
-    print(f"Ticket {ticket.ticket_number} created (ticket id {ticket.ticket_id})", file=ctx.out)
+    print(f"Ticket {clean(ticket.ticket_number)} created (ticket id {clean(ticket.ticket_id)})", file=ctx.out)
     if ticket.additional_notice:
         print(clean(ticket.additional_notice), file=ctx.out)
     return EXIT_OK

@@ -20,6 +20,7 @@ from ovh_invoices_tui.cli.core import EXIT_OK, EXIT_USAGE, PROG, CliContext, add
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit, Refund
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import (
     ensure_paid_bills,
     find_deposit,
@@ -190,10 +191,10 @@ async def payments_show(ctx: CliContext) -> int:
     if not settlement.credit_notes:
         print(f"  {t('cli.payments.none', lang)}", file=ctx.out)
     for note in settlement.credit_notes:
-        print(f"  {note.refund_id}  {format_date(note.date, lang)}  {format_money(note.price_with_tax, lang)}  "
-              f"→ {note.original_bill_id or '—'}", file=ctx.out)  # fmt: skip
+        print(f"  {clean(note.refund_id)}  {format_date(note.date, lang)}  {format_money(note.price_with_tax, lang)}  "
+              f"→ {clean(note.original_bill_id or '—')}", file=ctx.out)  # fmt: skip
     for ref in settlement.missing_bills:
-        print(f"warning: could not read invoice {ref}", file=ctx.err)
+        print(f"warning: could not read invoice {clean(ref)}", file=ctx.err)
     lines = settlement.explanation(lang)
     if lines:
         print(file=ctx.out)
@@ -234,7 +235,7 @@ async def _deposits(ctx: CliContext, client: Any, store: PaymentsStore, cache: B
             store.add_deposits(page.items)
             errors += page.errors
     for error in errors:
-        print(f"warning: skipped an unreadable payment: {error}", file=ctx.err)
+        print(f"warning: skipped an unreadable payment: {clean(error)}", file=ctx.err)
 
 
 @command("payments", "export", help="export payment proofs (justificatifs de paiement) as CSV",

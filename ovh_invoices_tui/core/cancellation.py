@@ -7,7 +7,6 @@ by its reference, date and amount so support can find it.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -67,13 +66,9 @@ class TicketDraft:
     subcategory: str = "bill"
 
 
-_CONTROLS_BUT_NEWLINE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f]")
-
-
 def clean_message(text: str) -> str:
     """The user's message: newlines kept, other control characters dropped, trimmed, bounded."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
-    return _CONTROLS_BUT_NEWLINE.sub("", text).strip()[:MAX_MESSAGE]
+    return clean(text, lines=True).strip()[:MAX_MESSAGE]
 
 
 def message_problem(reason: Reason, message: str, lang: str) -> str | None:

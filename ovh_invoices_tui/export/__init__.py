@@ -18,7 +18,6 @@ if TYPE_CHECKING:
     from ovh_invoices_tui.export.atomic import (
         atomic_open,
         check_destination,
-        safe_filename,
         write_atomic,
         write_atomic_in_thread,
         write_bytes_atomic,
@@ -77,7 +76,6 @@ _HOME: dict[str, str] = {
     "render_bills_pdf": "pdf_summary",
     "resolve_dialect": "csv_export",
     "restore_text": "cells",
-    "safe_filename": "atomic",
     "save_invoice_pdfs": "pdf_bundle",
     "write_atomic": "atomic",
     "write_atomic_in_thread": "atomic",
@@ -116,7 +114,6 @@ __all__ = [
     "render_bills_pdf",
     "resolve_dialect",
     "restore_text",
-    "safe_filename",
     "save_invoice_pdfs",
     "write_atomic",
     "write_atomic_in_thread",

@@ -10,17 +10,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import re
 import tempfile
-import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
 
+from ovh_invoices_tui.core.filenames import safe_filename
+
 __all__ = [
     "atomic_open",
     "check_destination",
-    "safe_filename",
     "unique_name",
     "write_atomic",
     "write_atomic_in_thread",
@@ -35,28 +34,6 @@ _UMASK = os.umask(0o022)
 os.umask(_UMASK)
 
 _TEMP_SUFFIX = ".part"
-_UNSAFE = re.compile(r'[\x00-\x1f\x7f-\x9f/\\:*?"<>|]+')
-# Names Windows refuses whatever the extension (files are often copied to Windows machines).
-_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
-_MAX_STEM = 120
-
-
-def safe_filename(ref: str, ext: str) -> str:
-    """A plain file name for an API id: separators, ``..``, control and reserved characters become ``_``.
-
-    ``safe_filename("FR123/../x", "pdf") == "FR123___x.pdf"``; an empty or all-dots id gives ``document``.
-    """
-    stem = unicodedata.normalize("NFC", str(ref))
-    stem = _UNSAFE.sub("_", stem)
-    stem = stem.replace("..", "_")
-    stem = stem.strip(" ._") or "document"
-    if stem.split(".")[0].upper() in _RESERVED:
-        stem = f"_{stem}"
-    # Limit by UTF-8 length (255-byte limits on most filesystems), cutting on a character boundary.
-    encoded = stem.encode("utf-8")[:_MAX_STEM]
-    stem = encoded.decode("utf-8", errors="ignore").rstrip(" .") or "document"
-    ext = _UNSAFE.sub("", ext).strip(". ")
-    return f"{stem}.{ext}" if ext else stem
 
 
 def unique_name(name: str, taken: set[str]) -> str:

@@ -16,6 +16,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from ovh_invoices_tui.core.filenames import safe_filename
 from ovh_invoices_tui.core.i18n import format_money, register, t
 from ovh_invoices_tui.core.models import BillRow, Money
 from ovh_invoices_tui.export import (
@@ -28,7 +29,6 @@ from ovh_invoices_tui.export import (
     export_bills_csv,
     export_bills_pdf,
     export_bills_pdf_bundle,
-    safe_filename,
     save_invoice_pdfs,
 )
 from ovh_invoices_tui.export.results import sum_by_currency

@@ -19,10 +19,11 @@ from typing import BinaryIO, Literal, TypeVar
 from pypdf import PdfReader, PdfWriter
 
 from ovh_invoices_tui.core import i18n
+from ovh_invoices_tui.core.filenames import safe_filename
 from ovh_invoices_tui.core.models import BillRow
+from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export.atomic import (
     check_destination,
-    safe_filename,
     unique_name,
     write_atomic_in_thread,
     write_bytes_atomic,
@@ -58,7 +59,6 @@ i18n.register(
 )
 
 _REASON_MAX = 300
-_CONTROL = {c: " " for c in (*range(0x20), *range(0x7F, 0xA0))}
 
 
 class InvalidDocument(ValueError):
@@ -84,7 +84,7 @@ def read_pdf(data: bytes, lang: str = "en") -> PdfReader:
 
 
 def _one_line(text: str) -> str:
-    text = " ".join(text.translate(_CONTROL).split())
+    text = " ".join(clean(text).split())
     return text if len(text) <= _REASON_MAX else text[: _REASON_MAX - 1] + "…"
 
 

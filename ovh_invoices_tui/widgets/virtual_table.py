@@ -27,31 +27,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-__all__ = ["Column", "VirtualTable", "compute_layout", "sanitize"]
+from ovh_invoices_tui.core.text import clean, is_clean
+
+__all__ = ["Column", "VirtualTable", "compute_layout"]
 
 Align = Literal["left", "right", "center"]
 CellStyle = Style | str | None
-
-# C0 and C1 controls (ESC included) and bidi overrides would reach the terminal or reorder the line:
-# they are data, never instructions. Tabs and line breaks become a space so a cell stays one line.
-_CONTROL_TABLE: dict[int, str | None] = {
-    code: None
-    for code in (
-        *range(0x00, 0x20),
-        *range(0x7F, 0xA0),
-        0x200E,
-        0x200F,
-        *range(0x202A, 0x202F),
-        *range(0x2066, 0x206A),
-    )
-}
-_CONTROL_TABLE.update({0x09: " ", 0x0A: " ", 0x0D: " "})
-
-
-def sanitize(value: str) -> str:
-    """Remove control characters (C0, C1, ESC, bidi overrides) from text shown in a cell."""
-    return value.translate(_CONTROL_TABLE)
-
 
 def _default_render(row: Any) -> str:
     return str(row)
@@ -345,7 +326,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._key: Callable[[Any], str] = key if key is not None else _identity_key
         self._marked: AbstractSet[str] = marked if marked is not None else frozenset()
         self._show_marks = show_marks
-        self._mark_glyph = sanitize(mark_glyph)[:1] or "✓"
+        self._mark_glyph = clean(mark_glyph)[:1] or "✓"
         self._sort: tuple[str, bool] | None = None
         self._fixed_columns = max(0, fixed_columns)
         self._placed: list[_Placed] = []
@@ -737,7 +718,7 @@ class VirtualTable(ScrollView, can_focus=True):
             if n:
                 line.append(" ")
             column = placed.column
-            label = sanitize(column.label)
+            label = clean(column.label)
             if self._sort is not None and self._sort[0] == column.id:
                 arrow = "▼" if self._sort[1] else "▲"
                 room = placed.width - 2
@@ -762,7 +743,7 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _render_empty(self, width: int, base: Style) -> Strip:
         style = base + self.get_component_rich_style("virtual-table--empty")
-        message = sanitize(self.empty_message)
+        message = clean(self.empty_message)
         text = _fit(Text(message), width, "center")
         return Strip(list(text.render(self.app.console)), width).apply_style(style).simplify()
 
@@ -784,10 +765,10 @@ class VirtualTable(ScrollView, can_focus=True):
             value = column.render(row)
             if isinstance(value, Text):
                 cell = value.copy()
-                if _needs_sanitizing(cell.plain):
-                    cell = Text(sanitize(cell.plain), style=cell.style)
+                if not is_clean(cell.plain):
+                    cell = Text(clean(cell.plain), style=cell.style)
             else:
-                cell = Text(sanitize(str(value)))
+                cell = Text(clean(str(value)))
             cell = _fit(cell, placed.width, column.align)
             if column.style_fn is not None:
                 cell_style = column.style_fn(row)
@@ -807,10 +788,6 @@ def _overwrite(strip: Strip, x: int, char: str, style: Style) -> Strip:
     """``strip`` with the one-cell ``char`` at cell ``x``."""
     length = strip.cell_length
     return Strip.join([strip.crop(0, x), Strip([Segment(char, style)], 1), strip.crop(x + 1, length)])
-
-
-def _needs_sanitizing(value: str) -> bool:
-    return value != value.translate(_CONTROL_TABLE)
 
 
 _style_cache: dict[str, Style] = {}
