@@ -322,13 +322,7 @@ def _write_private(path: Path, content: bytes) -> None:
     if not directory.exists():
         directory.mkdir(parents=True, mode=0o700)
         os.chmod(directory, 0o700)  # mkdir's mode is masked by the umask
-    temporary = directory / f".{path.name}.tmp"
-    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        os.chmod(temporary, 0o600)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+    # Imported here: the writers' package (PDF libraries) is not needed to read a config.
+    from ovh_invoices_tui.export.atomic import write_bytes_atomic
+
+    write_bytes_atomic(path, content, overwrite=True, mode=0o600)

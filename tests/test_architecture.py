@@ -27,7 +27,7 @@ ALLOWED: dict[str, set[str]] = {
     "locations": set(),
     "permissions": {"locations"},
     "debug_log": {"core", "api", "config", "locations", "permissions", "sandbox"},
-    "config": {"core", "api", "locations", "permissions", "sandbox"},
+    "config": {"core", "api", "locations", "permissions", "sandbox", "export"},  # saved by the one atomic writer
     "export": {"core", "api", "state"},
     "data": {"core", "api", "state", "export", "config", "locations", "permissions", "debug_log", "sandbox"},
     "actions": {"core", "api", "state", "export", "data", *INFRASTRUCTURE, "sandbox"},

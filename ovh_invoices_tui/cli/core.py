@@ -9,10 +9,12 @@ A command is a function decorated with :func:`command`; importing its module reg
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ovh_invoices_tui import debug_log
@@ -171,3 +173,41 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)")
     parser.add_argument("--order", type=int, metavar="ID", help="this order number only")
 
+
+
+_SEPARATORS = re.compile(r"[,\s]+")
+
+
+def usage_error(ctx: CliContext, message: str) -> int:
+    """Say what is wrong with the command line in one line; the usage exit status."""
+    print(f"{PROG}: error: {message}", file=ctx.err)
+    return EXIT_USAGE
+
+
+def listed_ids(chunks: list[str]) -> list[str]:
+    """``--ids A,B --ids "C D"`` → ``["A", "B", "C", "D"]`` (order kept, repeats dropped)."""
+    return list(dict.fromkeys(part for chunk in chunks for part in _SEPARATORS.split(chunk) if part))
+
+
+def add_csv_options(parser: argparse.ArgumentParser, *, ids_help: str, links_help: str) -> None:
+    """``--ids``, ``--dialect``, ``--include-links`` and ``--force`` of the export commands."""
+    parser.add_argument("--ids", metavar="REF,REF…", action="append", default=[], help=ids_help)
+    parser.add_argument(
+        "--dialect", choices=("auto", "excel-fr", "rfc4180"), default="auto",
+        help="CSV layout: excel-fr (;), rfc4180 (,), auto = excel-fr in French (default)",
+    )  # fmt: skip
+    parser.add_argument("--include-links", action="store_true", help=links_help)
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+
+
+def destination_problem(path: Path, *, force: bool) -> str | None:
+    """Why an export cannot write ``path`` (one line, said before anything is loaded), or None."""
+    from ovh_invoices_tui.export.atomic import check_destination  # the writers' package loads PDF libraries
+
+    try:
+        check_destination(path, overwrite=force)
+    except FileExistsError:
+        return f"{path} already exists (use --force to overwrite it)"
+    except OSError as exc:  # no such folder; a folder, device, FIFO or socket in the way
+        return str(exc)
+    return None

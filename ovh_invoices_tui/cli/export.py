@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 from datetime import datetime, time, timedelta
 from pathlib import Path
 
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import OvhError
-from ovh_invoices_tui.cli.core import EXIT_API, EXIT_OK, EXIT_OTHER, EXIT_USAGE, PROG, CliContext, command, iso_date
+from ovh_invoices_tui.cli.core import (
+    EXIT_API,
+    EXIT_OK,
+    EXIT_OTHER,
+    EXIT_USAGE,
+    PROG,
+    CliContext,
+    add_csv_options,
+    command,
+    destination_problem,
+    iso_date,
+    listed_ids,
+    usage_error,
+)
 from ovh_invoices_tui.core.filenames import safe_filename
 from ovh_invoices_tui.core.filters import BillFilter, StatusFilter
 from ovh_invoices_tui.core.i18n import language_of
@@ -20,7 +32,6 @@ from ovh_invoices_tui.export import (
     BundleResult,
     ExportAborted,
     Progress,
-    check_destination,
     write_file_in_folder,
 )
 from ovh_invoices_tui.export.jobs import (
@@ -33,8 +44,6 @@ from ovh_invoices_tui.export.jobs import (
     run_export,
 )
 from ovh_invoices_tui.state.invoices import Store
-
-_SEPARATORS = re.compile(r"[,\s]+")
 
 
 class _UsageError(Exception):
@@ -58,8 +67,10 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
         help="ask OVHcloud to build the archive (zip or csv) and e-mail it (POST /me/bill/export)",
     )
     parser.add_argument("--with-invoices", action="store_true", help="with --pdf: append every invoice's PDF")
-    parser.add_argument(
-        "--ids", metavar="REF,REF…", action="append", default=[], help="only these invoices (repeatable)"
+    add_csv_options(
+        parser,
+        ids_help="only these invoices (repeatable)",
+        links_help="CSV: add URL, PDF URL and password columns (they open the invoices without login)",
     )
     parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="issued from this date")
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="issued up to this date")
@@ -67,25 +78,9 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--ref", metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)")
     parser.add_argument("--order", metavar="ID", help="order number contains ID")
     parser.add_argument(
-        "--dialect", choices=("auto", "excel-fr", "rfc4180"), default="auto",
-        help="CSV layout: excel-fr (;), rfc4180 (,), auto = excel-fr in French (default)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--include-links", action="store_true",
-        help="CSV: add URL, PDF URL and password columns (they open the invoices without login)",
-    )  # fmt: skip
-    parser.add_argument(
         "--on-failure", choices=("skip", "stop"), default="skip",
         help="a PDF that cannot be downloaded: skip and list it (default), or stop and write nothing",
     )  # fmt: skip
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
-
-
-def _ids(args: argparse.Namespace) -> list[str]:
-    found: list[str] = []
-    for chunk in args.ids:
-        found.extend(part for part in _SEPARATORS.split(chunk) if part)
-    return list(dict.fromkeys(found))
 
 
 def bill_filter(args: argparse.Namespace) -> BillFilter:
@@ -126,12 +121,9 @@ def _check_target(options: ExportOptions) -> None:
         if not options.path.parent.is_dir():
             raise _UsageError(f"the folder {options.path.parent} does not exist")
         return
-    try:
-        check_destination(options.path, overwrite=options.overwrite)
-    except FileExistsError:
-        raise _UsageError(f"{options.path} already exists (use --force to overwrite it)") from None
-    except (FileNotFoundError, IsADirectoryError) as exc:
-        raise _UsageError(str(exc)) from None
+    problem = destination_problem(options.path, force=options.overwrite)
+    if problem:
+        raise _UsageError(problem)
 
 
 def _day_bounds(flt: BillFilter) -> tuple[datetime | None, datetime | None]:
@@ -184,29 +176,24 @@ def _scope_text(flt: BillFilter, ids: list[str], count: int, lang: str) -> str:
     return describe_scope(Scope.ALL, count, lang=lang)
 
 
-def _usage(ctx: CliContext, message: str) -> int:
-    print(f"{PROG}: error: {message}", file=ctx.err)
-    return EXIT_USAGE
-
-
 @command("bills", "export", help="export invoices: CSV, PDF summary (with the invoices), PDFs in a folder",
          configure=_configure_export)  # fmt: skip
 async def bills_export(ctx: CliContext) -> int:
     args = ctx.args
     try:
-        ids = _ids(args)
+        ids = listed_ids(args.ids)
         flt = bill_filter(args)
         if args.server:
             return await _server_export(ctx, flt, ids)
         options = _options(args)
         _check_target(options)
     except _UsageError as exc:
-        return _usage(ctx, str(exc))
+        return usage_error(ctx, str(exc))
     async with ctx.client() as client:
         try:
             rows, account = await asyncio.gather(load_rows(ctx, client, flt, ids), client.me())
         except _UsageError as exc:
-            return _usage(ctx, str(exc))
+            return usage_error(ctx, str(exc))
         lang = ctx.configured_language or language_of(account.language)
         progress = _progress_printer(ctx) if options.downloads and ctx.err.isatty() else None
         try:
@@ -225,7 +212,7 @@ async def bills_export(ctx: CliContext) -> int:
             return EXIT_API
         except FileExistsError:
             _end_progress(ctx, progress)
-            return _usage(ctx, f"{options.path} already exists (use --force to overwrite it)")
+            return usage_error(ctx, f"{options.path} already exists (use --force to overwrite it)")
         _end_progress(ctx, progress)
     print(outcome_message(result, lang), file=ctx.out)
     if isinstance(result, BundleResult):
@@ -284,7 +271,7 @@ async def bills_download(ctx: CliContext) -> int:
     args = ctx.args
     folder: Path = args.dir.expanduser() if args.dir else ctx.settings.download_dir
     if folder.exists() and not folder.is_dir():
-        return _usage(ctx, f"{folder} is a file, not a folder")
+        return usage_error(ctx, f"{folder} is a file, not a folder")
     folder.mkdir(parents=True, exist_ok=True)
     ext = "html" if args.html else "pdf"
     refs = list(dict.fromkeys(ref.strip() for ref in args.refs if ref.strip()))

@@ -10,7 +10,15 @@ from pathlib import Path
 from typing import Any
 
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.cli.core import EXIT_OK, EXIT_USAGE, CliContext, add_format_option, command, iso_date
+from ovh_invoices_tui.cli.core import (
+    EXIT_OK,
+    EXIT_USAGE,
+    CliContext,
+    add_format_option,
+    command,
+    destination_problem,
+    iso_date,
+)
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_table
 from ovh_invoices_tui.core.i18n import format_money, format_percent, register, t
 from ovh_invoices_tui.core.insights import (
@@ -169,17 +177,7 @@ async def insights(ctx: CliContext) -> int:
 
 def _unusable(target: Path | None, force: bool) -> str | None:
     """Why ``target`` cannot be written (checked before anything is loaded), or None."""
-    if target is None:
-        return None
-    from ovh_invoices_tui.export.atomic import check_destination
-
-    try:
-        check_destination(target.expanduser(), overwrite=force)
-    except FileExistsError:
-        return f"{target} already exists (use --force to overwrite it)"
-    except OSError as exc:
-        return f"cannot write {target}: {exc}"
-    return None
+    return None if target is None else destination_problem(target.expanduser(), force=force)
 
 
 def _export(ctx: CliContext, span: MonthRange, basis: Basis, data: dict[str, Any], lang: str, today: date) -> None:

@@ -10,13 +10,23 @@ import argparse
 import asyncio
 import contextlib
 import dataclasses
-import re
 from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ovh_invoices_tui.cli.core import EXIT_OK, EXIT_USAGE, PROG, CliContext, add_format_option, command, iso_date
+from ovh_invoices_tui.cli.core import (
+    EXIT_OK,
+    PROG,
+    CliContext,
+    add_csv_options,
+    add_format_option,
+    command,
+    destination_problem,
+    iso_date,
+    listed_ids,
+    usage_error,
+)
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
 from ovh_invoices_tui.core.models import Bill, Deposit, Refund
@@ -29,7 +39,7 @@ from ovh_invoices_tui.data.payments import (
     paid_bill_ids,
     refresh_deposits,
 )
-from ovh_invoices_tui.export import check_destination, export_deposits_csv
+from ovh_invoices_tui.export import export_deposits_csv
 from ovh_invoices_tui.state.payments import PaymentFilter, PaymentsStore, Settlement
 
 if TYPE_CHECKING:
@@ -49,13 +59,6 @@ register(
         "cli.refunds.applied_to": {"en": "Applied to", "fr": "Imputé sur"},
     }
 )
-
-_SEPARATORS = re.compile(r"[,\s]+")
-
-
-def _usage(ctx: CliContext, message: str) -> int:
-    print(f"{PROG}: error: {message}", file=ctx.err)
-    return EXIT_USAGE
 
 
 def _api_dates(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
@@ -208,19 +211,12 @@ async def payments_show(ctx: CliContext) -> int:
 
 def _configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--csv", metavar="FILE", type=Path, required=True, help="the payment proofs as CSV")
-    parser.add_argument(
-        "--ids", metavar="REF,REF…", action="append", default=[], help="only these payments (repeatable)"
-    )
     _add_dates(parser)
-    parser.add_argument(
-        "--dialect", choices=("auto", "excel-fr", "rfc4180"), default="auto",
-        help="CSV layout: excel-fr (;), rfc4180 (,), auto = excel-fr in French (default)",
-    )  # fmt: skip
-    parser.add_argument(
-        "--include-links", action="store_true",
-        help="add URL, PDF URL and password columns (they open the proofs without login)",
-    )  # fmt: skip
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    add_csv_options(
+        parser,
+        ids_help="only these payments (repeatable)",
+        links_help="add URL, PDF URL and password columns (they open the proofs without login)",
+    )
 
 
 async def _deposits(ctx: CliContext, client: Any, store: PaymentsStore, cache: BillCache | None) -> None:
@@ -244,14 +240,11 @@ async def payments_export(ctx: CliContext) -> int:
     args = ctx.args
     path: Path = args.csv.expanduser()
     if args.date_from and args.date_to and args.date_from > args.date_to:
-        return _usage(ctx, f"--from {args.date_from} is after --to {args.date_to}")
-    try:
-        check_destination(path, overwrite=args.force)
-    except FileExistsError:
-        return _usage(ctx, f"{path} already exists (use --force to overwrite it)")
-    except (FileNotFoundError, IsADirectoryError) as exc:
-        return _usage(ctx, str(exc))
-    ids = list(dict.fromkeys(p for chunk in args.ids for p in _SEPARATORS.split(chunk) if p))
+        return usage_error(ctx, f"--from {args.date_from} is after --to {args.date_to}")
+    problem = destination_problem(path, force=args.force)
+    if problem:
+        return usage_error(ctx, problem)
+    ids = listed_ids(args.ids)
     store = PaymentsStore()
     with profile_cache(ctx) as cache:
         async with cached_client(ctx, cache) as client:
@@ -264,7 +257,7 @@ async def payments_export(ctx: CliContext) -> int:
                 known = {d.deposit_id.casefold(): d for d in deposits}
                 unknown = [ref for ref in ids if ref.casefold() not in known]
                 if unknown:
-                    return _usage(ctx, f"no payment {', '.join(unknown)} in this account (or outside --from/--to)")
+                    return usage_error(ctx, f"no payment {', '.join(unknown)} in this account (or outside --from/--to)")
                 wanted = {known[ref.casefold()].deposit_id for ref in ids}
                 deposits = [d for d in deposits if d.deposit_id in wanted]
             await ensure_paid_bills(client, store, deposits, cache=cache)
@@ -279,7 +272,7 @@ async def payments_export(ctx: CliContext) -> int:
             overwrite=args.force,
         )
     except FileExistsError:
-        return _usage(ctx, f"{path} already exists (use --force to overwrite it)")
+        return usage_error(ctx, f"{path} already exists (use --force to overwrite it)")
     total = " + ".join(format_money(m, lang) for m in PaymentsStore.total_of(deposits)) or "0"
     print(t("cli.payments.exported", lang, count=result.count, path=str(result.path), total=total), file=ctx.out)
     return EXIT_OK

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.export.atomic import (
+        NotARegularFile,
         atomic_open,
         check_destination,
         write_atomic,
@@ -59,6 +60,7 @@ _HOME: dict[str, str] = {
     "Failure": "results",
     "FetchPdf": "pdf_bundle",
     "InvalidDocument": "pdf_bundle",
+    "NotARegularFile": "atomic",
     "OnFailure": "pdf_bundle",
     "PaidBills": "csv_export",
     "Progress": "pdf_bundle",
@@ -98,6 +100,7 @@ __all__ = [
     "Failure",
     "FetchPdf",
     "InvalidDocument",
+    "NotARegularFile",
     "OnFailure",
     "PaidBills",
     "Progress",

@@ -24,6 +24,7 @@ from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export.atomic import (
     check_destination,
+    remove_stale_temps,
     unique_name,
     write_atomic_in_thread,
     write_bytes_atomic,
@@ -244,6 +245,7 @@ async def save_invoice_pdfs(
     """
     target = Path(folder)
     target.mkdir(parents=True, exist_ok=True)
+    remove_stale_temps(target)  # once for the folder, not once per file
     unique: dict[str, BillRow] = {}
     for row in rows:
         unique.setdefault(row.bill.bill_id, row)  # the same bill twice is saved once
@@ -259,7 +261,7 @@ async def save_invoice_pdfs(
         data = await fetch_pdf(row)
         await asyncio.to_thread(read_pdf, data, lang)
         try:
-            return write_bytes_atomic(destination, data, overwrite=overwrite)
+            return write_bytes_atomic(destination, data, overwrite=overwrite, sweep=False)
         except FileExistsError:  # appeared meanwhile (another export?): keep it
             skipped.append(row.bill.bill_id)
             return None
