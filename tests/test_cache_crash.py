@@ -116,9 +116,12 @@ async def test_killed_during_a_later_refresh_keeps_the_last_known_debts(tmp_path
 
 async def test_bills_whose_debts_were_never_saved_show_unknown_not_paid(tmp_path: Path) -> None:
     """A cache left by an older version's crash (bills, no debts): "? unknown" in the table, totals and CSV."""
+    from pypdf import PdfReader
+
     from ovh_invoices_tui.app import OvhInvoicesApp
     from ovh_invoices_tui.config import Settings
     from ovh_invoices_tui.export.csv_export import write_bills_csv
+    from ovh_invoices_tui.export.pdf_summary import write_bills_pdf
     from tests.screen_text import screen_text
 
     config = SandboxConfig(bills=60, seed=5, now=NOW)
@@ -150,3 +153,7 @@ async def test_bills_whose_debts_were_never_saved_show_unknown_not_paid(tmp_path
     lines = target.read_text(encoding="utf-8").splitlines()[1:]
     assert len(lines) == len(bills)
     assert all(line.split(",")[6:8] == ["", "? unknown"] for line in lines)  # balance empty, status unknown
+    pdf = tmp_path / "bills.pdf"
+    write_bills_pdf(rows, pdf, lang="fr", account="xx12345-ovh", scope="Toutes", generated_at=NOW)
+    text = "\n".join(page.extract_text() for page in PdfReader(pdf).pages)
+    assert text.count("? inconnu") == len(bills) and "Payée" not in text
