@@ -10,6 +10,7 @@ import platformdirs
 APP_NAME = "ovh-invoices"
 CONFIG_ENV = "OVH_INVOICES_CONFIG"
 CONFIG_FILE_NAME = "config.toml"
+SYSTEM_OVH_CONF = Path("/etc/ovh.conf")  # a module constant so tests can point it away from the machine's file
 
 
 def config_dir() -> Path:
@@ -57,4 +58,4 @@ def _same_place(a: Path, b: Path) -> bool:
 
 def ovh_conf_paths() -> list[Path]:
     """The official clients' ``ovh.conf`` files, lowest priority first."""
-    return [Path("/etc/ovh.conf"), Path.home() / ".ovh.conf", Path.cwd() / "ovh.conf"]
+    return [SYSTEM_OVH_CONF, Path.home() / ".ovh.conf", Path.cwd() / "ovh.conf"]

@@ -17,8 +17,41 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, data
 hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# Keep tests away from the user's real config and downloads.
-os.environ.setdefault("OVH_INVOICES_CONFIG", "/nonexistent/ovh-invoices-test-config.toml")
+# Where each test's isolated user lives, under its tmp_path (HOME itself, then the XDG base directories).
+XDG_DIRS = {
+    "XDG_CONFIG_HOME": ".config",
+    "XDG_CACHE_HOME": ".cache",
+    "XDG_DATA_HOME": ".local/share",
+    "XDG_STATE_HOME": ".local/state",  # platformdirs puts the debug log here
+}
+
+
+@pytest.fixture(autouse=True)
+def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs as a fresh user in ``tmp_path``: no test reads or writes the real user's files.
+
+    ``HOME`` is ``tmp_path/home``, every ``XDG_*`` directory lies inside it (``XDG_RUNTIME_DIR`` beside it),
+    no ``OVH_*`` variable of the caller survives, ``/etc/ovh.conf`` is not read and the working directory
+    is ``tmp_path`` (where ``./ovh.conf`` is looked for). Returns the config file's path,
+    ``tmp_path/config.toml`` (``$OVH_INVOICES_CONFIG``), which does not exist until a test writes it.
+    """
+    from ovh_invoices_tui import locations
+
+    home = tmp_path / "home"
+    home.mkdir()
+    for name in [n for n in os.environ if n.startswith(("XDG_", "OVH_"))]:
+        monkeypatch.delenv(name)
+    monkeypatch.setenv("HOME", str(home))
+    for name, folder in XDG_DIRS.items():
+        monkeypatch.setenv(name, str(home / folder))
+    runtime = tmp_path / "run"
+    runtime.mkdir(mode=0o700)
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv(locations.CONFIG_ENV, str(config))
+    monkeypatch.setattr(locations, "SYSTEM_OVH_CONF", tmp_path / "etc" / "ovh.conf")
+    monkeypatch.chdir(tmp_path)
+    return config
 
 
 @pytest.fixture

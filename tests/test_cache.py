@@ -445,7 +445,6 @@ def _make_cache(profile: Profile) -> Path:
 def test_cache_clear_one_profile_then_all(
     cache_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(tmp_path / "none.toml"))
     work, home = _make_cache(Profile(name="work", application_key="w")), _make_cache(Profile(name="home"))
     demo = _make_cache(demo_profile())
     assert cli.main(["cache", "clear", "--profile", "work"]) == 0

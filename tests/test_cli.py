@@ -15,19 +15,6 @@ from ovh_invoices_tui.data import clients as factory
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No user config, ovh.conf nor OVH_* variables leak into the tests."""
-    config = tmp_path / "config.toml"
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(config))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
-    for name in ("ENDPOINT", "APPLICATION_KEY", "APPLICATION_SECRET", "CONSUMER_KEY", "CLIENT_ID", "CLIENT_SECRET"):
-        monkeypatch.delenv(f"OVH_{name}", raising=False)
-    monkeypatch.setattr("ovh_invoices_tui.locations.ovh_conf_paths", lambda: [tmp_path / "ovh.conf"])
-    return config
-
-
 def demo_toml(config: Path, bills: int = 60) -> None:
     config.write_text(f"default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = {bills}\n")
 

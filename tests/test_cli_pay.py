@@ -17,17 +17,6 @@ PAY_ALL = "POST /me/debtAccount/pay"
 TICKETS = "POST /support/tickets/create"
 
 
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    config = tmp_path / "config.toml"
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(config))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
-    for name in ("ENDPOINT", "APPLICATION_KEY", "APPLICATION_SECRET", "CONSUMER_KEY", "CLIENT_ID", "CLIENT_SECRET"):
-        monkeypatch.delenv(f"OVH_{name}", raising=False)
-    monkeypatch.setattr("ovh_invoices_tui.locations.ovh_conf_paths", lambda: [tmp_path / "ovh.conf"])
-    return config
-
 
 def sandbox(monkeypatch: pytest.MonkeyPatch, *, lose_answer_of: str | None = None) -> Any:
     """Every client the CLI builds (``--demo`` included) talks to this one sandbox; returns its state."""

@@ -12,17 +12,12 @@ from ovh_invoices_tui.cli import main as cli
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No user config, ovh.conf nor OVH_* variables; a demo profile with a small sandbox."""
-    config = tmp_path / "config.toml"
-    config.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 120\nsandbox_seed = 7\n")
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(config))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
-    for name in ("ENDPOINT", "APPLICATION_KEY", "APPLICATION_SECRET", "CONSUMER_KEY", "CLIENT_ID", "CLIENT_SECRET"):
-        monkeypatch.delenv(f"OVH_{name}", raising=False)
-    monkeypatch.setattr("ovh_invoices_tui.locations.ovh_conf_paths", lambda: [tmp_path / "ovh.conf"])
-    return config
+def demo_config(isolated: Path) -> Path:
+    """A demo profile with a small sandbox in the isolated user's config."""
+    isolated.write_text(
+        "default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 120\nsandbox_seed = 7\n"
+    )
+    return isolated
 
 
 def refunds(capsys: pytest.CaptureFixture[str]) -> list[dict[str, object]]:

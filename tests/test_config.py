@@ -144,11 +144,8 @@ def test_env_overrides_ovh_conf(tmp_path: Path) -> None:
 
 
 def test_env_only_credentials(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
     for name, value in {"OVH_APPLICATION_KEY": "a", "OVH_APPLICATION_SECRET": "b", "OVH_CONSUMER_KEY": "c"}.items():
         monkeypatch.setenv(name, value)
-    monkeypatch.delenv("OVH_ENDPOINT", raising=False)
     settings = load_settings(tmp_path / "c.toml")
     profile = resolve_profile(settings, ovh_conf_paths=[tmp_path / "ovh.conf"])
     assert profile is not None and profile.source == "ovh.conf" and profile.endpoint == "ovh-eu"
@@ -216,10 +213,7 @@ def test_save_profile_private_and_keeps_other_settings(tmp_path: Path) -> None:
 
 
 def test_default_download_dir_is_never_the_bare_home(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    home = tmp_path / "home"
-    home.mkdir()
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
+    home = Path.home()  # the isolated user's
     # no ~/Downloads yet: still the downloads folder (created by whatever writes there first), not $HOME
     monkeypatch.setattr(locations.platformdirs, "user_downloads_dir", lambda: str(home / "Downloads"))
     assert locations.default_download_dir() == home / "Downloads"
@@ -234,11 +228,9 @@ def test_default_download_dir_is_never_the_bare_home(monkeypatch: pytest.MonkeyP
         assert locations.default_download_dir() == home / "Downloads"
 
 
-def test_default_download_dir_follows_xdg_user_dirs(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    home = tmp_path / "home"
+def test_default_download_dir_follows_xdg_user_dirs() -> None:
+    home = Path.home()  # the isolated user's, whose XDG_CONFIG_HOME is ~/.config
     write(home / ".config" / "user-dirs.dirs", 'XDG_DOWNLOAD_DIR="$HOME/Téléchargements"\n')
-    monkeypatch.setenv("HOME", str(home))
-    monkeypatch.setenv("XDG_CONFIG_HOME", str(home / ".config"))
     if locations.platformdirs.user_downloads_dir() == str(home / "Téléchargements"):  # Linux / BSD
         assert locations.default_download_dir() == home / "Téléchargements"
     assert locations.default_download_dir() != home

@@ -116,10 +116,8 @@ class FaultyDocuments(httpx.AsyncBaseTransport):
 
 
 @pytest.fixture
-def faulty_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def faulty_cli(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """``--demo`` CLI runs on a faulty sandbox; ``seen`` collects each run's sandbox state and document faults."""
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("HOME", str(tmp_path))
     seen: dict[str, Any] = {"states": [], "documents": [], "config": FAULTY, "options": dict(FAST_RETRIES)}
 
     def make(profile: Any, *, on_request: Any = None, **options: Any) -> OvhClient:
@@ -226,9 +224,7 @@ def _no_network(request: httpx.Request) -> httpx.Response:
     raise httpx.ConnectError("[Errno -3] Temporary failure in name resolution", request=request)
 
 
-def test_cli_says_the_network_is_down(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                      capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(tmp_path / "config.toml"))
+def test_cli_says_the_network_is_down(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     calls: list[float] = []
 
     def make(profile: Any, *, on_request: Any = None, **options: Any) -> OvhClient:

@@ -183,19 +183,13 @@ async def test_paid_bill_ids_store_then_cache_then_api(tmp_path: Path) -> None:
 
 
 @pytest.fixture
-def cli_sandbox(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
-    """A demo profile whose every client talks to one sandbox; the cache in tmp_path."""
+def cli_sandbox(isolated: Path, monkeypatch: pytest.MonkeyPatch) -> Sandbox:
+    """A demo profile whose every client talks to one sandbox; the cache in the isolated user's XDG cache."""
     from ovh_invoices_tui.data import clients as factory
 
-    config = tmp_path / "config.toml"
-    config.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 120\nsandbox_seed = 7\n")
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(config))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.chdir(tmp_path)
-    for name in ("ENDPOINT", "APPLICATION_KEY", "APPLICATION_SECRET", "CONSUMER_KEY", "CLIENT_ID", "CLIENT_SECRET"):
-        monkeypatch.delenv(f"OVH_{name}", raising=False)
-    monkeypatch.setattr("ovh_invoices_tui.locations.ovh_conf_paths", lambda: [tmp_path / "ovh.conf"])
-    monkeypatch.setattr("ovh_invoices_tui.locations.cache_dir", lambda: tmp_path / "cache")
+    isolated.write_text(
+        "default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 120\nsandbox_seed = 7\n"
+    )
     sandbox = Sandbox()
     real = factory.OvhClient
 

@@ -67,20 +67,17 @@ def test_saved_config_and_cache_are_private(tmp_path: Path) -> None:
         assert check_private(path) is None, path
 
 
-def test_cli_warns_about_an_open_config(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                        capsys: pytest.CaptureFixture[str]) -> None:  # fmt: skip
-    config = tmp_path / "config.toml"
+def test_cli_warns_about_an_open_config(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    config = isolated
     config.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 5\n"
                       "[profiles.work]\napplication_key = 'ak'\napplication_secret = 'as-1234567'\n"
                       "consumer_key = 'ck-1234567'\n")  # fmt: skip
     os.chmod(config, 0o644)
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(config))
-    monkeypatch.setattr(locations, "cache_dir", lambda: tmp_path / "cache")
     assert cli.main(["balance"]) == 0
     err = capsys.readouterr().err
     assert f"warning: the file {config} is open to other users (mode 0644)" in err
     os.chmod(config, 0o600)
-    os.chmod(tmp_path, 0o700)
+    os.chmod(config.parent, 0o700)
     assert cli.main(["balance"]) == 0
     assert "warning" not in capsys.readouterr().err
 
@@ -100,15 +97,11 @@ def leaks(text: str, secrets: list[str]) -> list[str]:
 
 
 @pytest.fixture
-def demo_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
+def demo_cli(isolated: Path, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A demo profile of 25 bills; yields the secrets to look for (credentials and every bill's links)."""
-    config = tmp_path / "config.toml"
+    config = isolated
     config.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 25\n")
     os.chmod(config, 0o600)
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(config))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(locations, "log_dir", lambda: tmp_path / "logs")
-    monkeypatch.setattr(locations, "cache_dir", lambda: tmp_path / "cache")
     profile = load_settings(config).profiles["play"]
 
     async def bills() -> list[Bill]:
@@ -121,7 +114,7 @@ def demo_cli(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[s
     yield {"bills": found, "secrets": CREDENTIALS + document_secrets(found), "tmp": tmp_path}
     from ovh_invoices_tui import debug_log
 
-    debug_log.disable(tmp_path / "logs")
+    debug_log.disable(locations.log_dir())
     for handler in root.handlers[:]:
         if handler not in handlers:
             root.removeHandler(handler)
@@ -157,7 +150,7 @@ def test_cli_outputs_hold_no_secret(demo_cli: dict[str, Any], capsys: pytest.Cap
     pdf_text = "".join(page.extract_text() for page in PdfReader(tmp / "summary.pdf").pages)
     assert demo_cli["bills"][0].bill_id in pdf_text and not leaks(pdf_text, secrets)
     assert (tmp / "pdfs" / f"{ref}.pdf").read_bytes().startswith(b"%PDF")
-    log = (tmp / "logs" / "ovh-invoices.log").read_text(encoding="utf-8")
+    log = (locations.log_dir() / "ovh-invoices.log").read_text(encoding="utf-8")
     # the document download is logged by its path, its query (the password) left out
     assert re.search(r"GET https?://\S+/facture\.pdf 200 ", log) and "passwd=" not in log
     assert not leaks(log, secrets)
