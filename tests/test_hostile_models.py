@@ -173,12 +173,6 @@ SAMPLES: dict[str, tuple[Callable[[Any], Any], str, dict[str, Any]]] = {
     }),
 }  # fmt: skip
 
-COUNTS: dict[str, int] = {}
-
-
-def _count(name: str) -> None:
-    COUNTS[name] = COUNTS.get(name, 0) + 1
-
 
 def _parse_or_model_error(name: str, obj: Any, changed: set[str] | None) -> Any:
     """Parse ``obj``: either a value, or a ModelError naming the model and (one of) the changed fields."""
@@ -206,7 +200,6 @@ def test_broken_fields_raise_model_error_naming_the_field(name: str, data: st.Da
     """Missing, null, wrongly typed, huge, NaN … fields: a ModelError naming object and field, nothing else."""
     _, _, sample = SAMPLES[name]
     changes = data.draw(mutations(sorted(sample)))
-    _count(f"fields:{name}")
     _parse_or_model_error(name, apply(sample, changes), set(changes))
 
 
@@ -217,7 +210,6 @@ def test_broken_prices_name_the_nested_field(name: str, data: st.DataObject) -> 
     _, _, sample = SAMPLES[name]
     money_field = data.draw(st.sampled_from([k for k, v in sample.items() if isinstance(v, dict)]))
     changes = data.draw(mutations(["currencyCode", "text", "value", "priceInUcents"]))
-    _count(f"prices:{name}")
     obj = {**sample, money_field: apply(sample[money_field], changes)}
     parsed = _parse_or_model_error(name, obj, {money_field})
     if parsed is not None:  # what was accepted can be formatted (no Decimal overflow later)
@@ -232,7 +224,6 @@ def test_broken_prices_name_the_nested_field(name: str, data: st.DataObject) -> 
 @settings(max_examples=40, deadline=None)
 @given(obj=json_value)
 def test_any_json_is_an_object_or_a_model_error(name: str, obj: Any) -> None:
-    _count(f"any:{name}")
     _parse_or_model_error(name, obj, None)
 
 
@@ -244,7 +235,6 @@ def test_any_json_is_an_object_or_a_model_error(name: str, obj: Any) -> None:
 )  # fmt: skip
 def test_hostile_text_is_kept_literally(text: dict[str, str], unknown: dict[str, Any]) -> None:
     """Markup, escapes, RTL, emoji and 20,000-character strings are data: kept as they came; unknown keys ignored."""
-    _count("text:bill")
     bill = Bill.from_api({**unknown, **bill_json(), **text})
     fields = {"billId": bill.bill_id, "category": bill.category, "url": bill.url, "pdfUrl": bill.pdf_url,
               "password": bill.password}  # fmt: skip
@@ -255,7 +245,6 @@ def test_hostile_text_is_kept_literally(text: dict[str, str], unknown: dict[str,
 @settings(max_examples=80, deadline=None)
 @given(status=hostile_text, payment_type=hostile_text)
 def test_unknown_enum_values_are_kept(status: str, payment_type: str) -> None:
-    _count("enums")
     _, _, debt = SAMPLES["debt"]
     assert Debt.from_api({**debt, "status": status}).status == status
     _, _, deposit = SAMPLES["deposit"]
@@ -323,7 +312,6 @@ def hostile_client(handler: Callable[[httpx.Request], httpx.Response], **options
     iceberg=st.booleans(),
 )
 def test_a_page_with_one_broken_bill_still_loads_the_rest(broken: Any, position: int, iceberg: bool) -> None:
-    _count("client-page")
     good = [bill_json(n) for n in range(1, 12)]
     bills: list[Any] = [*good[:position], broken, *good[position:]]
 
@@ -349,8 +337,3 @@ def test_a_page_with_one_broken_bill_still_loads_the_rest(broken: Any, position:
             assert not iceberg and [e.field for e in errors] == ["id"] and len(items) == len(good)
         else:
             assert len(items) == len(good) + 1
-
-
-def test_counts_are_reported() -> None:
-    """Not a check: prints how many hostile examples each property ran (``pytest -s``)."""
-    print("\nhostile examples run:", json.dumps(COUNTS, sort_keys=True))

@@ -29,9 +29,8 @@ from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Sort, Store
 from ovh_invoices_tui.widgets.bill_table import BillTable
 from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text
-from tests.test_hostile_models import CONTROLS, MARKUP, NASTY, bill_json, hostile_text
+from tests.test_hostile_models import CONTROLS, MARKUP, bill_json, hostile_text
 
-COUNTS: dict[str, int] = {}
 SLOW = [HealthCheck.too_slow, HealthCheck.function_scoped_fixture]
 
 amount = st.integers(-MAX_UCENTS, MAX_UCENTS)
@@ -65,17 +64,12 @@ def hostile_rows(draw: st.DrawFn) -> BillRow:
     return BillRow(bill, debt)
 
 
-def _count(name: str) -> None:
-    COUNTS[name] = COUNTS.get(name, 0) + 1
-
-
 # --- the store -----------------------------------------------------------------------------------------
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=SLOW)
 @given(rows=st.lists(hostile_rows(), min_size=1, max_size=6), quick=hostile_text, status=st.sampled_from(StatusFilter))
 def test_store_takes_hostile_bills(rows: list[BillRow], quick: str, status: StatusFilter) -> None:
-    _count("store")
     store = Store()
     with store.batch():
         store.set_debts([row.debt for row in rows if row.debt is not None])
@@ -98,7 +92,6 @@ def test_store_takes_hostile_bills(rows: list[BillRow], quick: str, status: Stat
 @given(rows=st.lists(hostile_rows(), min_size=1, max_size=4), lang=st.sampled_from(["en", "fr"]),
        dialect=st.sampled_from(["excel-fr", "rfc4180"]))  # fmt: skip
 def test_csv_and_pdf_take_hostile_bills(rows: list[BillRow], lang: str, dialect: str) -> None:
-    _count("csv+pdf")
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "bills.csv"
         write_bills_csv(rows, path, lang=lang, dialect=dialect)  # type: ignore[arg-type]
@@ -150,12 +143,10 @@ async def test_table_shows_markup_and_escapes_literally() -> None:
             assert all(s.style is None or not s.style.link for s in segments)  # [link=…] not interpreted
             shown = " ".join(clean(hostile).split())
             assert shown[:10] in " ".join(text.split()), (hostile, text)  # the markup itself is on screen
-        _count("table:literal")
 
         @settings(max_examples=80, deadline=None, suppress_health_check=SLOW)
         @given(rows=st.lists(hostile_rows(), min_size=1, max_size=3), width=st.integers(20, 200))
         def any_row_renders(rows: list[BillRow], width: int) -> None:
-            _count("table:any")
             text, segments = _row_text(table, rows)
             assert terminal_safe(text), repr(text)
             assert all(s.style is None or not s.style.link for s in segments)
@@ -215,7 +206,3 @@ async def test_app_notifies_a_broken_bill_and_loads_the_rest(make_app: Any) -> N
         assert "\x1b" not in text
         notice = " ".join(line.strip(" ▌▐▏▕│") for line in text.splitlines() if "▌" in line or "▐" in line)
         assert "[bold red]not a date" in notice, notice  # markup in the notice shows literally
-
-
-def test_counts_are_reported() -> None:
-    print("\nhostile render examples run:", json.dumps(COUNTS, sort_keys=True), "NASTY samples:", len(NASTY))
