@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from textual.widgets import TextArea
 
@@ -13,7 +14,7 @@ from ovh_invoices_tui.screens.cancel_dialog import CancelDialog, TicketCreated
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text
-from tests.test_pay_flow import build, notices
+from tests.test_pay_flow import build, notices, type_ahead
 
 TICKETS = "POST /support/tickets/create"
 
@@ -42,6 +43,14 @@ def test_other_reason_needs_a_message() -> None:
     assert message_problem(Reason.OTHER, "why", "en") is None
     assert message_problem(Reason.WITHDRAWAL, "", "en") is None
     assert clean_message("a\tb\x00c") == "a bc"
+
+
+async def open_cancel_dialog(app: Any, pilot: Any) -> CancelDialog:
+    """The cursor row's "…" menu, then "Request cancellation"."""
+    await pilot.press("full_stop", "x")
+    await wait_for(lambda: isinstance(app.screen, CancelDialog), pilot)
+    assert isinstance(app.screen, CancelDialog)
+    return app.screen
 
 
 async def test_cancellation_request_creates_one_ticket_with_the_reference(tmp_path: Path) -> None:
@@ -94,10 +103,7 @@ async def test_other_without_message_stays_on_the_form_and_esc_closes(tmp_path: 
     app = h.app
     async with app.run_test(size=(100, 32)) as pilot:
         await wait_loaded(app, pilot)
-        await pilot.press("full_stop", "x")
-        await wait_for(lambda: isinstance(app.screen, CancelDialog), pilot)
-        dialog = app.screen
-        assert isinstance(dialog, CancelDialog)
+        dialog = await open_cancel_dialog(app, pilot)
         await pilot.press("down", "down", "enter", "ctrl+n")
         await pilot.pause()
         assert not dialog.in_preview
@@ -106,3 +112,17 @@ async def test_other_without_message_stays_on_the_form_and_esc_closes(tmp_path: 
         await pilot.pause()
         assert isinstance(app.screen, InvoicesScreen)
         assert h.state.requests[TICKETS] == 0 and not app.session.guard.busy
+
+
+async def test_tab_then_y_arriving_together_send_the_previewed_request(tmp_path: Path) -> None:
+    h = build(tmp_path)
+    app = h.app
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_loaded(app, pilot)
+        dialog = await open_cancel_dialog(app, pilot)
+        await pilot.press("ctrl+n")
+        await wait_for(lambda: dialog.in_preview and app.focused is dialog.query_one("#cancel-back"), pilot)
+        type_ahead(app, "tab", "y")  # y must see the focus Tab gave to Send
+        await wait_for(lambda: isinstance(app.screen, TicketCreated), pilot)
+        await app.workers.wait_for_complete()
+        assert h.state.requests[TICKETS] == 1

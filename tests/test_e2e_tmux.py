@@ -3,6 +3,11 @@
 The path a user takes: quick filter by reference → open the invoice → back → mark three invoices → export
 them to CSV → check the file → payment tracking → pay the balance in the sandbox → refresh → Payée/Paid.
 Runs at 120×40 and 80×24. Skipped only when tmux is not installed (``.ci/run`` installs it).
+
+Hermetic: a private tmux server (its own socket), started as the ``isolated`` fixture's user (HOME and every
+XDG directory in the test's temporary folder), so neither tmux nor the app reads or writes the real user's files.
+Each key is sent once the screen shows text that only the screen expecting it displays (keys typed earlier
+go to whatever has the focus then, as in any terminal); bursts of keys are covered by the pilot tests.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -23,34 +29,32 @@ import pytest
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None, reason="tmux is not installed")
 
 ENTRY = Path(sys.executable).with_name("ovh-invoices")
+APP_ENV = ("HOME", "OVH_INVOICES_CONFIG", "TERM", "LANG")
 
 
 class Terminal:
     """One tmux session running the app, with a private tmux server so nothing else interferes."""
 
-    def __init__(self, tmp: Path, width: int, height: int) -> None:
+    def __init__(self, tmp: Path, config: Path, width: int, height: int) -> None:
         self.socket = str(tmp / "tmux.sock")
         self.name = f"e2e-{uuid.uuid4().hex[:8]}"
         self.downloads = tmp / "downloads"
         self.downloads.mkdir()
-        config = tmp / "config.toml"
         config.write_text(f'download_dir = "{self.downloads}"\n', encoding="utf-8")
         config.chmod(0o600)
-        env = {
-            "OVH_INVOICES_CONFIG": str(config),
-            "HOME": str(tmp),
-            "XDG_CACHE_HOME": str(tmp / "cache"),
-            "XDG_CONFIG_HOME": str(tmp / "xdg-config"),
-            "TERM": "xterm-256color",
-            "LANG": "C.UTF-8",
-        }
-        command = " ".join(
-            [*(f"{k}={v}" for k, v in env.items()), str(ENTRY), "--demo", "--lang", "en", "--no-cache"]
-        )
-        self._tmux("new-session", "-d", "-s", self.name, "-x", str(width), "-y", str(height), command)
+        # The isolated user's environment (HOME, XDG_*, OVH_INVOICES_CONFIG), not the caller's tmux session; no
+        # ~/.tmux.conf. The app's own variables are also set on its command line: tmux keeps a pane's env its own way.
+        self.env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
+        self.env.update(TERM="xterm-256color", LANG="C.UTF-8")
+        app_env = [f"{k}={shlex.quote(v)}" for k, v in self.env.items() if k in APP_ENV or k.startswith("XDG_")]
+        command = " ".join([*app_env, shlex.quote(str(ENTRY)), "--demo", "--lang", "en", "--no-cache"])
+        size = ["-x", str(width), "-y", str(height)]
+        self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.name, *size, command)
 
     def _tmux(self, *args: str) -> str:
-        done = subprocess.run(["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=False)
+        done = subprocess.run(
+            ["tmux", "-S", self.socket, *args], capture_output=True, text=True, check=False, env=self.env
+        )
         return done.stdout
 
     def send(self, *keys: str) -> None:
@@ -79,9 +83,9 @@ class Terminal:
 
 
 @pytest.fixture(params=[(120, 40), (80, 24)], ids=["120x40", "80x24"])
-def terminal(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Terminal]:
+def terminal(request: pytest.FixtureRequest, tmp_path: Path, isolated: Path) -> Iterator[Terminal]:
     width, height = request.param
-    term = Terminal(tmp_path, width, height)
+    term = Terminal(tmp_path, isolated, width, height)
     try:
         yield term
     finally:
@@ -127,7 +131,7 @@ def test_a_user_finds_reads_exports_and_pays(terminal: Terminal) -> None:
     terminal.send("b")
     terminal.wait_for("Export the selection as CSV")
     terminal.send("s")
-    terminal.wait_for("Export")
+    terminal.wait_for("Enter: export")  # the export dialog's own hint ("Export" alone is in the bulk menu too)
     terminal.send("Enter")
     terminal.wait_for("Exported 3 invoice(s)")
     exported = list(terminal.downloads.glob("*.csv"))
@@ -147,7 +151,7 @@ def test_a_user_finds_reads_exports_and_pays(terminal: Terminal) -> None:
     unpaid_before = screen.count("Unpaid") + screen.count("To be paid")
     assert unpaid_before > 0
     terminal.send("$")
-    terminal.wait_for("regularisation order")
+    terminal.wait_for("Tab then y: confirm")  # the dialog's last line: composed, Cancel focused
     terminal.send("Tab", "y")
     terminal.wait_for("Regularisation order created")
     terminal.send("s")

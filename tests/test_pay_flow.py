@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from textual import events
 from textual.widgets import Button
 
 from ovh_invoices_tui.api.client import OvhClient
@@ -138,6 +139,39 @@ async def test_pay_loop_one_order_then_link_then_refresh_shows_paid(tmp_path: Pa
         deposits = [d async for page in app.session.client.iter_deposits() for d in page.items]
         assert any(d.order_id == order.order_id for d in deposits)  # a new payment in tracking
         assert h.state.requests[PAY_ALL] == 1
+
+
+def type_ahead(app: OvhInvoicesApp, *keys: str) -> None:
+    """Keys that reach the app together, as typed ahead over SSH or while the app is busy: all queued at once."""
+    for key in keys:
+        app.post_message(events.Key(key, {"tab": "\t"}.get(key, key)))
+
+
+async def test_tab_then_y_arriving_together_confirm(tmp_path: Path) -> None:
+    h = build(tmp_path)
+    app = h.app
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_loaded(app, pilot)
+        await open_dialog(app, pilot)
+        type_ahead(app, "tab", "y")  # y must see the focus Tab gave to Confirm, not the focus before it
+        await wait_for(lambda: isinstance(app.screen, OrderResult), pilot)
+        await app.workers.wait_for_complete()
+        assert h.state.requests[PAY_ALL] == 1
+
+
+async def test_y_arriving_after_focus_left_confirm_does_not_pay(tmp_path: Path) -> None:
+    h = build(tmp_path)
+    app = h.app
+    async with app.run_test(size=(100, 32)) as pilot:
+        await wait_loaded(app, pilot)
+        dialog = await open_dialog(app, pilot)
+        chain = dialog.focus_chain
+        after_confirm = chain[(chain.index(dialog.query_one("#pay-confirm")) + 1) % len(chain)]
+        type_ahead(app, "tab", "tab", "y")  # past Confirm: y acts where the focus is by then, so nothing is sent
+        await wait_for(lambda: app.focused is after_confirm, pilot)
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert app.screen is dialog and h.state.requests[PAY_ALL] == 0
 
 
 async def test_confirm_message_posted_twice_and_ctrl_y_mashed_send_one_post(tmp_path: Path) -> None:

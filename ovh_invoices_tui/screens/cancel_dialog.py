@@ -8,7 +8,7 @@ to Send, then ``y``/Enter). One ticket per flow, through the app's action guard.
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -87,6 +87,9 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
         Binding("escape", "back_or_close", "Close", id="cancel.close", tooltip="Back to the form, or close"),
         Binding("ctrl+n", "preview", "Preview", id="cancel.preview", tooltip="Preview the ticket"),
         Binding("ctrl+y", "send", "Send", id="cancel.send", tooltip="Send the cancellation request"),
+        # A binding, not on_key, so a y typed right after Tab sees the focus Tab gave (see PayDialog).
+        Binding("y", "send_on_button", "Send", show=False, id="cancel.send_on_button",
+                tooltip="On the Send button: send the cancellation request"),
     ]
 
     CSS_PATH = "cancel_dialog.tcss"
@@ -202,9 +205,9 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
 
     # --- sending --------------------------------------------------------------------------------
 
-    def on_key(self, event: events.Key) -> None:
-        if event.character == "y" and self.in_preview and self.focused is self.query_one("#cancel-send", Button):
-            event.stop()
+    def action_send_on_button(self) -> None:
+        """``y``: send, only in the preview with the focus on the Send button."""
+        if self.in_preview and self.focused is self.query_one("#cancel-send", Button):
             self.action_send()
 
     @on(Button.Pressed, "#cancel-send")

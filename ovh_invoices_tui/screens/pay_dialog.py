@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from rich.text import Text
-from textual import events, on
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
@@ -114,6 +114,10 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="pay.cancel", tooltip="Close without paying"),
         Binding("ctrl+y", "confirm", "Confirm", id="pay.confirm", tooltip="Create the regularisation order"),
+        # A binding, not on_key: bindings are looked up where Tab's is, once a key has bubbled up to the App,
+        # in the order typed; on_key saw a y typed right after Tab before Tab had moved the focus, and lost it.
+        Binding("y", "confirm_on_button", "Confirm", show=False, id="pay.confirm_on_button",
+                tooltip="On the Confirm button: create the regularisation order"),
     ]
 
     CSS_PATH = "pay_dialog.tcss"
@@ -148,15 +152,16 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
             yield Static(t("pay.hint", lang), id="pay-hint")
 
     def on_mount(self) -> None:
-        self.query_one("#pay-cancel", Button).focus()  # Enter on open cancels
+        # Enter on open cancels. Set now, not with focus() (deferred): the first frame shows Cancel focused.
+        self.set_focus(self.query_one("#pay-cancel", Button))
 
     def on_unmount(self) -> None:
         if not self.sending:  # closed (or popped) before confirming: the flow is over
             self.session.guard.end(self.flow)
 
-    def on_key(self, event: events.Key) -> None:
-        if event.character == "y" and self.focused is self.query_one("#pay-confirm", Button):
-            event.stop()
+    def action_confirm_on_button(self) -> None:
+        """``y``: confirm, only once Tab has put the focus on the Confirm button."""
+        if self.focused is self.query_one("#pay-confirm", Button):
             self.action_confirm()
 
     @on(Button.Pressed, "#pay-confirm")
