@@ -63,25 +63,16 @@ def served() -> Iterator[Served]:
 
 
 @pytest.fixture
-def cli_env(tmp_path: Path, served: Served) -> dict[str, str]:
-    """The environment of a CLI process whose profile ``acct`` is the served sandbox's account."""
-    config = tmp_path / "config.toml"
-    config.write_text(
+def cli_env(isolated: Path, served: Served) -> dict[str, str]:
+    """The environment of a CLI process (the isolated user's) whose profile ``acct`` is the served sandbox's account."""
+    isolated.write_text(
         f"[profiles.acct]\nendpoint = '{served.base_url}'\n"
         f"application_key = '{credentials.APPLICATION_KEY}'\n"
         f"application_secret = '{credentials.APPLICATION_SECRET}'\n"
         f"consumer_key = '{credentials.CONSUMER_KEY}'\n"
     )
-    config.chmod(0o600)
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OVH_")}
-    env.update(
-        OVH_INVOICES_CONFIG=str(config),
-        HOME=str(tmp_path),
-        XDG_CACHE_HOME=str(tmp_path / "cache"),
-        XDG_STATE_HOME=str(tmp_path / "state"),
-        XDG_CONFIG_HOME=str(tmp_path / "xdg-config"),
-    )
-    return env
+    isolated.chmod(0o600)
+    return dict(os.environ)
 
 
 PAY = [sys.executable, "-m", "ovh_invoices_tui", "--profile", "acct", "--lang", "en", "pay", "--yes"]
