@@ -17,7 +17,7 @@ hypothesis_settings.register_profile("ci", derandomize=True, deadline=None, data
 hypothesis_settings.register_profile("explore", deadline=None)
 hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
-# Where each test's isolated user lives, under its tmp_path (HOME itself, then the XDG base directories).
+# The isolated user's folders, relative to its HOME (platformdirs' defaults, made explicit).
 XDG_DIRS = {
     "XDG_CONFIG_HOME": ".config",
     "XDG_CACHE_HOME": ".cache",
@@ -27,29 +27,31 @@ XDG_DIRS = {
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test runs as a fresh user in ``tmp_path``: no test reads or writes the real user's files.
+def isolated(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test runs as a fresh user: no test reads or writes the real user's files.
 
-    ``HOME`` is ``tmp_path/home``, every ``XDG_*`` directory lies inside it (``XDG_RUNTIME_DIR`` beside it),
-    no ``OVH_*`` variable of the caller survives, ``/etc/ovh.conf`` is not read and the working directory
-    is ``tmp_path`` (where ``./ovh.conf`` is looked for). Returns the config file's path,
-    ``tmp_path/config.toml`` (``$OVH_INVOICES_CONFIG``), which does not exist until a test writes it.
+    The user gets a folder of its own beside ``tmp_path`` (which stays empty for the test's files): ``HOME`` is
+    its ``home/``, every ``XDG_*`` directory lies inside that HOME (``XDG_RUNTIME_DIR`` beside it, mode 700), no
+    ``OVH_*`` variable of the caller survives and ``/etc/ovh.conf`` is not read. The working directory is
+    ``tmp_path`` (where ``./ovh.conf`` is looked for). Returns the config file's path (``$OVH_INVOICES_CONFIG``),
+    which does not exist until a test writes it.
     """
     from ovh_invoices_tui import locations
 
-    home = tmp_path / "home"
+    user = tmp_path_factory.mktemp("user")
+    home = user / "home"
     home.mkdir()
     for name in [n for n in os.environ if n.startswith(("XDG_", "OVH_"))]:
         monkeypatch.delenv(name)
     monkeypatch.setenv("HOME", str(home))
     for name, folder in XDG_DIRS.items():
         monkeypatch.setenv(name, str(home / folder))
-    runtime = tmp_path / "run"
+    runtime = user / "run"
     runtime.mkdir(mode=0o700)
     monkeypatch.setenv("XDG_RUNTIME_DIR", str(runtime))
-    config = tmp_path / "config.toml"
+    config = user / "config.toml"
     monkeypatch.setenv(locations.CONFIG_ENV, str(config))
-    monkeypatch.setattr(locations, "SYSTEM_OVH_CONF", tmp_path / "etc" / "ovh.conf")
+    monkeypatch.setattr(locations, "SYSTEM_OVH_CONF", user / "etc" / "ovh.conf")
     monkeypatch.chdir(tmp_path)
     return config
 

@@ -14,9 +14,9 @@ from ovh_invoices_tui.cli import main as cli
 
 
 @pytest.fixture(autouse=True)
-def workdir(isolated: Path) -> Path:
+def workdir(isolated: Path, tmp_path: Path) -> Path:
     """A demo profile of 40 bills in the isolated user's config; downloads and exports in the temporary folder."""
-    folder = isolated.parent
+    folder = tmp_path
     isolated.write_text(
         f"default_profile = 'play'\ndownload_dir = '{folder / 'dl'}'\n"
         "[profiles.play]\ndemo = true\nsandbox_bills = 40\n"
