@@ -133,11 +133,7 @@ def test_cli_by_category_csv_and_bad_ranges(capsys: pytest.CaptureFixture[str]) 
     assert len(err) == 1 and "after --to" in err[0]
 
 
-def test_cli_by_service_reads_lines_once_then_from_the_cache(
-    capsys: pytest.CaptureFixture[str], tmp_path: Any, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+def test_cli_by_service_reads_lines_once_then_from_the_cache(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["--demo", "insights", "--by", "service", "--format", "json", "--from", "2026-01-01"]
     assert cli.main(args) == 0
     first = json.loads(capsys.readouterr().out)
