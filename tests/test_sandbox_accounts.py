@@ -17,7 +17,6 @@ from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
 from ovh_invoices_tui.sandbox.accounts import AccountSpec, demo_accounts, serve_accounts
 
-from .test_cli import isolated  # noqa: F401 - the fixture: no user config, HOME in tmp_path
 from .test_sandbox import NOW, Bearer, Signer, bulk, client_for
 
 INVALID_CREDENTIAL = {"errorCode": "INVALID_CREDENTIAL", "httpCode": "403 Forbidden",
@@ -159,7 +158,7 @@ def test_accounts_must_have_their_own_credentials() -> None:
 
 
 async def test_serve_accounts_prints_a_working_profile_per_account(
-    isolated: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    isolated: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     served: list[Any] = []
 

@@ -15,8 +15,6 @@ from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.cli.core import EXIT_OTHER, EXIT_USAGE
 from ovh_invoices_tui.sandbox import SandboxConfig
 
-from .test_cli import isolated  # noqa: F401 - the fixture: no user config, HOME in tmp_path
-
 
 @pytest.fixture
 def serves(monkeypatch: pytest.MonkeyPatch) -> list[Any]:
@@ -72,7 +70,7 @@ def test_a_real_process_exits_at_once_without_a_traceback(args: list[str], tmp_p
 
 
 def test_a_huge_demo_profile_is_refused_before_anything_is_written(
-    isolated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]  # noqa: F811
+    isolated: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     isolated.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 99999999999\n")
     before = sorted(p for p in tmp_path.rglob("*"))
