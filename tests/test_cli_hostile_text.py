@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -18,17 +17,6 @@ from ovh_invoices_tui.data import clients as factory
 HOSTILE = "Hosting \u202etxt.exe\u202c \u2066iso\u2069 \u200fmark\u200e \u061cx \x1b[31mred\x1b[0m \x9b2J\x7f tab\there"
 # Everything a terminal would obey: bidi overrides, isolates and marks, ESC, CSI, DEL, tab.
 FORBIDDEN = ("\u202e", "\u202c", "\u2066", "\u2069", "\u200f", "\u200e", "\u061c", "\x1b", "\x9b", "\x7f", "\t")
-
-
-@pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """No user config, ovh.conf nor OVH_* variables leak into the tests."""
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(tmp_path / "config.toml"))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("ovh_invoices_tui.locations.ovh_conf_paths", lambda: [tmp_path / "ovh.conf"])
-    return tmp_path
 
 
 class HostileDescriptions(httpx.AsyncBaseTransport):

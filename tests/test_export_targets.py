@@ -24,18 +24,9 @@ from ovh_invoices_tui.export.atomic import NotARegularFile, remove_stale_temps, 
 
 
 @pytest.fixture(autouse=True)
-def isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A fresh user with a demo profile (in-process sandbox); subprocesses inherit the same environment."""
-    config = tmp_path / "config.toml"
-    config.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 40\n")
-    monkeypatch.setenv("OVH_INVOICES_CONFIG", str(config))
-    monkeypatch.setenv("HOME", str(tmp_path))
-    for name in ("CACHE", "CONFIG", "DATA", "STATE"):
-        monkeypatch.setenv(f"XDG_{name}_HOME", str(tmp_path / name.lower()))
-    for name in ("ENDPOINT", "APPLICATION_KEY", "APPLICATION_SECRET", "CONSUMER_KEY", "CLIENT_ID", "CLIENT_SECRET"):
-        monkeypatch.delenv(f"OVH_{name}", raising=False)
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr("ovh_invoices_tui.locations.ovh_conf_paths", lambda: [tmp_path / "ovh.conf"])
+def workdir(isolated: Path, tmp_path: Path) -> Path:
+    """The isolated user with a demo profile (in-process sandbox); subprocesses inherit the same environment."""
+    isolated.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 40\n")
     return tmp_path
 
 
@@ -72,9 +63,9 @@ SPECIAL: dict[str, tuple[Callable[[Path], object], Callable[[int], bool], str]] 
 
 @pytest.mark.parametrize("option", ["--pdf", "--csv"])
 def test_force_refuses_a_fifo_and_leaves_it_untouched(
-    isolated: Path, option: str, capsys: pytest.CaptureFixture[str]
+    workdir: Path, option: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    folder = isolated / "out"
+    folder = workdir / "out"
     folder.mkdir()
     target = folder / "pipe"
     with fifo(target) as reader:
@@ -87,9 +78,9 @@ def test_force_refuses_a_fifo_and_leaves_it_untouched(
 
 
 @pytest.mark.parametrize("kind", list(SPECIAL))
-def test_force_refuses_other_special_files(isolated: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
+def test_force_refuses_other_special_files(workdir: Path, kind: str, capsys: pytest.CaptureFixture[str]) -> None:
     make, is_kind, word = SPECIAL[kind]
-    target = isolated / "node"
+    target = workdir / "node"
     make(target)
     before = os.lstat(target)
     assert cli.main(["bills", "export", "--pdf", str(target), "--force"]) == 2
@@ -99,12 +90,12 @@ def test_force_refuses_other_special_files(isolated: Path, kind: str, capsys: py
     assert is_kind(after.st_mode) and (after.st_ino, after.st_rdev) == (before.st_ino, before.st_rdev)
 
 
-def test_a_symlink_is_written_through_and_stays_a_link(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    elsewhere = isolated / "elsewhere"
+def test_a_symlink_is_written_through_and_stays_a_link(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    elsewhere = workdir / "elsewhere"
     elsewhere.mkdir()
     real = elsewhere / "bills.csv"
     real.write_text("old\n")
-    link = isolated / "bills.csv"
+    link = workdir / "bills.csv"
     link.symlink_to(real)
     assert cli.main(["bills", "export", "--csv", str(link)]) == 2  # a link counts as existing: --force needed
     assert "already exists" in capsys.readouterr().err and real.read_text() == "old\n"
@@ -115,10 +106,10 @@ def test_a_symlink_is_written_through_and_stays_a_link(isolated: Path, capsys: p
     assert sorted(os.listdir(elsewhere)) == ["bills.csv"]  # the temporary file was made there, and is gone
 
 
-def test_a_link_to_a_device_is_refused_like_the_device(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    target = isolated / "pipe"
+def test_a_link_to_a_device_is_refused_like_the_device(workdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = workdir / "pipe"
     with fifo(target) as reader:
-        link = isolated / "out.pdf"
+        link = workdir / "out.pdf"
         link.symlink_to(target)
         assert cli.main(["bills", "export", "--pdf", str(link), "--force"]) == 2
         assert "FIFO" in capsys.readouterr().err
@@ -146,8 +137,8 @@ def _wait_for(found: Callable[[], list[Path]], proc: subprocess.Popen[bytes], ti
     return paths
 
 
-def test_a_killed_export_leaves_a_part_that_the_next_export_removes(isolated: Path) -> None:
-    folder = isolated / "exports"
+def test_a_killed_export_leaves_a_part_that_the_next_export_removes(workdir: Path) -> None:
+    folder = workdir / "exports"
     folder.mkdir()
     target = folder / "bills.csv"
     proc = subprocess.Popen(
