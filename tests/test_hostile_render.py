@@ -11,6 +11,7 @@ import io
 import json
 import tempfile
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
@@ -177,23 +178,32 @@ class CorruptingTransport(httpx.AsyncBaseTransport):
         return httpx.Response(response.status_code, headers=headers, content=json.dumps(data).encode())
 
 
-async def test_app_notifies_a_broken_bill_and_loads_the_rest(make_app: Any) -> None:
+def app_through(make_app: Any, wrap: Callable[[httpx.AsyncBaseTransport], Any]) -> Any:
+    """An app of 60 bills whose client talks to the sandbox through ``wrap(transport)``."""
     from ovh_invoices_tui.data import clients as factory
 
-    transports: list[CorruptingTransport] = []
     original = factory.OvhClient
 
-    def client_with_corruption(*args: Any, transport: httpx.AsyncBaseTransport, **kw: Any) -> Any:
-        transports.append(CorruptingTransport(transport, "[bold red]not a date[/] \x1b[31m"))
-        return original(*args, transport=transports[-1], **kw)
+    def client_through(*args: Any, transport: httpx.AsyncBaseTransport, **kw: Any) -> Any:
+        return original(*args, transport=wrap(transport), **kw)
 
     app = make_app(bills=60)
-    factory.OvhClient = client_with_corruption  # type: ignore[misc]
+    factory.OvhClient = client_through  # type: ignore[misc]
     try:
-        client = app._make_client(app.profile)
+        app.session.client = app._make_client(app.profile)
     finally:
         factory.OvhClient = original  # type: ignore[misc]
-    app.session.client = client
+    return app
+
+
+async def test_app_notifies_a_broken_bill_and_loads_the_rest(make_app: Any) -> None:
+    transports: list[CorruptingTransport] = []
+
+    def corrupting(inner: httpx.AsyncBaseTransport) -> CorruptingTransport:
+        transports.append(CorruptingTransport(inner, "[bold red]not a date[/] \x1b[31m"))
+        return transports[-1]
+
+    app = app_through(make_app, corrupting)
     async with app.run_test(size=(140, 40), notifications=True) as pilot:
         await wait_loaded(app, pilot)
         assert len(app.session.store.rows) == 59
@@ -206,3 +216,53 @@ async def test_app_notifies_a_broken_bill_and_loads_the_rest(make_app: Any) -> N
         assert "\x1b" not in text
         notice = " ".join(line.strip(" ▌▐▏▕│") for line in text.splitlines() if "▌" in line or "▐" in line)
         assert "[bold red]not a date" in notice, notice  # markup in the notice shows literally
+
+
+# --- a refresh that meets an unreadable debt ---------------------------------------------------------
+
+
+class DebtCorruptingTransport(httpx.AsyncBaseTransport):
+    """Delegates to the sandbox; once armed, the debts listing carries one debt whose ``date`` is unreadable."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+        self.armed = False
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if not self.armed or request.url.path != "/1.0/me/debtAccount/debt":
+            return response
+        data = json.loads(await response.aread())
+        if not data or not isinstance(data[0], dict):
+            return response  # an id list: the objects come one by one, not corrupted here
+        data[0]["date"] = "not a date"
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        return httpx.Response(response.status_code, headers=headers, content=json.dumps(data).encode())
+
+
+async def test_a_refresh_that_skips_an_unreadable_debt_says_so(make_app: Any) -> None:
+    """Loaders tell the store's subscribers about unreadable objects: after ``r``, the skipped debt is noticed
+    (it used to be appended to ``load_errors`` silently), and only once."""
+    transports: list[DebtCorruptingTransport] = []
+
+    def corrupting(inner: httpx.AsyncBaseTransport) -> DebtCorruptingTransport:
+        transports.append(DebtCorruptingTransport(inner))
+        return transports[-1]
+
+    app = app_through(make_app, corrupting)
+    async with app.run_test(size=(140, 40), notifications=True) as pilot:
+        await wait_loaded(app, pilot)
+
+        def told() -> list[str]:
+            return [n.message for n in app._notifications if "could not be read" in n.message]
+
+        assert told() == [] and app.session.store.load_errors == []
+        transports[0].armed = True
+        await pilot.press("r")
+        await wait_for(lambda: len(told()) == 1, pilot)
+        (error,) = app.session.store.load_errors
+        assert error.model == "debt.Debt" and error.field == "date"
+        assert "date" in told()[0]
+        await pilot.press("r")  # the same debt is skipped again: a second error, a second notice
+        await wait_for(lambda: len(told()) == 2, pilot)
+        assert told()[1].startswith("1 objects")

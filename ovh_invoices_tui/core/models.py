@@ -194,16 +194,6 @@ class Money:
     def zero(cls, currency: str = "EUR") -> Money:
         return cls(0, currency, "")
 
-    def to_api(self) -> dict[str, Any]:
-        """The ``order.Price`` JSON form."""
-        value = self.value
-        return {
-            "currencyCode": self.currency,
-            "priceInUcents": self.ucents,
-            "text": self.text or f"{value.quantize(Decimal('0.01'))} {self.currency}",
-            "value": float(value),
-        }
-
     def __add__(self, other: Money) -> Money:
         return Money(self.ucents + other.ucents, self.currency, "")
 

@@ -37,7 +37,7 @@ async def refresh_balance(client: OvhClient, store: Store) -> None:
     with store.batch():
         store.set_balance(balance)
         store.set_debts(debts)
-        store.load_errors.extend(errors)
+        store.add_load_errors(errors)
 
 
 async def load_all(client: OvhClient, store: Store) -> None:
@@ -53,7 +53,7 @@ async def load_all(client: OvhClient, store: Store) -> None:
             total = page.total if page.total is not None else total
             with store.batch():
                 store.add_bills(page.items)
-                store.load_errors.extend(page.errors)
+                store.add_load_errors(page.errors)
                 store.set_progress(LoadProgress(loaded=loaded, total=total))
         store.set_account(await account_task)
         await balance_task
@@ -161,7 +161,7 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache, 
             total = page.total if page.total is not None else total
             with store.batch():
                 store.add_bills(page.items)
-                store.load_errors.extend(page.errors)
+                store.add_load_errors(page.errors)
                 if from_cache:
                     store.set_progress(LoadProgress(len(store.rows), len(store.rows), from_cache=True))
                 else:
@@ -177,7 +177,7 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache, 
         store.set_account(account)
         store.set_balance(balance)
         store.set_debts(debts)
-        store.load_errors.extend(errors)
+        store.add_load_errors(errors)
 
     await asyncio.to_thread(cache.save_refresh, fresh, account=account, balance=balance, debts=debts)
     count = len(store.rows)

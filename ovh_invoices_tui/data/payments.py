@@ -112,7 +112,7 @@ async def load_payments(client: OvhClient, store: PaymentsStore, cache: BillCach
             fresh_deposits.extend(page.items)
             with store.batch():
                 store.add_deposits(page.items)
-                store.load_errors.extend(page.errors)
+                store.add_load_errors(page.errors)
                 seen.deposits = len(store.deposits)
                 seen.deposits_total = page.total if cached.newest_deposit is None else None
                 store.set_progress(seen.progress())
@@ -124,7 +124,7 @@ async def load_payments(client: OvhClient, store: PaymentsStore, cache: BillCach
             fresh_refunds.extend(page.items)
             with store.batch():
                 store.add_refunds(page.items)
-                store.load_errors.extend(page.errors)
+                store.add_load_errors(page.errors)
                 seen.refunds = len(store.refunds)
                 seen.refunds_total = page.total if cached.newest_refund is None else None
                 store.set_progress(seen.progress())

@@ -33,10 +33,6 @@ register(
             "fr": "Impossible de charger les factures : {error} — touche r pour réessayer",
         },
         "invoices.no_row": {"en": "No invoice under the cursor", "fr": "Aucune facture sous le curseur"},
-        "invoices.load_errors": {
-            "en": "{count} objects from the API could not be read and were skipped: {first}",
-            "fr": "{count} objets de l'API illisibles ont été ignorés : {first}",
-        },
     }
 )
 
@@ -154,13 +150,8 @@ class InvoicesScreen(ListScreen):
                 progress=store.progress,
                 lang=app.lang,
             )
-            if Change.PROGRESS in changes and store.progress.done and store.load_errors:
-                first = store.load_errors[0]
-                app.notify(
-                    t("invoices.load_errors", app.lang, count=len(store.load_errors), first=str(first)),
-                    severity="warning",
-                    timeout=10,
-                )
+        if changes & {Change.PROGRESS, Change.LOAD_ERRORS}:
+            self.tell_load_errors(store.load_errors, done=store.progress.done)
         if changes & {Change.BALANCE, Change.ACCOUNT}:
             self.query_one(BalanceBanner).show(
                 store.balance, lang=app.lang, pay_key=app.key_for("invoices.pay"), readonly=session.readonly

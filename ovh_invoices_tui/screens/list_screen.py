@@ -9,6 +9,7 @@ once (one relayout, one cache clear).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -27,6 +28,10 @@ from ovh_invoices_tui.widgets.virtual_table import VirtualTable
 
 register(
     {
+        "list.load_errors": {
+            "en": "{count} objects from the API could not be read and were skipped: {first}",
+            "fr": "{count} objets de l'API illisibles ont été ignorés : {first}",
+        },
         "list.range_anchor": {
             "en": "Range start set: move, then press {key} again",
             "fr": "Début de plage posé : déplacez-vous puis {key} à nouveau",
@@ -88,6 +93,7 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
         self._range_anchor: Any = None
         self._quick_before: Any = None  # the filter when "/" was pressed (Esc restores it)
         self._bar_before: Any = None  # the filter when the bar was entered (Esc restores it)
+        self._errors_told = 0  # how many of the listing's load errors were told already
 
     # --- what subclasses provide -----------------------------------------------------------------
 
@@ -109,6 +115,18 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
         return self.query_one("#quick-filter", FilterInput)
 
     # --- store → widgets -------------------------------------------------------------------------
+
+    def tell_load_errors(self, errors: Sequence[object], *, done: bool) -> None:
+        """Once loading is done, say that objects the API sent could not be read (each one told once)."""
+        told = self._errors_told
+        if len(errors) < told:  # the store was cleared (another profile, a reload): start again
+            told = 0
+        if done and len(errors) > told:
+            count, first = len(errors) - told, str(errors[told])
+            # The App shows it literally (API text in it is data, never markup).
+            self.app.notify(t("list.load_errors", self.lang, count=count, first=first), severity="warning", timeout=10)
+            told = len(errors)
+        self._errors_told = told
 
     def show_view(self, *, rows_arrived: bool = False) -> None:
         """The view changed: the table gets the rows and the sort at once, the inputs the store's filter.

@@ -177,6 +177,8 @@ class PaymentsScreen(ListScreen):
             self._show_header()
         if changes & {PaymentChange.VIEW, PaymentChange.ROWS, PaymentChange.MARKS}:
             self._show_status()
+        if changes & {PaymentChange.PROGRESS, PaymentChange.LOAD_ERRORS}:
+            self.tell_load_errors(store.load_errors, done=store.state is LoadState.DONE)
 
     def _empty_message(self) -> str:
         """What an empty table says: loading, failed (and why), or nothing matches."""

@@ -29,6 +29,7 @@ class Change(StrEnum):
     MARKS = "marks"
     BALANCE = "balance"
     PROGRESS = "progress"
+    LOAD_ERRORS = "load_errors"  # objects the API sent that could not be read were skipped
 
 
 SORT_COLUMNS = ("reference", "order", "date", "amount_ht", "amount_ttc", "balance", "status")
@@ -147,6 +148,13 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     def set_progress(self, progress: LoadProgress) -> None:
         self.progress = progress
         self._emit(Change.PROGRESS)
+
+    def add_load_errors(self, errors: Iterable[ModelError]) -> None:
+        """Objects the API sent that could not be read (the rest still loads): kept, and subscribers told."""
+        before = len(self.load_errors)
+        self.load_errors.extend(errors)
+        if len(self.load_errors) > before:
+            self._emit(Change.LOAD_ERRORS)
 
     def add_bills(self, bills: Iterable[Bill]) -> None:
         """Add or replace bills (by id), their debt joined on ``orderId``; the view is recomputed once."""

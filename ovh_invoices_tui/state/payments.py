@@ -63,6 +63,7 @@ class PaymentChange(StrEnum):
     PROGRESS = "progress"
     PAID_BILLS = "paid_bills"  # invoices settled by some deposits became known
     REFUNDS = "refunds"  # credit notes or what they were applied to
+    LOAD_ERRORS = "load_errors"  # deposits or credit notes the API sent that could not be read were skipped
     INVALIDATED = "invalidated"  # everything was forgotten: whoever shows it should load again
 
 
@@ -251,6 +252,13 @@ class PaymentsStore(Listing[Deposit, str, PaymentFilter, PaymentChange]):
         if progress.done:
             self.state = LoadState.DONE
         self._emit(PaymentChange.PROGRESS)
+
+    def add_load_errors(self, errors: Iterable[ModelError]) -> None:
+        """Objects the API sent that could not be read (the rest still loads): kept, and subscribers told."""
+        before = len(self.load_errors)
+        self.load_errors.extend(errors)
+        if len(self.load_errors) > before:
+            self._emit(PaymentChange.LOAD_ERRORS)
 
     def add_deposits(self, deposits: Iterable[Deposit]) -> None:
         """Add or replace deposits (by id); the view is recomputed once."""
