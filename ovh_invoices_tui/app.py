@@ -6,6 +6,7 @@ handles the navigation messages screens post (:mod:`ovh_invoices_tui.screens.nav
 
 from __future__ import annotations
 
+import asyncio
 from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal
@@ -23,6 +24,7 @@ from ovh_invoices_tui.actions.registry import actions_for
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
+from ovh_invoices_tui.core.accounts import AccountState
 from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.core.i18n import language_of, register, t
 from ovh_invoices_tui.core.models import Account
@@ -40,6 +42,7 @@ from ovh_invoices_tui.debug_log import log_failure
 from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.export.jobs import ExportKind, Scope
 from ovh_invoices_tui.screens import cancel_dialog, export_dialog, insights, pay_dialog, payments, refunds
+from ovh_invoices_tui.screens.accounts import AccountsScreen
 from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine, CommandProvider
 from ovh_invoices_tui.screens.detail import DetailScreen
@@ -48,6 +51,7 @@ from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.screens.navigation import OpenActionMenu, OpenDetail
 from ovh_invoices_tui.screens.viewer import DocumentViewer
 from ovh_invoices_tui.screens.worker_failures import WorkerFailed, describe_failure
+from ovh_invoices_tui.state.accounts import AccountsStore
 from ovh_invoices_tui.state.invoices import Change, LoadProgress
 from ovh_invoices_tui.widgets.binding_labels import localise_bindings
 
@@ -63,6 +67,10 @@ register(
             "fr": "{ref} est masquée par le filtre : filtres effacés",
         },
         "app.switched": {"en": "Switched to profile {name}", "fr": "Profil {name} activé"},
+        "app.no_accounts": {
+            "en": "Only one account is configured (add profiles to see them side by side)",
+            "fr": "Un seul compte configuré (ajoutez des profils pour les voir côte à côte)",
+        },
         "app.refreshing": {"en": "Refreshing…", "fr": "Actualisation…"},
     }
 )
@@ -87,6 +95,9 @@ class OvhInvoicesApp(App[int]):
         ),
         Binding("r", "refresh", "Refresh", show=False, id="app.refresh", tooltip="Re-read balance and statuses"),
         Binding("at", "request_log", "API log", show=False, id="app.requests", tooltip="Recent API calls"),
+        Binding("A", "accounts", "Accounts", id="app.accounts", tooltip="Every account at a glance"),
+        Binding("escape", "accounts_back", "Accounts", show=False, id="app.accounts_back",
+                tooltip="Back to the accounts overview"),
     ]
 
     def __init__(
@@ -98,8 +109,14 @@ class OvhInvoicesApp(App[int]):
         lang: str | None = None,
         client_factory: ClientFactory = make_client,
         cache: BillCache | None = None,
+        accounts: Sequence[Profile] = (),
     ) -> None:
         super().__init__()
+        # Several accounts: the overview comes first and the workspace loads the account chosen there.
+        self.account_profiles = list(accounts)
+        self.accounts_store: AccountsStore | None = None
+        self._overview: AccountsScreen | None = None
+        self._loaded_profile: str | None = None  # whose invoices the session's store holds
         self.settings = settings
         self.profile = profile
         self.explicit_lang = lang or profile.language or settings.language
@@ -138,7 +155,11 @@ class OvhInvoicesApp(App[int]):
         if self.explicit_lang is None and self.session.cache is not None:
             self.lang = self._cached_account_language() or self.lang  # the first paint in the account's language
         self.push_screen(InvoicesScreen(self.session))
-        self.load()
+        if self.account_profiles:
+            self.show_accounts()
+        else:
+            self._loaded_profile = self.profile.name
+            self.load()
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Every screen's footer speaks the UI language."""
@@ -358,8 +379,10 @@ class OvhInvoicesApp(App[int]):
 
     async def switch_profile(self, name: str) -> None:
         """``:account NAME``: another profile, a fresh store, a new load."""
+        self._leave_account()
         try:
-            profile = resolve_profile(self.settings, name, demo=False)
+            known = {p.name: p for p in self.account_profiles}
+            profile = known.get(name) or resolve_profile(self.settings, name, demo=False)
         except ConfigError as exc:
             self.notify(str(exc), severity="error")
             return
@@ -380,8 +403,72 @@ class OvhInvoicesApp(App[int]):
             session.cache = open_profile_cache(profile)
         session.store.clear()
         session.payments.clear()
+        self._loaded_profile = profile.name
         self.notify(t("app.switched", self.lang, name=name))
         self.load()
+
+    # --- the accounts overview ---------------------------------------------------------------------
+
+    def show_accounts(self) -> None:
+        """The overview of every configured account (kept: its cursor, sort and filter survive a visit)."""
+        if not self.account_profiles:
+            self.notify(t("app.no_accounts", self.lang), severity="warning")
+            return
+        self._leave_account()
+        if self._overview is None:
+            store = AccountsStore()
+            store.put_rows(
+                AccountState(p.name, "sandbox" if p.demo else p.endpoint, p.readonly) for p in self.account_profiles
+            )
+            self.accounts_store = store
+            self._overview = AccountsScreen(
+                store, self._refresh_accounts, lang=self.lang, export_folder=self.settings.download_dir
+            )
+            # Installed, it survives being popped: cursor, sort, filter and marks are there when the user is back.
+            self.install_screen(self._overview, name="accounts")
+        if self._overview not in self.screen_stack:
+            self.push_screen("accounts")
+
+    async def _refresh_accounts(self, on_update: Callable[[AccountState], None]) -> object:
+        """Every account at once (8 requests in flight in all), each row as soon as its account answers."""
+        from ovh_invoices_tui.data.accounts import AccountSource, refresh_all
+
+        def client_for(profile: Profile) -> Callable[[asyncio.Semaphore], OvhClient]:
+            return lambda limiter: self.client_factory(profile, limiter=limiter)
+
+        def cache_for(profile: Profile) -> Callable[[], BillCache | None]:
+            if self.session.cache is None:  # --no-cache: the overview reads nothing from disk either
+                return lambda: None
+            return lambda: open_profile_cache(profile)
+
+        sources = [
+            AccountSource(p.name, "sandbox" if p.demo else p.endpoint, p.readonly, client_for(p), cache_for(p))
+            for p in self.account_profiles
+        ]
+        return await refresh_all(sources, on_update)
+
+    @on(AccountsScreen.Open)
+    async def _open_account(self, event: AccountsScreen.Open) -> None:
+        """Open the chosen account's workspace: its invoices replace the previous ones before anything shows."""
+        if event.profile != self._loaded_profile:
+            await self.switch_profile(event.profile)
+        if self._overview is not None and self.screen is self._overview:
+            self.pop_screen()
+
+    def action_accounts(self) -> None:
+        """``A`` / ``:accounts`` / Esc on the invoice list: back to the overview (this account is marked seen)."""
+        self.show_accounts()
+
+    def _leave_account(self) -> None:
+        """Leaving an account: what it showed is now "seen" (new flags are kept until the user really left)."""
+        session = self.session
+        if self._loaded_profile is None or session.cache is None or not session.store.progress.done:
+            return
+        from ovh_invoices_tui.data.accounts import mark_seen
+
+        newest_bill = max((row.bill.date for row in session.store.rows), default=None)
+        newest_payment = max((d.date for d in session.payments.deposits), default=None)
+        mark_seen(session.cache, newest_bill, newest_payment)
 
     # --- help, command line, palette ------------------------------------------------------------
 
@@ -396,8 +483,14 @@ class OvhInvoicesApp(App[int]):
             self.push_screen(HelpScreen(self.screen))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("accounts", "accounts_back"):
+            # Only with several accounts, and Esc only from the invoice list (elsewhere it closes what is open).
+            return bool(self.account_profiles) and (action == "accounts" or isinstance(self.screen, InvoicesScreen))
         # ":" is a priority key (what is typed right after it must reach the command line) but types in inputs.
         return not (action == "command_line" and isinstance(self.focused, Input))
+
+    def action_accounts_back(self) -> None:
+        self.show_accounts()
 
     def action_command_line(self) -> None:
         def submitted(command: str | None) -> None:
@@ -424,16 +517,22 @@ def run_app(
     readonly: bool = False,
     lang: str | None = None,
     use_cache: bool = True,
+    accounts: Sequence[Profile] = (),
 ) -> int:
-    """Run the terminal app until the user quits; returns the exit code."""
-    if use_cache and profile.demo:
+    """Run the terminal app until the user quits; returns the exit code.
+
+    With ``accounts`` (two or more profiles) it opens on the accounts overview; ``profile`` is then the first.
+    """
+    demo = [p for p in (profile, *accounts) if p.demo]
+    if use_cache:
         # The in-process sandbox is born anew at each start (what was paid in it last time is gone):
         # a cache kept from an earlier run would show payments and dates that no longer exist.
-        clear_caches(profile)
+        for each in {p.name: p for p in demo}.values():
+            clear_caches(each)
     cache = open_profile_cache(profile) if use_cache else None
-    factory = demo_client_factory(cache) if cache is not None and profile.demo else make_client
+    factory = demo_client_factory(cache) if demo else make_client
     app = OvhInvoicesApp(settings=settings, profile=profile, readonly=readonly, lang=lang, client_factory=factory,
-                         cache=cache)  # fmt: skip
+                         cache=cache, accounts=accounts)  # fmt: skip
     try:
         result = app.run()
     finally:

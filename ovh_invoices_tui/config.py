@@ -81,6 +81,7 @@ class Settings:
     download_dir: Path = field(default_factory=locations.default_download_dir)
     keymap: Mapping[str, str] = field(default_factory=dict)
     profiles: Mapping[str, Profile] = field(default_factory=dict)
+    default_view: str = "accounts"  # with several profiles: "accounts" (the overview first) or "invoices"
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
 
@@ -96,6 +97,9 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     language = _language(data, "language", where)
     readonly = _bool(data, "readonly", where)
     download_dir = _opt_str(data, "download_dir", where)
+    default_view = _opt_str(data, "default_view", where) or "accounts"
+    if default_view not in ("accounts", "invoices"):
+        raise ConfigError(f"{where}: default_view must be \"accounts\" or \"invoices\" (got {default_view!r})")
     keymap = _table(data, "keymap", where)
     for binding, keys in keymap.items():
         if not isinstance(keys, str):
@@ -112,6 +116,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         download_dir=Path(download_dir).expanduser() if download_dir else locations.default_download_dir(),
         keymap=dict(keymap),
         profiles=profiles,
+        default_view=default_view,
         raw=data,
     )
 

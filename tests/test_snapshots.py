@@ -13,6 +13,14 @@ from tests.conftest import wait_for, wait_loaded
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Days late and the running month are counted from the sandbox's fixed clock, not from the real date."""
+    from ovh_invoices_tui.core import clock
+
+    monkeypatch.setattr(clock, "today", lambda: FIXED_NOW.date())
+
+
 @pytest.fixture
 def sandbox_config() -> Any:
     from ovh_invoices_tui.sandbox import SandboxConfig
@@ -133,7 +141,4 @@ def _then(first: Any, keys: tuple[str, ...]) -> Any:
 
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_insights_monthly(snap_compare: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch, size: Any) -> None:
-    from ovh_invoices_tui.screens import insights
-
-    monkeypatch.setattr(insights, "current_day", lambda: FIXED_NOW.date())
     assert snap_compare(make_app(lang="fr"), terminal_size=size, run_before=_loaded(("I",)))

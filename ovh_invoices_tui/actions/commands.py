@@ -123,6 +123,10 @@ def _insights(host: ActionHost, args: list[str]) -> None:
     host.open_insights("view" if args[:1] == ["view"] else "all")
 
 
+def _accounts(host: ActionHost, args: list[str]) -> None:
+    host.show_accounts()
+
+
 def _refunds(host: ActionHost, args: list[str]) -> None:
     host.open_refunds()
 
@@ -145,6 +149,7 @@ COMMANDS: dict[str, Command] = {
         Command("lang", "Switch the language (en, fr)", _lang, needs_argument=True),
         Command("payments", "Payment tracking: every payment and the invoices it paid", _payments),
         Command("refunds", "Credit notes (avoirs) and what they were applied to", _refunds),
+        Command("accounts", "Every configured account at a glance (due, overdue, failed payments, new)", _accounts),
         Command("insights", "Spend per month, category and service (view: only the list's filter)", _insights),
         Command("q", "Quit", _quit),
         Command("quit", "Quit", _quit),

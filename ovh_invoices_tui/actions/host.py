@@ -111,6 +111,10 @@ class ActionHost(Protocol):
         """Spend insights over every invoice, or over the list's view."""
         ...
 
+    def show_accounts(self) -> None:
+        """The accounts overview (several profiles configured)."""
+        ...
+
     async def switch_profile(self, name: str) -> None:
         """Work on another profile of the config."""
         ...

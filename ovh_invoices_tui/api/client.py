@@ -88,6 +88,7 @@ class OvhClient:
         token_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_in_flight: int = 8,
+        limiter: asyncio.Semaphore | None = None,
         timeout: float = 30.0,
         use_iceberg: bool = True,
         retries: int = 4,
@@ -110,6 +111,7 @@ class OvhClient:
             token_url=token_url,
             transport=transport,
             max_in_flight=max_in_flight,
+            limiter=limiter,
             timeout=timeout,
             retry=RetryPolicy(retries, retry_base_delay, retry_max_delay, retry_after_cap),
             on_request=on_request,
@@ -271,6 +273,18 @@ class OvhClient:
         try:
             async for page in self._iter_objects(
                 f"/me/bill/{_seg(bill_id)}/debt/operation", DebtOperation.from_api, None
+            ):
+                operations.extend(page.items)
+        except NotFoundError:
+            return []
+        return sorted(operations, key=lambda op: op.date)
+
+    async def debt_operations(self, debt_id: int) -> list[DebtOperation]:
+        """The operations of a debt of the debt account (payments tried, failed, refunded …), oldest first."""
+        operations: list[DebtOperation] = []
+        try:
+            async for page in self._iter_objects(
+                f"/me/debtAccount/debt/{_seg(str(debt_id))}/operation", DebtOperation.from_api, None
             ):
                 operations.extend(page.items)
         except NotFoundError:

@@ -71,6 +71,7 @@ class ApiSession:
         token_url: str | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
         max_in_flight: int = 8,
+        limiter: asyncio.Semaphore | None = None,
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         on_request: Callable[[RequestLog], None] | None = None,
@@ -88,7 +89,8 @@ class ApiSession:
         self.retry = retry or RetryPolicy()
         self.on_request = on_request
         self._clock = clock
-        self._semaphore = asyncio.Semaphore(max_in_flight)
+        # A limiter shared by several sessions caps their requests together (the accounts overview: 8 in all).
+        self._semaphore = limiter or asyncio.Semaphore(max_in_flight)
         self._time_delta: int | None = None
         self._time_lock = asyncio.Lock()
         self._http = httpx.AsyncClient(

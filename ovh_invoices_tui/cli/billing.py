@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 from datetime import date, datetime, time
 from typing import Any
@@ -15,6 +16,8 @@ from ovh_invoices_tui.cli.core import (
     command,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
+from ovh_invoices_tui.core import clock
+from ovh_invoices_tui.core.filters import days_overdue
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
 from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow, Debt, Deposit
 from ovh_invoices_tui.core.text import clean
@@ -48,6 +51,8 @@ def _matches_status(row: BillRow, wanted: str) -> bool:
         return row.status == PAID
     if wanted == "unpaid":
         return row.status in UNPAID_STATUSES or row.balance.ucents > 0
+    if wanted == "overdue":
+        return days_overdue(row, clock.today()) is not None
     return True
 
 
@@ -115,20 +120,52 @@ def _bill_cells(row: BillRow, lang: str) -> list[str]:
     ]
 
 
-@command("bills", "list", help="list invoices with their status and balance", configure=add_list_options)
+def _bills_list_options(parser: argparse.ArgumentParser) -> None:
+    add_list_options(parser)
+    parser.add_argument("--new", action="store_true", help="only invoices that arrived since the last visit")
+    parser.add_argument("--mark-seen", action="store_true",
+                        help="then mark every invoice up to the newest listed as seen")  # fmt: skip
+
+
+@command("bills", "list", help="list invoices with their status and balance", configure=_bills_list_options)
 async def bills_list(ctx: CliContext) -> int:
     async with ctx.client() as client:
-        if ctx.args.format != "table":
-            rows = await load_bill_rows(ctx, client)
-            records = [bill_record(row) for row in rows]
-            if ctx.args.format == "json":
-                write_json(ctx.out, records)
-            else:
-                write_csv(ctx.out, BILL_KEYS, records)
-            return EXIT_OK
-        rows, lang = await asyncio.gather(load_bill_rows(ctx, client), ctx.language(client))
-    write_table(ctx.out, _bill_columns(lang), [_bill_cells(row, lang) for row in rows])
+        if ctx.args.format == "table":
+            rows, lang = await asyncio.gather(load_bill_rows(ctx, client), ctx.language(client))
+        else:
+            rows, lang = await load_bill_rows(ctx, client), "en"  # scripts: no /me call for a language
+    if ctx.args.new or ctx.args.mark_seen:
+        rows = _new_since_last_visit(ctx, rows)
+    if ctx.args.format == "json":
+        write_json(ctx.out, [bill_record(row) for row in rows])
+    elif ctx.args.format == "csv":
+        write_csv(ctx.out, BILL_KEYS, [bill_record(row) for row in rows])
+    else:
+        write_table(ctx.out, _bill_columns(lang), [_bill_cells(row, lang) for row in rows])
     return EXIT_OK
+
+
+def _new_since_last_visit(ctx: CliContext, rows: list[BillRow]) -> list[BillRow]:
+    """``--new``: the rows dated after the newest invoice seen; ``--mark-seen``: move that mark to the newest row.
+
+    With no mark yet (never visited) nothing counts as new, and ``--mark-seen`` sets the first mark.
+    """
+    from ovh_invoices_tui.cli.payments import profile_cache
+    from ovh_invoices_tui.data.accounts import mark_seen, seen_marks
+
+    with profile_cache(ctx) as cache:
+        if cache is None:
+            print("warning: no cache (--no-cache): nothing is remembered as seen", file=ctx.err)
+            return [] if ctx.args.new else rows
+        seen_until, _ = seen_marks(cache)
+        listed = rows
+        if ctx.args.new:
+            listed = [row for row in rows if seen_until is not None and row.bill.date > seen_until]
+        if ctx.args.mark_seen and rows:
+            newest = max(row.bill.date for row in rows)
+            if seen_until is None or newest > seen_until:
+                mark_seen(cache, newest, None)
+        return listed
 
 
 def _add_show_options(parser: Any) -> None:
@@ -196,11 +233,27 @@ async def bills_show(ctx: CliContext) -> int:
     return EXIT_OK
 
 
-@command("balance", help="what is due on the account (debtAccount)", configure=add_format_option)
+def _balance_options(parser: argparse.ArgumentParser) -> None:
+    add_format_option(parser)
+    parser.add_argument(
+        "--fail-if-due", action="store_true", help="exit 10 when something is due, 11 when the account cannot be read"
+    )
+
+
+@command("balance", help="what is due on the account (debtAccount)", configure=_balance_options)
 async def balance(ctx: CliContext) -> int:
-    async with ctx.client() as client:
-        account = await client.debt_account()
-        lang = await ctx.language(client) if ctx.args.format == "table" else "en"
+    from ovh_invoices_tui.api.errors import OvhError
+    from ovh_invoices_tui.cli.accounts import EXIT_DUE, EXIT_UNREADABLE
+
+    try:
+        async with ctx.client() as client:
+            account = await client.debt_account()
+            lang = await ctx.language(client) if ctx.args.format == "table" else "en"
+    except OvhError as exc:
+        if not ctx.args.fail_if_due:
+            raise
+        print(f"error: {exc}", file=ctx.err)  # a monitoring check says "cannot see", never "all clear"
+        return EXIT_UNREADABLE
     amounts = {
         "dueAmount": account.due_amount,
         "todoAmount": account.todo_amount,
@@ -217,6 +270,8 @@ async def balance(ctx: CliContext) -> int:
     else:
         pairs = [(t(f"cli.balance.{key}", lang), format_money(money, lang)) for key, money in amounts.items()]
         write_pairs(ctx.out, pairs)
+    if ctx.args.fail_if_due and account.due_amount.ucents > 0:
+        return EXIT_DUE
     return EXIT_OK
 
 

@@ -169,7 +169,8 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
     add_format_option(parser)
     parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="from this date")
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="up to this date")
-    parser.add_argument("--status", choices=("paid", "unpaid", "all"), default="all", help="default: all")
+    parser.add_argument("--status", choices=("paid", "unpaid", "overdue", "all"), default="all",
+                        help="default: all (overdue: something due past its due date)")  # fmt: skip
     parser.add_argument("--ref", metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)")
     parser.add_argument("--order", type=int, metavar="ID", help="this order number only")
 

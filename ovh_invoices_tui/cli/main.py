@@ -43,7 +43,7 @@ from ovh_invoices_tui.cli.core import (
     NotConfiguredError,
     not_configured_hint,
 )
-from ovh_invoices_tui.config import ConfigError, Settings, demo_profile, load_settings, resolve_profile
+from ovh_invoices_tui.config import ConfigError, Profile, Settings, demo_profile, load_settings, resolve_profile
 from ovh_invoices_tui.core.models import ModelError
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.account_lock import PaymentInProgressError
@@ -55,6 +55,7 @@ TRACE_LOGGER = debug_log.TRACE_LOGGER  # the final error's traceback, for the de
 # command that needs neither Textual, the sandbox nor the PDF stack never load them) and its help line.
 # tests/test_imports.py checks that this index and the modules' @command registrations agree.
 COMMAND_INDEX: dict[tuple[str, ...], tuple[str, str]] = {
+    ("accounts",): ("ovh_invoices_tui.cli.accounts", "every configured account: due, overdue, failed payments, new"),
     ("bills", "list"): ("ovh_invoices_tui.cli.billing", "list invoices with their status and balance"),
     ("bills", "show"): ("ovh_invoices_tui.cli.billing", "one invoice: amounts, status, payment and lines"),
     ("bills", "export"): ("ovh_invoices_tui.cli.export",
@@ -279,4 +280,20 @@ def launch_tui(args: argparse.Namespace, settings: Settings) -> int:
 
     readonly = bool(args.readonly or settings.readonly or profile.readonly)
     lang = args.lang or profile.language or settings.language
-    return int(run_app(settings=settings, profile=profile, readonly=readonly, lang=lang, use_cache=not args.no_cache))
+    accounts = overview_profiles(args, settings)
+    if accounts:
+        profile = accounts[0]
+    use_cache = not args.no_cache
+    return int(run_app(settings=settings, profile=profile, readonly=readonly, lang=lang, use_cache=use_cache,
+                       accounts=accounts))  # fmt: skip
+
+
+def overview_profiles(args: argparse.Namespace, settings: Settings) -> list[Profile]:
+    """The accounts the TUI opens on: every profile when there are several, no ``--profile`` and the config's
+    ``default_view`` is "accounts"; none otherwise (the TUI opens the one account)."""
+    if args.profile or settings.default_view != "accounts":
+        return []
+    from ovh_invoices_tui.data.accounts import configured_profiles
+
+    profiles = configured_profiles(settings, demo=args.demo)
+    return profiles if len(profiles) > 1 else []

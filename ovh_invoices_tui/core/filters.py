@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from enum import StrEnum
 
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow
 
@@ -16,6 +17,7 @@ class StatusFilter(StrEnum):
     PAID = "paid"
     UNPAID = "unpaid"
     DUE = "due"
+    OVERDUE = "overdue"  # something due past its debt's due date
 
 
 UNPAID_STATUSES = frozenset({UNPAID, TO_BE_PAID, UNMATURED})
@@ -33,8 +35,18 @@ register(
         "filter.status.paid": {"en": "paid", "fr": "payées"},
         "filter.status.unpaid": {"en": "unpaid", "fr": "impayées"},
         "filter.status.due": {"en": "balance due", "fr": "solde dû"},
+        "filter.status.overdue": {"en": "overdue", "fr": "en retard"},
     }
 )
+
+
+def days_overdue(row: BillRow, today: date) -> int | None:
+    """Days since the due date of a bill whose debt still has something due; None when not late."""
+    debt = row.debt
+    if debt is None or debt.due_date is None or debt.due_amount.ucents <= 0:
+        return None
+    late = (today - debt.due_date.date()).days
+    return late if late > 0 else None
 
 
 class FilterInputError(ValueError):
@@ -141,6 +153,8 @@ class BillFilter:
             return row.status == PAID
         if self.status is StatusFilter.UNPAID:
             return row.status in UNPAID_STATUSES
+        if self.status is StatusFilter.OVERDUE:
+            return days_overdue(row, clock.today()) is not None
         return row.balance.ucents > 0
 
     def describe(self, lang: str = "en") -> str:

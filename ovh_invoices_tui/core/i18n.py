@@ -23,6 +23,8 @@ _LABELS: dict[str, dict[str, str]] = {
     "col.tax": {"en": "VAT", "fr": "TVA"},
     "col.balance": {"en": "Balance", "fr": "Solde"},
     "col.status": {"en": "Status", "fr": "Statut"},
+    "col.due_date": {"en": "Due date", "fr": "Échéance"},
+    "col.days_late": {"en": "+{days} d", "fr": "+{days} j"},
     "col.currency": {"en": "Currency", "fr": "Devise"},
     # payment tracking columns
     "col.payment_date": {"en": "Payment date", "fr": "Date de paiement"},

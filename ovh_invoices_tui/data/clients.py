@@ -31,14 +31,19 @@ def make_client(
     profile: Profile,
     *,
     sandbox: SandboxConfig | None = None,
+    sandbox_app: Any = None,
     on_request: Callable[[RequestLog], None] | None = None,
     **options: Any,
 ) -> OvhClient:
-    """An :class:`OvhClient` for ``profile``; ``options`` go to the client (retries, max_in_flight …)."""
-    if profile.demo or sandbox is not None:
+    """An :class:`OvhClient` for ``profile``; ``options`` go to the client (retries, max_in_flight …).
+
+    A demo profile gets a new in-process sandbox, or ``sandbox_app`` (one kept for the app's life, so what was
+    paid in it is still paid when another client of the same account asks).
+    """
+    if profile.demo or sandbox is not None or sandbox_app is not None:
         from ovh_invoices_tui.sandbox.app import create_app
 
-        app = create_app(sandbox or sandbox_config_for(profile))
+        app = sandbox_app if sandbox_app is not None else create_app(sandbox or sandbox_config_for(profile))
         return OvhClient(
             credentials.INPROCESS_BASE_URL,
             application_key=credentials.APPLICATION_KEY,

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 
 from ovh_invoices_tui.actions.host import ActionHost
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.filters import BillFilter, FilterInputError, parse_date_range
 from ovh_invoices_tui.core.i18n import format_count, format_money, format_percent, register, t
 from ovh_invoices_tui.core.insights import (
@@ -74,11 +75,6 @@ register(
     }
 )
 
-def current_day() -> date:
-    """Today, for the running month and the default range (a function so tests can pin the clock)."""
-    return date.today()
-
-
 LinesReader = Callable[
     [Sequence[str], Callable[[LinesProgress, dict[str, list[BillDetail]]], None]],
     Awaitable[tuple[dict[str, list[BillDetail]], LinesProgress]],
@@ -128,7 +124,7 @@ class InsightsScreen(ReportsWorkerFailures, Screen[BillFilter | None]):
     ) -> None:
         super().__init__()
         self.lang = lang
-        self.today = today or current_day()
+        self.today = today or clock.today()
         self.index = SpendIndex(bills)
         self.scope = scope
         self.read_lines = read_lines

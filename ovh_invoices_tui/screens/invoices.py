@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.widgets import Footer
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.list_screen import ListScreen, filter_bindings, mark_bindings, sort_bindings
@@ -152,10 +153,11 @@ class InvoicesScreen(ListScreen):
             )
         if changes & {Change.PROGRESS, Change.LOAD_ERRORS}:
             self.tell_load_errors(store.load_errors, done=store.progress.done)
-        if changes & {Change.BALANCE, Change.ACCOUNT}:
+        if changes & {Change.BALANCE, Change.ACCOUNT, Change.ROWS}:
             self.query_one(BalanceBanner).show(
-                store.balance, lang=app.lang, pay_key=app.key_for("invoices.pay"), readonly=session.readonly
-            )
+                store.balance, lang=app.lang, pay_key=app.key_for("invoices.pay"), readonly=session.readonly,
+                overdue=store.oldest_overdue(clock.today()),
+            )  # fmt: skip
         if changes & {Change.VIEW, Change.ROWS, Change.MARKS, Change.ACCOUNT}:
             self.query_one(StatusLine).show(
                 view=store.view_totals(),

@@ -13,7 +13,7 @@ from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from ovh_invoices_tui.core.filters import BillFilter
+from ovh_invoices_tui.core.filters import BillFilter, days_overdue
 from ovh_invoices_tui.core.models import Account, Bill, BillRow, Debt, DebtBalance, ModelError, Money
 from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, put, within
 
@@ -32,7 +32,7 @@ class Change(StrEnum):
     LOAD_ERRORS = "load_errors"  # objects the API sent that could not be read were skipped
 
 
-SORT_COLUMNS = ("reference", "order", "date", "amount_ht", "amount_ttc", "balance", "status")
+SORT_COLUMNS = ("reference", "order", "date", "amount_ht", "amount_ttc", "balance", "status", "due_date")
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +105,10 @@ _SORT_KEYS: dict[str, Callable[[BillRow], Any]] = {
     "amount_ttc": lambda r: r.bill.price_with_tax.ucents,
     "balance": lambda r: r.balance.ucents,
     "status": _status_rank,
+    # The debt's due date; bills with nothing due sort after every late one, whatever the direction.
+    "due_date": lambda r: (
+        r.debt.due_date.timestamp() if r.debt and r.debt.due_date and r.debt.due_amount.ucents > 0 else 1e12
+    ),
 }
 
 
@@ -220,6 +224,15 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         return f"{bill.bill_id}\x00{bill.order_id}\x00{services}".lower()
 
     # --- filters and sort ----------------------------------------------------------------------
+
+    def oldest_overdue(self, today: date) -> tuple[BillRow, int] | None:
+        """The bill whose due date is the oldest among those still due past it, and how many days late."""
+        oldest: tuple[BillRow, int] | None = None
+        for row in self.rows:
+            late = days_overdue(row, today)
+            if late is not None and (oldest is None or late > oldest[1]):
+                oldest = (row, late)
+        return oldest
 
     def _sort_key(self, column: str) -> Callable[[BillRow], Any]:
         return _SORT_KEYS[column]

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.core.i18n import format_money, register, t
-from ovh_invoices_tui.core.models import DebtBalance
+from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.models import BillRow, DebtBalance
 
 register(
     {
@@ -14,6 +14,10 @@ register(
         "banner.pay_key": {"en": " — press {key} to pay", "fr": " — touche {key} pour payer"},
         "banner.readonly": {"en": " (read-only: paying is disabled)", "fr": " (lecture seule : paiement désactivé)"},
         "banner.pending": {"en": " · {amount} being processed", "fr": " · {amount} en cours de traitement"},
+        "banner.overdue": {
+            "en": " · oldest overdue {amount} ({ref}), due {day}, {days} d late",
+            "fr": " · plus ancien retard {amount} ({ref}), échu le {day}, {days} j",
+        },
     }
 )
 
@@ -26,7 +30,15 @@ class BalanceBanner(Static):
     BalanceBanner.-due { display: block; }
     """
 
-    def show(self, balance: DebtBalance | None, *, lang: str, pay_key: str | None, readonly: bool) -> None:
+    def show(
+        self,
+        balance: DebtBalance | None,
+        *,
+        lang: str,
+        pay_key: str | None,
+        readonly: bool,
+        overdue: tuple[BillRow, int] | None = None,
+    ) -> None:
         due = balance.due_amount if balance else None
         self.set_class(bool(due and due.ucents > 0), "-due")
         if not balance or not due or due.ucents <= 0:
@@ -34,6 +46,15 @@ class BalanceBanner(Static):
             return
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(t("banner.due", lang, amount=format_money(due, lang)), style="bold red")
+        if overdue is not None and overdue[0].debt is not None and overdue[0].debt.due_date is not None:
+            row, days = overdue
+            debt = row.debt
+            assert debt is not None and debt.due_date is not None
+            line.append(
+                t("banner.overdue", lang, amount=format_money(debt.due_amount, lang), ref=row.bill.bill_id,
+                  day=format_date(debt.due_date, lang), days=days),
+                style="red",
+            )  # fmt: skip
         if balance.pending_amount.ucents > 0:
             line.append(t("banner.pending", lang, amount=format_money(balance.pending_amount, lang)))
         if readonly:

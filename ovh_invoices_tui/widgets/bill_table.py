@@ -8,6 +8,8 @@ from typing import Any, ClassVar
 
 from rich.style import Style
 
+from ovh_invoices_tui.core import clock
+from ovh_invoices_tui.core.filters import days_overdue
 from ovh_invoices_tui.core.i18n import format_date, format_money, status_label, t
 from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow
 from ovh_invoices_tui.state.invoices import bill_key
@@ -15,7 +17,7 @@ from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
 
 __all__ = ["BILL_COLUMN_IDS", "BillTable", "bill_key"]
 
-BILL_COLUMN_IDS = ("reference", "order", "date", "amount_ht", "amount_ttc", "balance", "status")
+BILL_COLUMN_IDS = ("reference", "order", "date", "amount_ht", "amount_ttc", "balance", "status", "due_date")
 
 _STATUS_CLASSES = {
     PAID: "bill-table--paid",
@@ -23,6 +25,16 @@ _STATUS_CLASSES = {
     TO_BE_PAID: "bill-table--to-pay",
     UNMATURED: "bill-table--to-pay",
 }
+
+
+def due_text(row: BillRow, lang: str) -> str:
+    """``+24 j 07/11/2026``: how late (first: it survives a narrow column), then the due date of what is due."""
+    debt = row.debt
+    if debt is None or debt.due_date is None or debt.due_amount.ucents <= 0:
+        return ""
+    late = days_overdue(row, clock.today())
+    day = format_date(debt.due_date, lang)
+    return f"{t('col.days_late', lang, days=late)} {day}" if late else day
 
 
 class BillTable(VirtualTable):
@@ -102,6 +114,9 @@ class BillTable(VirtualTable):
     def _balance_style(self, row: BillRow) -> Style | None:
         return self._component_style("bill-table--debt") if row.balance.ucents > 0 else None
 
+    def _late_style(self, row: BillRow) -> Style | None:
+        return self._component_style("bill-table--debt") if days_overdue(row, clock.today()) else None
+
     def _status_style(self, row: BillRow) -> Style | None:
         name = _STATUS_CLASSES.get(row.status)
         return self._component_style(name) if name else None
@@ -162,5 +177,14 @@ class BillTable(VirtualTable):
                 min_width=10,
                 render=lambda row: status_label(row.status, lang),
                 style_fn=self._status_style,
+            ),
+            # Due date and how late, for what is still due (the first column to go on a narrow terminal).
+            column(
+                "due_date",
+                width=16,
+                min_width=10,
+                priority=4,
+                render=lambda row: due_text(row, lang),
+                style_fn=self._late_style,
             ),
         ]

@@ -134,15 +134,20 @@ def sandbox_now(cache: BillCache) -> datetime:
     return now
 
 
-def demo_client_factory(cache: BillCache) -> Callable[..., OvhClient]:
+def demo_client_factory(cache: BillCache | None) -> Callable[..., OvhClient]:
     """A ``client_factory`` for the app: the demo profile's sandbox with its "today" pinned by the cache."""
     from ovh_invoices_tui.data.clients import make_client, sandbox_config_for
+    from ovh_invoices_tui.sandbox.app import create_app
+
+    apps: dict[str, Any] = {}  # one sandbox per demo account for the app's life, shared by overview and workspace
 
     def factory(profile: Profile, **options: Any) -> OvhClient:
         if not profile.demo:
             return make_client(profile, **options)
-        config = dataclasses.replace(sandbox_config_for(profile), now=sandbox_now(cache))
-        return make_client(profile, sandbox=config, **options)
+        if profile.name not in apps:
+            now = sandbox_now(cache) if cache is not None else None
+            apps[profile.name] = create_app(dataclasses.replace(sandbox_config_for(profile), now=now))
+        return make_client(profile, sandbox_app=apps[profile.name], **options)
 
     return factory
 

@@ -1,0 +1,126 @@
+"""The accounts overview in the app: every account at a glance, open one, come back, a failing account."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ovh_invoices_tui.config import Profile, Settings
+from ovh_invoices_tui.screens.accounts import AccountsScreen
+from ovh_invoices_tui.screens.invoices import InvoicesScreen
+from ovh_invoices_tui.widgets.account_table import AccountTable
+from tests.conftest import wait_for, wait_loaded
+from tests.screen_text import screen_text
+
+
+@pytest.fixture
+def accounts_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An app on three accounts: two sandboxes (different seeds, one read-only) and one nobody answers."""
+    from ovh_invoices_tui.app import OvhInvoicesApp
+    from ovh_invoices_tui.data.cache.db import BillCache
+    from ovh_invoices_tui.data.cache.profile import demo_client_factory
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("HOME", str(tmp_path))
+    main = Profile(name="main", demo=True, sandbox_bills=150, sandbox_seed=1, source="config")
+    filiale = Profile(name="filiale", demo=True, sandbox_bills=60, sandbox_seed=2, readonly=True, source="config")
+    broken = Profile(name="client", endpoint="http://127.0.0.1:9/1.0", application_key="k", application_secret="s",
+                     consumer_key="c")  # fmt: skip
+    settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path / "downloads")
+    cache = BillCache.open(tmp_path / "cache" / "main.sqlite")
+    factory = demo_client_factory(cache)
+
+    def client_factory(profile: Profile, **options: Any) -> Any:
+        options.setdefault("retries", 0)  # the unreachable account fails at once
+        return factory(profile, **options)
+
+    return OvhInvoicesApp(settings=settings, profile=main, lang="en", client_factory=client_factory, cache=cache,
+                          accounts=[main, filiale, broken])  # fmt: skip
+
+
+async def overview_refreshed(app: Any, pilot: Any) -> AccountsScreen:
+    await wait_for(lambda: isinstance(app.screen, AccountsScreen), pilot)
+    store = app.accounts_store
+    await wait_for(lambda: store.expected and store.refreshed == store.expected, pilot, timeout=30)
+    await pilot.pause()
+    return app.screen
+
+
+async def test_the_overview_comes_first_and_says_which_account_needs_attention(accounts_app: Any) -> None:
+    app = accounts_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await overview_refreshed(app, pilot)
+        rows = {row.profile: row for row in app.accounts_store.rows}
+        assert set(rows) == {"main", "filiale", "client"}
+        assert rows["client"].problem is not None and rows["client"].problem.kind == "network"
+        assert rows["main"].summary is not None and rows["main"].summary.due_ucents is not None
+        text = screen_text(app)
+        assert "3 accounts" in text and "3 refreshed" in text
+        assert "network" in text  # the failing account says why
+        assert "[READ-ONLY]" in text, text  # filiale's badge
+        assert not app.store.rows  # nothing loaded under the overview before an account is chosen
+
+
+async def test_enter_opens_that_account_and_esc_comes_back_with_the_cursor_kept(accounts_app: Any) -> None:
+    app = accounts_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await overview_refreshed(app, pilot)
+        table = screen.query_one(AccountTable)
+        position = next(i for i, row in enumerate(app.accounts_store.view) if row.profile == "filiale")
+        table.move_cursor(position)
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
+        await wait_loaded(app, pilot)
+        assert app.profile.name == "filiale" and len(app.store.rows) == 60
+        filiale_ids = {row.bill.bill_id for row in app.store.rows}
+        await pilot.press("escape")
+        await wait_for(lambda: isinstance(app.screen, AccountsScreen), pilot)
+        assert app.screen is screen and table.cursor_row == position  # the same overview, cursor kept
+        main_position = next(i for i, row in enumerate(app.accounts_store.view) if row.profile == "main")
+        table.move_cursor(main_position)
+        seen: list[set[str]] = []
+        app.store.subscribe(lambda changes: seen.append({row.bill.bill_id for row in app.store.rows}))
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
+        await wait_loaded(app, pilot)
+        assert app.profile.name == "main" and len(app.store.rows) == 150
+        # never a frame of one account's invoices in the other's workspace
+        assert all(not (ids & filiale_ids) or (ids <= filiale_ids and not ids) for ids in seen)
+
+
+async def test_the_overview_filters_to_accounts_needing_attention_and_copies_a_summary(accounts_app: Any) -> None:
+    app = accounts_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await overview_refreshed(app, pilot)
+        copied: list[str] = []
+        app.copy_to_clipboard = copied.append  # type: ignore[method-assign]
+        await pilot.press("slash", "c", "l", "i", "enter")
+        assert [row.profile for row in app.accounts_store.view] == ["client"]
+        await pilot.press("y")
+        assert copied and "client" in copied[0] and "network" in copied[0]
+        await pilot.press("x")
+        assert len(app.accounts_store.view) == 3
+        assert screen.store.filter.quick == ""
+
+
+async def test_the_list_shows_due_dates_filters_overdue_and_the_banner_names_the_oldest(accounts_app: Any) -> None:
+    from ovh_invoices_tui.core import clock
+    from ovh_invoices_tui.core.filters import BillFilter, StatusFilter, days_overdue
+
+    app = accounts_app
+    async with app.run_test(size=(120, 40)) as pilot:
+        await overview_refreshed(app, pilot)
+        await pilot.press("enter")  # the account that owes the most comes first
+        await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
+        await wait_loaded(app, pilot)
+        late = [row for row in app.store.rows if days_overdue(row, clock.today())]
+        assert late, "the sandbox has overdue invoices"
+        app.store.set_filter(BillFilter(status=StatusFilter.OVERDUE))
+        await pilot.pause()
+        assert {row.bill.bill_id for row in app.store.view} == {row.bill.bill_id for row in late}
+        oldest, days = app.store.oldest_overdue(clock.today())
+        text = screen_text(app)
+        assert "Due date" in text and f"+{days} d" in text, text
+        assert "oldest overdue" in text and oldest.bill.bill_id in text
