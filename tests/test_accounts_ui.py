@@ -60,7 +60,7 @@ async def test_the_overview_comes_first_and_says_which_account_needs_attention(a
         assert "3 accounts" in text and "3 refreshed" in text
         assert "network" in text  # the failing account says why
         assert "[READ-ONLY]" in text, text  # filiale's badge
-        assert not app.store.rows  # nothing loaded under the overview before an account is chosen
+        assert not app.session.store.rows  # nothing loaded under the overview before an account is chosen
 
 
 async def test_enter_opens_that_account_and_esc_comes_back_with_the_cursor_kept(accounts_app: Any) -> None:
@@ -73,19 +73,19 @@ async def test_enter_opens_that_account_and_esc_comes_back_with_the_cursor_kept(
         await pilot.press("enter")
         await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
         await wait_loaded(app, pilot)
-        assert app.profile.name == "filiale" and len(app.store.rows) == 60
-        filiale_ids = {row.bill.bill_id for row in app.store.rows}
+        assert app.profile.name == "filiale" and len(app.session.store.rows) == 60
+        filiale_ids = {row.bill.bill_id for row in app.session.store.rows}
         await pilot.press("escape")
         await wait_for(lambda: isinstance(app.screen, AccountsScreen), pilot)
         assert app.screen is screen and table.cursor_row == position  # the same overview, cursor kept
         main_position = next(i for i, row in enumerate(app.accounts_store.view) if row.profile == "main")
         table.move_cursor(main_position)
         seen: list[set[str]] = []
-        app.store.subscribe(lambda changes: seen.append({row.bill.bill_id for row in app.store.rows}))
+        app.session.store.subscribe(lambda changes: seen.append({row.bill.bill_id for row in app.session.store.rows}))
         await pilot.press("enter")
         await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
         await wait_loaded(app, pilot)
-        assert app.profile.name == "main" and len(app.store.rows) == 150
+        assert app.profile.name == "main" and len(app.session.store.rows) == 150
         # never a frame of one account's invoices in the other's workspace
         assert all(not (ids & filiale_ids) or (ids <= filiale_ids and not ids) for ids in seen)
 
@@ -115,12 +115,12 @@ async def test_the_list_shows_due_dates_filters_overdue_and_the_banner_names_the
         await pilot.press("enter")  # the account that owes the most comes first
         await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
         await wait_loaded(app, pilot)
-        late = [row for row in app.store.rows if days_overdue(row, clock.today())]
+        late = [row for row in app.session.store.rows if days_overdue(row, clock.today())]
         assert late, "the sandbox has overdue invoices"
-        app.store.set_filter(BillFilter(status=StatusFilter.OVERDUE))
+        app.session.store.set_filter(BillFilter(status=StatusFilter.OVERDUE))
         await pilot.pause()
-        assert {row.bill.bill_id for row in app.store.view} == {row.bill.bill_id for row in late}
-        oldest, days = app.store.oldest_overdue(clock.today())
+        assert {row.bill.bill_id for row in app.session.store.view} == {row.bill.bill_id for row in late}
+        oldest, days = app.session.store.oldest_overdue(clock.today())
         text = screen_text(app)
         assert "Due date" in text and f"+{days} d" in text, text
         assert "oldest overdue" in text and oldest.bill.bill_id in text
