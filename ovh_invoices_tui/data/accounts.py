@@ -265,8 +265,8 @@ async def _emit(on_update: Callable[[AccountState], Awaitable[None] | None], sta
 
 def account_sources(profiles: Iterable[Profile], *, use_cache: bool = True) -> list[AccountSource]:
     """One source per profile: a client sharing the overview's limiter, and the profile's own cache."""
-    from ovh_invoices_tui.data.clients import make_client
     from ovh_invoices_tui.data.cache.profile import open_profile_cache
+    from ovh_invoices_tui.data.clients import make_client
 
     def source(profile: Profile) -> AccountSource:
         return AccountSource(
