@@ -212,6 +212,9 @@ class OvhInvoicesApp(App[int]):
             else:
                 for bill_id, names in cache.service_names().items():  # searchable from the first keystroke
                     store.set_services(bill_id, names)
+                from ovh_invoices_tui.data.accounts import seen_marks
+
+                store.set_seen_until(seen_marks(cache)[0])  # what is newer is flagged "new"
                 loaded = await load_with_cache(
                     session.client,
                     store,

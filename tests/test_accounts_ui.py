@@ -124,3 +124,41 @@ async def test_the_list_shows_due_dates_filters_overdue_and_the_banner_names_the
         text = screen_text(app)
         assert "Due date" in text and f"+{days} d" in text, text
         assert "oldest overdue" in text and oldest.bill.bill_id in text
+
+
+async def test_new_since_the_last_visit_is_flagged_until_the_user_leaves_the_account(accounts_app: Any) -> None:
+    from datetime import timedelta
+
+    from ovh_invoices_tui.data.accounts import mark_seen, seen_marks
+    from ovh_invoices_tui.data.cache.profile import open_profile_cache
+
+    app = accounts_app
+    main = next(p for p in app.account_profiles if p.name == "main")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await overview_refreshed(app, pilot)
+        cache = open_profile_cache(main)
+        assert cache is not None
+        newest, _ = seen_marks(cache)  # the first refresh set the baseline: nothing new yet
+        assert newest is not None
+        mark_seen(cache, newest - timedelta(days=20), None)  # as if the last visit was 20 days ago
+        cache.close()
+        table = screen.query_one(AccountTable)
+        table.move_cursor(next(i for i, r in enumerate(app.accounts_store.view) if r.profile == "main"))
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
+        await wait_loaded(app, pilot)
+        store = app.session.store
+        fresh = [row for row in store.rows if row.bill.date > newest - timedelta(days=20)]
+        assert fresh and store.new_count() == len(fresh)
+        await pilot.pause()
+        text = screen_text(app)
+        assert f"{len(fresh)} new since last visit" in text and f"{fresh[0].bill.bill_id} ●" in text
+        await pilot.press("N")
+        assert {row.bill.bill_id for row in store.view} == {row.bill.bill_id for row in fresh}
+        await pilot.press("N")
+        assert len(store.view) == len(store.rows)
+        await pilot.press("A")  # leaving the account: what it showed is now seen
+        await wait_for(lambda: isinstance(app.screen, AccountsScreen), pilot)
+        cache = open_profile_cache(main)
+        assert cache is not None and seen_marks(cache)[0] == newest
+        cache.close()

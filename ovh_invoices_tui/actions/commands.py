@@ -10,7 +10,7 @@ from typing import Any
 
 from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.core.i18n import LANGUAGES, register, t
-from ovh_invoices_tui.state.invoices import SORT_COLUMNS
+from ovh_invoices_tui.state.invoices import SORT_COLUMNS, toggle_new
 
 COMMAND_HELP = ":open REF · :account PROFILE · :filter TEXT · :sort COLUMN · :lang en|fr · :q"
 
@@ -123,6 +123,10 @@ def _insights(host: ActionHost, args: list[str]) -> None:
     host.open_insights("view" if args[:1] == ["view"] else "all")
 
 
+def _new(host: ActionHost, args: list[str]) -> None:
+    toggle_new(host.session.store)
+
+
 def _accounts(host: ActionHost, args: list[str]) -> None:
     host.show_accounts()
 
@@ -150,6 +154,7 @@ COMMANDS: dict[str, Command] = {
         Command("payments", "Payment tracking: every payment and the invoices it paid", _payments),
         Command("refunds", "Credit notes (avoirs) and what they were applied to", _refunds),
         Command("accounts", "Every configured account at a glance (due, overdue, failed payments, new)", _accounts),
+        Command("new", "Only the invoices that arrived since the last visit (again: all)", _new),
         Command("insights", "Spend per month, category and service (view: only the list's filter)", _insights),
         Command("q", "Quit", _quit),
         Command("quit", "Quit", _quit),

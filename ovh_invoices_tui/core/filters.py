@@ -30,6 +30,7 @@ register(
         "filter.status": {"en": "status", "fr": "statut"},
         "filter.quick": {"en": "search", "fr": "recherche"},
         "filter.subset": {"en": "insight", "fr": "analyse"},
+        "filter.new": {"en": "new since last visit", "fr": "nouveautés depuis la dernière visite"},
         "filter.none": {"en": "no filter", "fr": "aucun filtre"},
         "filter.status.all": {"en": "all", "fr": "toutes"},
         "filter.status.paid": {"en": "paid", "fr": "payées"},
@@ -138,6 +139,7 @@ class BillFilter:
     quick: str = ""
     bill_ids: frozenset[str] | None = None  # a chosen set (an insights bar), named by ``subset``
     subset: str = ""
+    new_only: bool = False  # only what arrived since the last visit
 
     @property
     def is_active(self) -> bool:
@@ -173,6 +175,8 @@ class BillFilter:
             parts.append(f"{t('filter.status', lang)}={t('filter.status.' + self.status.value, lang)}")
         if self.quick:
             parts.append(f"{t('filter.quick', lang)}={self.quick}")
+        if self.new_only:
+            parts.append(t("filter.new", lang))
         if self.bill_ids is not None:
             parts.append(f"{t('filter.subset', lang)}={self.subset or len(self.bill_ids)}")
         return " · ".join(parts) if parts else t("filter.none", lang)

@@ -13,7 +13,7 @@ from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.list_screen import ListScreen, filter_bindings, mark_bindings, sort_bindings
 from ovh_invoices_tui.screens.navigation import OpenActionMenu, OpenDetail
-from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Change, Store
+from ovh_invoices_tui.state.invoices import SORT_COLUMNS, Change, Store, toggle_new
 from ovh_invoices_tui.widgets.account_bar import AccountBar
 from ovh_invoices_tui.widgets.balance_banner import BalanceBanner
 from ovh_invoices_tui.widgets.bill_table import BillTable
@@ -54,6 +54,8 @@ class InvoicesScreen(ListScreen):
         Binding("p", "payments", "Payments", id="invoices.payments", tooltip="Payment tracking and credit notes"),
         Binding("I", "insights", "Insights", show=False, id="invoices.insights",
                 tooltip="Spend per month, category and service"),
+        Binding("N", "toggle_new", "New", show=False, id="invoices.new",
+                tooltip="Only the invoices that arrived since the last visit (again: all)"),
         Binding(
             "b", "bulk_menu", "Bulk", id="invoices.bulk", tooltip="Bulk actions (export…)", priority=True
         ),
@@ -101,7 +103,7 @@ class InvoicesScreen(ListScreen):
         yield BalanceBanner(id="balance-banner")
         yield FilterBar(lang=lang, id="filter-bar")
         yield FilterInput(placeholder=t("invoices.quick", lang), id="quick-filter")
-        yield BillTable(lang=lang, id="bills")
+        yield BillTable(lang=lang, is_new=self.session.store.is_new, id="bills")
         yield StatusLine(id="status-line")
         yield Footer(show_command_palette=False)
 
@@ -150,6 +152,7 @@ class InvoicesScreen(ListScreen):
                 readonly=session.readonly,
                 progress=store.progress,
                 lang=app.lang,
+                new=store.new_count(),
             )
         if changes & {Change.PROGRESS, Change.LOAD_ERRORS}:
             self.tell_load_errors(store.load_errors, done=store.progress.done)
@@ -198,6 +201,10 @@ class InvoicesScreen(ListScreen):
         from ovh_invoices_tui.screens.payments import open_payments
 
         open_payments(self.app, self.session)
+
+    def action_toggle_new(self) -> None:
+        """``N`` / ``:new``: only what arrived since the last visit, or everything again."""
+        toggle_new(self.session.store)
 
     def action_insights(self) -> None:
         """``I``: spend per month, category and service, over every invoice of the account."""

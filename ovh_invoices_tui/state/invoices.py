@@ -8,8 +8,8 @@ into ``rows``; per-row keys are precomputed so a quick-filter keystroke on 100,0
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from datetime import date
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
@@ -129,6 +129,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self.balance: DebtBalance | None = None
         self.progress = LoadProgress()
         self.load_errors: list[ModelError] = []  # objects the API sent that could not be read
+        self.seen_until: datetime | None = None  # the newest invoice seen at the last visit (None: none is new)
         self._debts: dict[int, Debt] = {}
         self._debts_known = False  # until a whole list of debts is set, no bill can be called paid
         self._services: dict[str, str] = {}
@@ -214,6 +215,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self._services.clear()
         self.marked.clear()
         self.load_errors.clear()
+        self.seen_until = None
         self.progress = LoadProgress()
         self._rows_changed()
         self._emit(Change.ACCOUNT, Change.BALANCE, Change.MARKS, Change.PROGRESS)
@@ -252,7 +254,23 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         if f.bill_ids is not None:
             chosen = f.bill_ids
             indices = [i for i in indices if rows[i].bill.bill_id in chosen]
+        if f.new_only:
+            indices = [i for i in indices if self.is_new(rows[i])]
         return indices
+
+    # --- new since the last visit ----------------------------------------------------------------
+
+    def set_seen_until(self, seen_until: datetime | None) -> None:
+        """The newest invoice date the user had seen when they last left this account (None: nothing is new)."""
+        self.seen_until = seen_until
+        self.refilter()
+
+    def is_new(self, row: BillRow) -> bool:
+        return self.seen_until is not None and row.bill.date > self.seen_until
+
+    def new_count(self) -> int:
+        seen = self.seen_until
+        return 0 if seen is None else sum(1 for row in self.rows if row.bill.date > seen)
 
     # --- derived totals ------------------------------------------------------------------------
 
@@ -281,3 +299,8 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         if self.account is not None:
             return self.account.currency_code
         return self.rows[0].bill.price_with_tax.currency if self.rows else "EUR"
+
+
+def toggle_new(store: Store) -> None:
+    """Show only the invoices newer than the last visit, or everything again."""
+    store.set_filter(replace(store.filter, new_only=not store.filter.new_only))

@@ -11,6 +11,8 @@ from ovh_invoices_tui.state.invoices import LoadProgress
 
 register(
     {
+        "bar.new": {"en": "● {count} new since last visit", "fr": "● {count} nouvelles depuis la dernière visite"},
+        "bar.new.one": {"en": "● {count} new since last visit", "fr": "● {count} nouvelle depuis la dernière visite"},
         "bar.readonly": {"en": "READ-ONLY", "fr": "LECTURE SEULE"},
         "bar.loading": {"en": "loading {loaded}/{total}", "fr": "chargement {loaded}/{total}"},
         "bar.loaded": {"en": "{count} invoices", "fr": "{count} factures"},
@@ -38,6 +40,7 @@ class AccountBar(Static):
         readonly: bool,
         progress: LoadProgress,
         lang: str,
+        new: int = 0,
     ) -> None:
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append("ovh-invoices", style="bold")
@@ -60,4 +63,7 @@ class AccountBar(Static):
             line.append(t_count("bar.loaded", progress.loaded, lang))
         if progress.from_cache:
             line.append(f" ({t('bar.cached', lang)})", style="dim italic")
+        if new:
+            line.append(" │ ")
+            line.append(t_count("bar.new", new, lang), style="bold green")
         self.update(line)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar
 
@@ -80,12 +80,14 @@ class BillTable(VirtualTable):
         lang: str = "en",
         marked: AbstractSet[str] | None = None,
         empty_message: str = "No invoices match the filter",
+        is_new: Callable[[BillRow], bool] = lambda row: False,
         name: str | None = None,
         id: str | None = None,
         classes: str | None = None,
         disabled: bool = False,
     ) -> None:
         self._lang = lang
+        self._is_new = is_new
         super().__init__(
             self._build_columns(lang),
             rows,
@@ -114,6 +116,10 @@ class BillTable(VirtualTable):
     def _balance_style(self, row: BillRow) -> Style | None:
         return self._component_style("bill-table--debt") if row.balance.ucents > 0 else None
 
+    def _reference(self, row: BillRow) -> str:
+        # "●" flags an invoice that arrived since the last visit (the status line says how many).
+        return f"{row.bill.bill_id} ●" if self._is_new(row) else row.bill.bill_id
+
     def _late_style(self, row: BillRow) -> Style | None:
         return self._component_style("bill-table--debt") if days_overdue(row, clock.today()) else None
 
@@ -132,7 +138,7 @@ class BillTable(VirtualTable):
                 min_width=10,
                 max_width=24,
                 flex=True,
-                render=lambda row: row.bill.bill_id,
+                render=self._reference,
             ),
             column(
                 "order",

@@ -32,6 +32,7 @@ _FRENCH = {
     "invoices.pay": "Payer",
     "invoices.payments": "Paiements",
     "app.accounts": "Comptes",
+    "invoices.new": "Nouveautés",
     "app.accounts_back": "Comptes",
     "accounts.open": "Ouvrir",
     "accounts.refresh": "Actualiser",
