@@ -39,6 +39,8 @@ SECTIONS: dict[str, str] = {
     "'bundle_200_s': asyncio.run(bench_bundle_from_sandbox(200, 20))}}))",
     "process": "import json; from benchmarks.process_bench import bench_processes; "
     "print(json.dumps(bench_processes(100_000, 50)))",
+    "accounts": "import json; from benchmarks.accounts_bench import bench_accounts; "
+    "print(json.dumps(bench_accounts(20, 50)))",
     "insights": "import asyncio, json; from benchmarks.insights_bench import bench_insights; "
     "print(json.dumps(asyncio.run(bench_insights(100_000))))",
 }
@@ -80,6 +82,7 @@ def build_table(r: dict[str, dict[str, Any]]) -> list[str]:
     ws, dt, cold, warm, mem, ex = (r.get(k, {}) for k in ("workspace", "datatable", "cold", "warm", "memory", "export"))
     ins = r.get("insights", {})
     pr = r.get("process", {})
+    ac = r.get("accounts", {})
     dtable = dt.get("datatable", {})
     dt_n = dt.get("datatable_n")
     peer_note = f"DataTable ({dt_n:,} rows)" if dt_n else "DataTable"
@@ -150,6 +153,10 @@ def build_table(r: dict[str, dict[str, Any]]) -> list[str]:
     add("CSV export, 100,000 invoices", ex.get("csv_100k_s"), 2.0)
     add("PDF summary, 10,000 invoices", ex.get("pdf_10k_s"), 5.0)
     add("PDF summary + 200 invoice PDFs from the sandbox, 20 ms latency", ex.get("bundle_200_s"), 10.0)
+    add("Accounts overview, 20 profiles at 50 ms: every cached row shown", ac.get("cached_rows_s"), 0.5)
+    add("Accounts overview, 20 profiles at 50 ms: every account refreshed", ac.get("all_refreshed_s"), 3.0,
+        f"{ac.get('requests', '—')} requests, at most {ac.get('most_in_flight', '—')} in flight (goal ≤ 8); "
+        f"first refresh with empty caches: {_s(ac.get('cold_all_refreshed_s'))}")  # fmt: skip
     add("Insights: monthly view drawn over 100,000 invoices (median of 7)", ins.get("open_monthly_s"), 0.2,
         f"of which the spend index: {_s(ins.get('index_s'))}")  # fmt: skip
     add("Insights: range change redrawn (median of 21)", ins.get("range_change_s"), 0.05,

@@ -126,13 +126,35 @@ def _save_failures(cache: BillCache, pairs: list[tuple[Debt, DebtOperation]]) ->
     cache.set_meta(FAILED_KEY, json.dumps(records))
 
 
-async def failed_operations(client: OvhClient, debts: Iterable[Debt]) -> list[tuple[Debt, DebtOperation]]:
-    """The FAILED operations of the debts that still have something due (one request each, capped)."""
+CHECKED_KEY = "overview.checked_debts"
+
+
+def debt_signature(debt: Debt) -> str:
+    """What changes when something happens to a debt (a payment tried, failed or made)."""
+    return f"{debt.status}|{debt.due_amount.ucents}|{debt.pending_amount.ucents}|{debt.todo_amount.ucents}"
+
+
+async def failed_operations(
+    client: OvhClient,
+    debts: Iterable[Debt],
+    checked: dict[str, str] | None = None,
+    known: Iterable[tuple[Debt, DebtOperation]] = (),
+) -> tuple[list[tuple[Debt, DebtOperation]], dict[str, str]]:
+    """The FAILED operations of the debts that still have something due, and the signatures now checked.
+
+    A debt whose signature is the one ``checked`` remembers has not moved since: its failures (in ``known``)
+    are kept without a request. The others are read, one request each (the client caps how many at once).
+    """
+    checked = checked or {}
     open_debts = [debt for debt in debts if debt.due_amount.ucents > 0]
-    results = await asyncio.gather(*(client.debt_operations(debt.debt_id) for debt in open_debts))
-    return [
-        (debt, op) for debt, ops in zip(open_debts, results, strict=True) for op in ops if op.status == "FAILED"
+    unchanged = {d.debt_id for d in open_debts if checked.get(str(d.debt_id)) == debt_signature(d)}
+    to_read = [d for d in open_debts if d.debt_id not in unchanged]
+    results = await asyncio.gather(*(client.debt_operations(debt.debt_id) for debt in to_read))
+    failures = [(debt, op) for debt, op in known if debt.debt_id in unchanged]
+    failures += [
+        (debt, op) for debt, ops in zip(to_read, results, strict=True) for op in ops if op.status == "FAILED"
     ]
+    return failures, {str(d.debt_id): debt_signature(d) for d in open_debts}
 
 
 async def refresh_account(client: OvhClient, cache: BillCache, today: date | None = None) -> AccountSummary:
@@ -148,13 +170,21 @@ async def refresh_account(client: OvhClient, cache: BillCache, today: date | Non
         raise NetworkError(load.offline)
     debts = [row.debt for row in store.rows if row.debt is not None]
     all_debts = list({debt.debt_id: debt for debt in debts}.values())
-    failures = await failed_operations(client, all_debts)
+    import json
+
+    try:
+        checked = json.loads(cache.meta(CHECKED_KEY) or "{}")
+    except ValueError:
+        checked = {}
+    known = _cached_failures(cache, all_debts)
+    failures, checked = await failed_operations(client, all_debts, checked, known)
     now = datetime.now(UTC)
     bills = [row.bill for row in store.rows]
     deposit_dates = [deposit.date for deposit in payments.deposits]
 
     def save() -> None:
         _save_failures(cache, failures)
+        cache.set_meta(CHECKED_KEY, json.dumps(checked))
         cache.set_meta(REFRESHED, now.isoformat())
         # A first refresh sets the baseline: what exists now is not "new since the last visit".
         if cache.meta(SEEN_BILLS) is None:
