@@ -259,8 +259,15 @@ async def test_scrolling_right_reveals_the_columns_left_out_and_keeps_the_refere
         assert "Numéro de commande" in header and "100000" in first  # the order number, whole
         assert "order" in [c.id for c in table.visible_columns]
         assert first.startswith("  FR00000000")  # the mark and the reference stay on the left
-        assert header.startswith("  Référence") and "‹" in header and not header.rstrip().endswith("›")
-        assert "Statut" in header  # scrolled by whole columns: what is on screen starts at a column
+        assert header.startswith("  Référence") and "‹" in header
+        for _ in range(5):  # on to the last column (the due date)
+            if not header.rstrip().endswith("›"):
+                break
+            await pilot.press("l")
+            await pilot.pause()
+            header = line(table, 0)
+        assert "Échéance" in header and not header.rstrip().endswith("›")
+        assert header.startswith("  Référence")  # scrolled by whole columns, the reference stays
         await pilot.press("l")  # nothing more on the right
         await pilot.pause()
         assert line(table, 0) == header

@@ -46,6 +46,12 @@ class BalanceBanner(Static):
             return
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(t("banner.due", lang, amount=format_money(due, lang)), style="bold red")
+        if balance.pending_amount.ucents > 0:
+            line.append(t("banner.pending", lang, amount=format_money(balance.pending_amount, lang)))
+        if readonly:
+            line.append(t("banner.readonly", lang), style="dim")
+        elif pay_key:
+            line.append(t("banner.pay_key", lang, key=pay_key))
         if overdue is not None and overdue[0].debt is not None and overdue[0].debt.due_date is not None:
             row, days = overdue
             debt = row.debt
@@ -55,10 +61,4 @@ class BalanceBanner(Static):
                   day=format_date(debt.due_date, lang), days=days),
                 style="red",
             )  # fmt: skip
-        if balance.pending_amount.ucents > 0:
-            line.append(t("banner.pending", lang, amount=format_money(balance.pending_amount, lang)))
-        if readonly:
-            line.append(t("banner.readonly", lang), style="dim")
-        elif pay_key:
-            line.append(t("banner.pay_key", lang, key=pay_key))
         self.update(line)
