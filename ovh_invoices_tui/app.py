@@ -429,6 +429,8 @@ class OvhInvoicesApp(App[int]):
             )
             # Installed, it survives being popped: cursor, sort, filter and marks are there when the user is back.
             self.install_screen(self._overview, name="accounts")
+        elif self._overview not in self.screen_stack:
+            self._overview.action_refresh()  # back from an account: what was paid there shows at once
         if self._overview not in self.screen_stack:
             self.push_screen("accounts")
 

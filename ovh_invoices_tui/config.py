@@ -49,6 +49,7 @@ class Profile:
     demo: bool = False
     sandbox_bills: int | None = None
     sandbox_seed: int | None = None
+    sandbox_account: int | None = None  # one of the demo accounts one shared sandbox serves (``--demo`` overview)
     source: str = "config"  # "config", "ovh.conf" or "demo": where it came from
 
     @property

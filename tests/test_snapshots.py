@@ -142,3 +142,37 @@ def _then(first: Any, keys: tuple[str, ...]) -> Any:
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_insights_monthly(snap_compare: Any, make_app: Any, monkeypatch: pytest.MonkeyPatch, size: Any) -> None:
     assert snap_compare(make_app(lang="fr"), terminal_size=size, run_before=_loaded(("I",)))
+
+
+def _overview_app(tmp_path: Any) -> Any:
+    """The four demo accounts of one sandbox on the fixed clock (overdue, failed payment, paid in CAD, rejected)."""
+
+    from ovh_invoices_tui.app import OvhInvoicesApp
+    from ovh_invoices_tui.config import Settings
+    from ovh_invoices_tui.data.accounts import demo_account_profiles
+    from ovh_invoices_tui.data.clients import make_client
+    from ovh_invoices_tui.sandbox import SandboxConfig, create_app, demo_accounts
+
+    profiles = demo_account_profiles(bills=120)
+    sandbox = create_app(SandboxConfig(bills=120, now=FIXED_NOW, accounts=demo_accounts(42, 120)))
+    settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path / "downloads")
+    return OvhInvoicesApp(
+        settings=settings, profile=profiles[0], lang="en", accounts=profiles,
+        client_factory=lambda profile, **kw: make_client(profile, sandbox_app=sandbox, **kw),
+    )  # fmt: skip
+
+
+def _overview_refreshed(pilot: Any) -> Any:
+    async def run_before(pilot: Any) -> None:
+        app = pilot.app
+        await wait_for(lambda: app.accounts_store is not None and app.accounts_store.expected > 0, pilot)
+        store = app.accounts_store
+        await wait_for(lambda: store.refreshed == store.expected, pilot, timeout=30)
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_accounts_overview(snap_compare: Any, tmp_path: Any, size: Any) -> None:
+    assert snap_compare(_overview_app(tmp_path), terminal_size=size, run_before=_overview_refreshed(None))

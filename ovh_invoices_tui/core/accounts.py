@@ -8,10 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.core.models import Bill, Debt, DebtOperation, Money
 
@@ -119,7 +120,7 @@ def summarise(
     ``seen_*_until`` are the dates of the newest invoice and payment the user had seen when they last left
     the account (None: never opened, nothing counts as new).
     """
-    today = today or datetime.now(UTC).date()
+    today = today or clock.today()
     debt_list = list(debts)
     bill_by_order: dict[int, str] = {}
     last_invoice: datetime | None = None

@@ -312,10 +312,10 @@ def account_sources(profiles: Iterable[Profile], *, use_cache: bool = True) -> l
 
 def configured_profiles(settings: Settings, *, demo: bool = False) -> list[Profile]:
     """Every profile of the config (credentials completed as for one), plus ovh.conf/``OVH_*`` when found."""
-    from ovh_invoices_tui.config import ConfigError, demo_profile, load_ovh_conf, resolve_profile
+    from ovh_invoices_tui.config import ConfigError, load_ovh_conf, resolve_profile
 
     if demo:
-        return [demo_profile()]
+        return demo_account_profiles()
     found: list[Profile] = []
     for name in settings.profiles:
         try:
@@ -328,3 +328,25 @@ def configured_profiles(settings: Settings, *, demo: bool = False) -> list[Profi
     if conf is not None and conf.name not in settings.profiles:
         found.append(conf)
     return found
+
+
+def demo_account_profiles(seed: int = 42, bills: int = 500) -> list[Profile]:
+    """The ``--demo`` accounts: one in-process sandbox serving four accounts that cover the overview
+    (overdue invoices, a failed payment, all paid in another currency, credentials rejected)."""
+    from ovh_invoices_tui.sandbox import demo_accounts
+
+    names = {"FR": "demo-boutique", "GB": "demo-bikes", "CA": "demo-erable", "US": "demo-desert"}
+    return [
+        Profile(
+            name=names.get(spec.subsidiary, f"demo-{number}"),
+            demo=True,
+            sandbox_bills=bills,
+            sandbox_seed=seed,
+            sandbox_account=number,
+            application_key=spec.application_key,
+            application_secret=spec.application_secret,
+            consumer_key=spec.consumer_key,
+            source="demo",
+        )
+        for number, spec in enumerate(demo_accounts(seed, bills))
+    ]

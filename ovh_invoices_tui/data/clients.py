@@ -44,11 +44,12 @@ def make_client(
         from ovh_invoices_tui.sandbox.app import create_app
 
         app = sandbox_app if sandbox_app is not None else create_app(sandbox or sandbox_config_for(profile))
+        # A demo account of a shared sandbox signs with its own keys (a consumer key belongs to one account).
         return OvhClient(
             credentials.INPROCESS_BASE_URL,
-            application_key=credentials.APPLICATION_KEY,
-            application_secret=credentials.APPLICATION_SECRET,
-            consumer_key=credentials.CONSUMER_KEY,
+            application_key=profile.application_key or credentials.APPLICATION_KEY,
+            application_secret=profile.application_secret or credentials.APPLICATION_SECRET,
+            consumer_key=profile.consumer_key or credentials.CONSUMER_KEY,
             transport=httpx.ASGITransport(app=app),
             on_request=on_request,
             **options,

@@ -144,10 +144,16 @@ def demo_client_factory(cache: BillCache | None) -> Callable[..., OvhClient]:
     def factory(profile: Profile, **options: Any) -> OvhClient:
         if not profile.demo:
             return make_client(profile, **options)
-        if profile.name not in apps:
-            now = sandbox_now(cache) if cache is not None else None
-            apps[profile.name] = create_app(dataclasses.replace(sandbox_config_for(profile), now=now))
-        return make_client(profile, sandbox_app=apps[profile.name], **options)
+        # The demo accounts share one sandbox that serves them all; another demo profile gets its own.
+        key = "demo-accounts" if profile.sandbox_account is not None else profile.name
+        if key not in apps:
+            config = dataclasses.replace(sandbox_config_for(profile), now=sandbox_now(cache) if cache else None)
+            if profile.sandbox_account is not None:
+                from ovh_invoices_tui.sandbox import demo_accounts
+
+                config = dataclasses.replace(config, accounts=demo_accounts(config.seed, config.bills))
+            apps[key] = create_app(config)
+        return make_client(profile, sandbox_app=apps[key], **options)
 
     return factory
 
