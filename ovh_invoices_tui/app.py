@@ -41,7 +41,7 @@ from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.debug_log import log_failure
 from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.export.jobs import ExportKind, Scope
-from ovh_invoices_tui.screens import cancel_dialog, export_dialog, insights, pay_dialog, payments, refunds
+from ovh_invoices_tui.screens import cancel_dialog, export_dialog, pay_dialog, payments, refunds
 from ovh_invoices_tui.screens.accounts import AccountsScreen
 from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine, CommandProvider
@@ -369,6 +369,8 @@ class OvhInvoicesApp(App[int]):
         refunds.open_refunds(self, self.session)
 
     def open_insights(self, scope: Literal["all", "view"] = "all") -> None:
+        from ovh_invoices_tui.screens import insights  # plotext loads with the first chart, not with the app
+
         insights.open_insights(self, scope)
 
     def show_document(

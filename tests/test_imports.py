@@ -67,3 +67,14 @@ def test_the_command_index_matches_the_registered_commands() -> None:
     assert registered == {path: text for path, (_module, text) in COMMAND_INDEX.items()}
     for path, (module, _text) in COMMAND_INDEX.items():
         assert next(cmd for cmd in COMMANDS if cmd.path == path).handler.__module__ == module
+
+
+def test_the_app_starts_without_the_pdf_stack_the_charts_or_the_sandbox(tmp_path: Path) -> None:
+    probe = (
+        "import json, sys\nimport ovh_invoices_tui.app\n"
+        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    assert "textual" in loaded
+    assert not loaded & {"fpdf", "pypdf", "plotext", "textual_plotext", "starlette", "uvicorn"}

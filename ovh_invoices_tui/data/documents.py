@@ -10,8 +10,6 @@ import webbrowser
 from html.parser import HTMLParser
 from pathlib import Path
 
-from pypdf import PdfReader
-
 from ovh_invoices_tui.core.text import clean
 
 _BLOCKS = {"p", "div", "br", "h1", "h2", "h3", "h4", "h5", "h6", "li", "tr", "section", "header", "footer", "address"}
@@ -122,6 +120,8 @@ def html_to_text(html: str, width: int = 100) -> str:
 
 def pdf_to_text(data: bytes) -> str:
     """The text of each page of a PDF, pages separated by a rule."""
+    from pypdf import PdfReader  # here: the PDF reader costs every start of the app otherwise
+
     reader = PdfReader(io.BytesIO(data))
     pages = []
     for number, page in enumerate(reader.pages, start=1):

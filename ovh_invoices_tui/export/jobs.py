@@ -19,22 +19,12 @@ from typing import TYPE_CHECKING, Literal
 from ovh_invoices_tui.core.filenames import safe_filename
 from ovh_invoices_tui.core.i18n import format_money, register, t
 from ovh_invoices_tui.core.models import BillRow, Money
-from ovh_invoices_tui.export import (
-    BundleResult,
-    DialectName,
-    ExportResult,
-    FetchPdf,
-    OnFailure,
-    Progress,
-    export_bills_csv,
-    export_bills_pdf,
-    export_bills_pdf_bundle,
-    save_invoice_pdfs,
-)
-from ovh_invoices_tui.export.results import sum_by_currency
+from ovh_invoices_tui.export.results import BundleResult, ExportResult, sum_by_currency
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.api.client import OvhClient
+    from ovh_invoices_tui.export.csv_export import DialectName
+    from ovh_invoices_tui.export.pdf_bundle import FetchPdf, OnFailure, Progress
     from ovh_invoices_tui.state.invoices import Store
 
 __all__ = [
@@ -211,6 +201,8 @@ async def run_export(
     """
     when = generated_at or datetime.now().astimezone()
     if options.kind == "csv":
+        from ovh_invoices_tui.export.csv_export import export_bills_csv
+
         return await export_bills_csv(
             rows,
             options.path,
@@ -220,12 +212,16 @@ async def run_export(
             overwrite=options.overwrite,
         )
     if options.pdf_mode is PdfMode.SUMMARY:
+        from ovh_invoices_tui.export.pdf_summary import export_bills_pdf
+
         return await export_bills_pdf(
             rows, options.path, lang=lang, account=account, scope=scope, generated_at=when, overwrite=options.overwrite
         )
     if fetch_pdf is None:
         raise ValueError("downloading the invoices needs fetch_pdf")
     if options.pdf_mode is PdfMode.BUNDLE:
+        from ovh_invoices_tui.export.pdf_bundle import export_bills_pdf_bundle
+
         return await export_bills_pdf_bundle(
             rows,
             options.path,
@@ -241,6 +237,8 @@ async def run_export(
         )
     # The folder is created by the writer; mkdir here would race nothing but keeps errors early.
     await asyncio.to_thread(options.path.mkdir, parents=True, exist_ok=True)
+    from ovh_invoices_tui.export.pdf_bundle import save_invoice_pdfs
+
     return await save_invoice_pdfs(
         rows,
         options.path,

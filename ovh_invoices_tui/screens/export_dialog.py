@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
-from typing import cast
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual import events, on
@@ -26,7 +26,11 @@ from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.core.text import clean
-from ovh_invoices_tui.export import BundleResult, DialectName, ExportAborted, ExportResult, OnFailure
+from ovh_invoices_tui.export.results import BundleResult, ExportAborted, ExportResult
+
+if TYPE_CHECKING:  # type names only: the PDF stack loads when an export starts, not with the app
+    from ovh_invoices_tui.export.csv_export import DialectName
+    from ovh_invoices_tui.export.pdf_bundle import OnFailure
 from ovh_invoices_tui.export.jobs import (
     ExportKind,
     ExportOptions,
