@@ -47,7 +47,9 @@ class Terminal:
         self.env = {k: v for k, v in os.environ.items() if k not in ("TMUX", "TMUX_PANE")}
         self.env.update(TERM="xterm-256color", LANG="C.UTF-8")
         app_env = [f"{k}={shlex.quote(v)}" for k, v in self.env.items() if k in APP_ENV or k.startswith("XDG_")]
-        command = " ".join([*app_env, shlex.quote(str(ENTRY)), "--demo", "--lang", "en", "--no-cache"])
+        # --profile: the one demo account directly (--demo alone opens the overview of the four demo accounts)
+        args = ["--demo", "--profile", "demo", "--lang", "en", "--no-cache"]
+        command = " ".join([*app_env, shlex.quote(str(ENTRY)), *args])
         size = ["-x", str(width), "-y", str(height)]
         self._tmux("-f", "/dev/null", "new-session", "-d", "-s", self.name, *size, command)
 

@@ -68,8 +68,8 @@ def cached_summary(cache: BillCache, today: date | None = None) -> AccountSummar
         currency=_currency(state.account.currency_code if state.account else None, state.balance),
         due_ucents=state.balance.due_amount.ucents if state.balance else None,
         bills=state.bills,
-        debts=state.debts,
-        operations=_cached_failures(cache, state.debts),
+        debts=state.debts or [],  # never saved with the bills: nothing known late (the due amount still says)
+        operations=_cached_failures(cache, state.debts or []),
         last_payment=max((d.date for d in deposits), default=None),
         payment_dates=(d.date for d in deposits),
         seen_bills_until=_when(cache, SEEN_BILLS),
