@@ -45,11 +45,12 @@ def make_client(
 
         app = sandbox_app if sandbox_app is not None else create_app(sandbox or sandbox_config_for(profile))
         # A demo account of a shared sandbox signs with its own keys (a consumer key belongs to one account).
+        own = profile.sandbox_account is not None
         return OvhClient(
             credentials.INPROCESS_BASE_URL,
-            application_key=profile.application_key or credentials.APPLICATION_KEY,
-            application_secret=profile.application_secret or credentials.APPLICATION_SECRET,
-            consumer_key=profile.consumer_key or credentials.CONSUMER_KEY,
+            application_key=(own and profile.application_key) or credentials.APPLICATION_KEY,
+            application_secret=(own and profile.application_secret) or credentials.APPLICATION_SECRET,
+            consumer_key=(own and profile.consumer_key) or credentials.CONSUMER_KEY,
             transport=httpx.ASGITransport(app=app),
             on_request=on_request,
             **options,
