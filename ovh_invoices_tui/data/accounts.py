@@ -115,7 +115,7 @@ def _save_failures(cache: BillCache, pairs: list[tuple[Debt, DebtOperation]]) ->
             "operation": {
                 "operationId": op.operation_id,
                 "date": op.date.isoformat(),
-                "amount": op.amount.to_api(),
+                "amount": {"currencyCode": op.amount.currency, "priceInUcents": op.amount.ucents, "text": None},
                 "depositOrderId": op.deposit_order_id,
                 "status": op.status,
                 "type": op.type,
