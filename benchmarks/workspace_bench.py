@@ -39,7 +39,8 @@ class _PrefilledApp(OvhInvoicesApp):
     """The app with its load replaced by nothing: the store is filled before it starts."""
 
     def load(self) -> None:  # type: ignore[override]
-        self.store.set_progress(LoadProgress(len(self.store.rows), len(self.store.rows), done=True))
+        store = self.session.store
+        store.set_progress(LoadProgress(len(store.rows), len(store.rows), done=True))
 
 
 def _repaint(app: OvhInvoicesApp) -> None:
