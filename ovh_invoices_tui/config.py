@@ -14,10 +14,12 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-import tomli_w
+import tomlkit
+import tomlkit.exceptions
 
 from ovh_invoices_tui import locations
 from ovh_invoices_tui.api import endpoints
+from ovh_invoices_tui.permissions import shared_folder_problem
 from ovh_invoices_tui.sandbox import credentials as sandbox_credentials
 from ovh_invoices_tui.sandbox.config import MAX_BILLS
 
@@ -298,17 +300,59 @@ def save_profile(
 ) -> Path:
     """Write ``[profiles.NAME]`` into the TOML (mode 0600, directory 0700), keeping everything else.
 
-    ``make_default`` None sets ``default_profile`` only when none is set yet.
+    The rest of the file stays as the user wrote it: comments, order and formatting (a round trip).
+    ``make_default`` None sets ``default_profile`` only when none is set yet. Raises :class:`ConfigError`
+    when the folder is open to other users' writes (the file holds secrets).
     """
     config_path = locations.config_file(path)
-    data = _read_toml(config_path)
-    profiles = _table(data, "profiles", str(config_path))
-    profiles[profile.name] = _profile_table(profile)
-    data["profiles"] = profiles
-    if make_default or (make_default is None and not data.get("default_profile")):
-        data["default_profile"] = profile.name
-    _write_private(config_path, tomli_w.dumps(data).encode("utf-8"))
+    refuse_shared_folder(config_path)
+    document = _read_document(config_path)
+    profiles = document.get("profiles")
+    if profiles is None:
+        profiles = tomlkit.table(is_super_table=True)  # ``[profiles.NAME]`` headers, no bare ``[profiles]``
+        document["profiles"] = profiles
+    elif not isinstance(profiles, dict):
+        raise ConfigError(f"{config_path}: profiles: expected a table")
+    _update_table(profiles, profile.name, _profile_table(profile))
+    if make_default or (make_default is None and not document.get("default_profile")):
+        document["default_profile"] = profile.name
+    _write_private(config_path, tomlkit.dumps(document).encode("utf-8"))
     return config_path
+
+
+def refuse_shared_folder(config_path: Path) -> None:
+    """Raise :class:`ConfigError` when others could write into the config's folder (and swap our file)."""
+    problem = shared_folder_problem(config_path.parent)
+    if problem is not None:
+        raise ConfigError(f"refusing to write secrets into {problem}")
+
+
+def _read_document(path: Path) -> tomlkit.TOMLDocument:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return tomlkit.document()
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        return tomlkit.parse(text)
+    except (tomlkit.exceptions.ParseError, RecursionError) as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def _update_table(parent: Any, name: str, values: dict[str, Any]) -> None:
+    """Set ``parent[name]`` to ``values``, editing an existing table in place so its comments stay."""
+    table = parent.get(name)
+    if not isinstance(table, dict):
+        parent[name] = values
+        return
+    for key in [key for key in table if key not in values]:
+        del table[key]
+    for key, value in values.items():
+        if table.get(key) != value:
+            table[key] = value
 
 
 def _profile_table(profile: Profile) -> dict[str, Any]:
@@ -324,6 +368,9 @@ def _profile_table(profile: Profile) -> dict[str, Any]:
 
 
 def _write_private(path: Path, content: bytes) -> None:
+    """Write ``content`` to ``path`` through the atomic writer: a random temporary name created exclusively
+    (never through a planted link), mode 0600, renamed into place.
+    """
     directory = path.parent
     if not directory.exists():
         directory.mkdir(parents=True, mode=0o700)

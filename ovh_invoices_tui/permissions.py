@@ -17,12 +17,9 @@ def check_private(path: str | os.PathLike[str]) -> str | None:
     A file must grant nothing to group and others (0600 or tighter), a directory likewise (0700). A missing
     path, and Windows (no POSIX modes), give None.
     """
-    if sys.platform == "win32":
-        return None
     target = Path(path)
-    try:
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except OSError:
+    mode = _mode(target)
+    if mode is None:
         return None
     is_dir = target.is_dir()
     if mode & 0o077:
@@ -39,3 +36,27 @@ def check_all(paths: list[Path]) -> list[str]:
     """The warnings of :func:`check_private` for each of ``paths`` (each said once)."""
     warnings = (check_private(path) for path in paths)
     return list(dict.fromkeys(w for w in warnings if w))
+
+
+def shared_folder_problem(directory: str | os.PathLike[str]) -> str | None:
+    """``folder X: other users can write to it (mode 0777) …`` when group or others may write into
+    ``directory`` (they could plant or swap files there); None when only its owner can, or it does not exist.
+    """
+    folder = Path(directory)
+    mode = _mode(folder)
+    if mode is not None and mode & 0o022:
+        return (
+            f"the folder {folder}: other users can write to it (mode {mode:04o}); "
+            f"run `chmod {DIR_MODE:o} {folder}` or choose another --config"
+        )
+    return None
+
+
+def _mode(path: Path) -> int | None:
+    """The permission bits of ``path``; None when it is missing or on Windows (no POSIX modes)."""
+    if sys.platform == "win32":
+        return None
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        return None

@@ -123,7 +123,7 @@ def test_usage_errors() -> None:
 
 def test_invalid_config_is_one_line(isolated: Path, capsys: pytest.CaptureFixture[str]) -> None:
     isolated.write_text("readonly = 'sure'\n")
-    assert cli.main(["--demo", "balance"]) == 1
+    assert cli.main(["--demo", "balance"]) == 7
     err = capsys.readouterr().err
     assert str(isolated) in err and "readonly" in err and "Traceback" not in err
 

@@ -34,6 +34,7 @@ EXIT_AUTH = 3  # authentication, not granted, no credentials configured
 EXIT_API = 4
 EXIT_NETWORK = 5  # unreachable, timed out, or the outcome of a POST unknown
 EXIT_BUSY = 6  # a payment of this account is already in progress (another process or window)
+EXIT_CONFIG = 7  # a config file, ovh.conf, OVH_* variable or endpoint that cannot be used; an unsafe config folder
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[["CliContext"], int | Awaitable[int]]

@@ -8,13 +8,14 @@ import getpass
 import sys
 import time
 
+from ovh_invoices_tui import locations
 from ovh_invoices_tui.api import endpoints
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import AuthenticationError, NotGrantedError
 from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.rules import access_rules
 from ovh_invoices_tui.cli.core import EXIT_AUTH, EXIT_OK, EXIT_USAGE, PROG, CliContext, command
-from ovh_invoices_tui.config import Profile, load_ovh_conf, save_profile
+from ovh_invoices_tui.config import Profile, load_ovh_conf, refuse_shared_folder, save_profile
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.sandbox import credentials as sandbox_credentials
 
@@ -47,6 +48,7 @@ def _ask(prompt: str, secret: bool) -> str | None:
          configure=_configure, needs_profile=False)  # fmt: skip
 async def login(ctx: CliContext) -> int:
     args = ctx.args
+    refuse_shared_folder(locations.config_file(args.config))  # before a key is asked for, not after
     name = args.profile or DEFAULT_PROFILE_NAME
     existing = ctx.settings.profiles.get(name)
     readonly = bool(args.readonly or (existing and existing.readonly))

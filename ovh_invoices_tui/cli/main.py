@@ -31,6 +31,7 @@ from ovh_invoices_tui.cli.core import (
     EXIT_API,
     EXIT_AUTH,
     EXIT_BUSY,
+    EXIT_CONFIG,
     EXIT_INTERRUPTED,
     EXIT_NETWORK,
     EXIT_OK,
@@ -240,6 +241,8 @@ def exit_code(exc: BaseException) -> int:
         return EXIT_API
     if isinstance(exc, UnknownEndpointError):
         return EXIT_USAGE
+    if isinstance(exc, ConfigError):
+        return EXIT_CONFIG
     if isinstance(exc, PaymentInProgressError):
         return EXIT_BUSY
     return EXIT_OTHER
