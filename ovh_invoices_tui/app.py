@@ -139,7 +139,8 @@ class OvhInvoicesApp(App[int]):
     # --- set-up ---------------------------------------------------------------------------------
 
     def _make_client(self, profile: Profile) -> OvhClient:
-        return self.client_factory(profile, on_request=also_log_requests(self.request_log.append))
+        timeout = {"timeout": self.settings.timeout} if self.settings.timeout else {}  # the config's `timeout`
+        return self.client_factory(profile, on_request=also_log_requests(self.request_log.append), **timeout)
 
     @property
     def profile_names(self) -> Sequence[str]:

@@ -83,6 +83,7 @@ class Settings:
     readonly: bool = False
     download_dir: Path = field(default_factory=locations.default_download_dir)
     keymap: Mapping[str, str] = field(default_factory=dict)
+    timeout: float | None = None  # seconds to wait for a connection or an answer (None: the client's default)
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     default_view: str = "accounts"  # with several profiles: "accounts" (the overview first) or "invoices"
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
@@ -104,6 +105,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
     if default_view not in ("accounts", "invoices"):
         raise ConfigError(f"{where}: default_view must be \"accounts\" or \"invoices\" (got {default_view!r})")
     keymap = _table(data, "keymap", where)
+    timeout = _timeout(data, "timeout", where)
     for binding, keys in keymap.items():
         if not isinstance(keys, str):
             raise ConfigError(f"{where}: keymap.{binding}: expected a string of keys, got {keys!r:.40}")
@@ -118,6 +120,7 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> Settings:
         readonly=readonly,
         download_dir=Path(download_dir).expanduser() if download_dir else locations.default_download_dir(),
         keymap=dict(keymap),
+        timeout=timeout,
         profiles=profiles,
         default_view=default_view,
         raw=data,
@@ -132,6 +135,10 @@ def _read_toml(path: Path) -> dict[str, Any]:
         return {}
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"{path}: not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: invalid TOML: values nested too deeply") from None
     except OSError as exc:
         raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
 
@@ -148,7 +155,9 @@ def _profile(name: str, table: Any, where: str) -> Profile:
         endpoints.base_url(endpoint)
     except endpoints.UnknownEndpointError as exc:
         raise ConfigError(f"{where}: {key}.endpoint: {exc}") from None
-    values: dict[str, Any] = {name: _opt_str(table, name, where, key) for name in _CREDENTIAL_FIELDS}
+    values: dict[str, Any] = {
+        name: _credential(_opt_str(table, name, where, key), f"{where}: {key}.{name}") for name in _CREDENTIAL_FIELDS
+    }
     return Profile(
         name=name,
         endpoint=endpoint,
@@ -192,6 +201,35 @@ def _opt_int(
     raise ConfigError(f"{where}: {_name(key, prefix)}: expected {expected}, got {value!r:.40}")
 
 
+def _credential(value: str | None, where: str) -> str | None:
+    """A key or secret as given, or ConfigError: they go into HTTP headers, so printable ASCII only."""
+    if value is None or (value.isascii() and value.isprintable() and " " not in value):
+        return value
+    raise ConfigError(f"{where}: spaces, control or non-ASCII characters in a key (copy it again)")
+
+
+MAX_TIMEOUT_S = 3600.0
+
+
+def timeout_problem(value: object) -> str | None:
+    """Why ``value`` is not a usable timeout in seconds (None when it is: a number in ]0, 3600])."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return f"expected a number of seconds, got {value!r:.40}"
+    if not 0 < value <= MAX_TIMEOUT_S:  # NaN fails both comparisons
+        return f"expected seconds between 0 and {MAX_TIMEOUT_S:.0f}, got {value!r:.40}"
+    return None
+
+
+def _timeout(table: Mapping[str, Any], key: str, where: str) -> float | None:
+    value = table.get(key)
+    if value is None:
+        return None
+    problem = timeout_problem(value)
+    if problem is not None:
+        raise ConfigError(f"{where}: {key}: {problem}")
+    return float(value)
+
+
 def _language(table: Mapping[str, Any], key: str, where: str, prefix: str = "") -> str | None:
     value = _opt_str(table, key, where, prefix)
     if value is None or value in LANGUAGES:
@@ -226,18 +264,23 @@ def load_ovh_conf(
         read = parser.read([str(p) for p in files], encoding="utf-8")
     except configparser.Error as exc:
         raise ConfigError(f"ovh.conf: {exc}".replace("\n", " ")) from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(f"ovh.conf ({', '.join(map(str, files))}): not UTF-8 text ({exc.reason})") from None
     chosen = endpoint or env.get("OVH_ENDPOINT") or parser.get("default", "endpoint", fallback=None)
     chosen = (chosen or endpoints.DEFAULT_ENDPOINT).strip()
     values: dict[str, Any] = {}
     for name in _CREDENTIAL_FIELDS:
-        value = env.get(_ENV[name]) or parser.get(chosen, name, fallback=None)
-        values[name] = value.strip() if value and value.strip() else None
+        from_env = env.get(_ENV[name])
+        value = from_env or parser.get(chosen, name, fallback=None)
+        where = _ENV[name] if from_env else f"{', '.join(read)}: [{chosen}] {name}"
+        values[name] = _credential(value.strip() if value and value.strip() else None, where)
     if not any(values.values()):
         return None
     try:
         endpoints.base_url(chosen)
     except endpoints.UnknownEndpointError as exc:
-        raise ConfigError(f"{', '.join(read) or 'OVH_ENDPOINT'}: endpoint: {exc}") from None
+        source = "OVH_ENDPOINT" if env.get("OVH_ENDPOINT") else ", ".join(read) or "OVH_ENDPOINT"
+        raise ConfigError(f"{source}: endpoint: {exc}") from None
     return Profile(name=OVH_CONF_PROFILE, endpoint=chosen, source=OVH_CONF_PROFILE, **values)
 
 

@@ -93,6 +93,7 @@ class OvhClient:
         use_iceberg: bool = True,
         retries: int = 4,
         on_request: Callable[[RequestLog], None] | None = None,
+        on_wait: Callable[[str, float, float], None] | None = None,
         retry_base_delay: float = 0.2,
         retry_max_delay: float = 5.0,
         retry_after_cap: float = 30.0,
@@ -115,6 +116,7 @@ class OvhClient:
             timeout=timeout,
             retry=RetryPolicy(retries, retry_base_delay, retry_max_delay, retry_after_cap),
             on_request=on_request,
+            on_wait=on_wait,
             clock=clock,
         )
 

@@ -25,11 +25,14 @@ DEFAULT_ENDPOINT = "ovh-eu"
 
 
 class UnknownEndpointError(ValueError):
-    """An endpoint that is neither a known name nor an http(s) URL."""
+    """An endpoint that is neither a known name nor a usable http(s) URL (``reason`` says what is wrong)."""
 
-    def __init__(self, endpoint: str) -> None:
+    def __init__(self, endpoint: str, reason: str | None = None) -> None:
         names = ", ".join(ENDPOINTS)
-        super().__init__(f"unknown endpoint {endpoint!r} (use one of {names}, or an http(s) URL)")
+        if reason is None:
+            super().__init__(f"unknown endpoint {endpoint!r} (use one of {names}, or an http(s) URL)")
+        else:
+            super().__init__(f"endpoint {endpoint!r}: {reason}")
         self.endpoint = endpoint
 
 
@@ -41,11 +44,27 @@ def is_url(endpoint: str) -> bool:
 def base_url(endpoint: str) -> str:
     """The API base URL of an endpoint name (``ovh-eu``) or URL (``http://127.0.0.1:8080/1.0``)."""
     if is_url(endpoint):
+        check_url(endpoint)
         return endpoint.rstrip("/")
     try:
         return ENDPOINTS[endpoint.strip().lower()]
     except KeyError:
         raise UnknownEndpointError(endpoint) from None
+
+
+def check_url(endpoint: str) -> None:
+    """Raise :class:`UnknownEndpointError` saying why an http(s) URL cannot be an API base URL."""
+    if any(ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in endpoint):
+        raise UnknownEndpointError(endpoint, "spaces or control characters in a URL")
+    try:
+        parts = urlsplit(endpoint)
+        port = parts.port  # reads the port: letters or a number out of 0-65535 fail here
+    except ValueError as exc:
+        raise UnknownEndpointError(endpoint, f"not a usable URL ({str(exc).lower()})") from None
+    if not parts.hostname:
+        raise UnknownEndpointError(endpoint, "no host (e.g. http://127.0.0.1:8080/1.0)")
+    if port == 0:
+        raise UnknownEndpointError(endpoint, "port 0 (use 1-65535)")
 
 
 def token_url(endpoint: str) -> str | None:

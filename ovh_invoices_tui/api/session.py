@@ -32,6 +32,9 @@ USER_AGENT = f"ovh-invoices/{__version__}"
 QUERY_ID_HEADER = "X-Ovh-QueryID"
 Params = Mapping[str, Any] | Sequence[tuple[str, Any]] | None
 
+WAIT_NOTICE_S = 3.0  # with a waiting callback (--verbose), say what is awaited once a request takes this long
+CONNECT_TIMEOUT_S = 10.0  # a connection takes this long at most, even with a longer timeout
+
 # Failures where the request certainly never reached the server: safe to report as a plain network error.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -75,9 +78,12 @@ class ApiSession:
         timeout: float = 30.0,
         retry: RetryPolicy | None = None,
         on_request: Callable[[RequestLog], None] | None = None,
+        on_wait: Callable[[str, float, float], None] | None = None,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self.base_url = base_url.rstrip("/")
+        self.timeout = timeout
+        self.on_wait = on_wait
         self.application_key = application_key
         self._application_secret = application_secret
         self._consumer_key = consumer_key
@@ -95,7 +101,7 @@ class ApiSession:
         self._time_lock = asyncio.Lock()
         self._http = httpx.AsyncClient(
             transport=transport,
-            timeout=timeout,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, CONNECT_TIMEOUT_S)),
             headers={"User-Agent": USER_AGENT, "Accept": "application/json"},
         )
         self._secrets = [s for s in (application_secret, consumer_key, client_secret) if s]
@@ -250,6 +256,7 @@ class ApiSession:
         started = time.perf_counter()
         status: int | None = None
         query_id: str | None = None
+        notice = self._wait_notice(f"{request.method} {log_path}")
         try:
             async with self._semaphore:
                 response = await self._http.send(request, stream=True, follow_redirects=follow)
@@ -260,19 +267,29 @@ class ApiSession:
                 finally:
                     await response.aclose()
         except httpx.TransportError as exc:
-            if can_retry:
+            # A server silent for a whole timeout gets one more chance, not four: the user is waiting.
+            if can_retry and not (isinstance(exc, httpx.TimeoutException) and attempt >= 1):
                 raise _Retry(self.retry.backoff(attempt + 1)) from exc
             raise self._network_error(exc, request.method, idempotent) from None
         finally:
+            if notice is not None:
+                notice.cancel()
             self._log(request.method, log_path, status, started, query_id)
         if can_retry and response.status_code in RETRYABLE_STATUSES:
             raise _Retry(self.retry.delay(attempt + 1, response.headers.get("Retry-After")))
         return response, raw
 
+    def _wait_notice(self, what: str) -> asyncio.TimerHandle | None:
+        """Tell ``on_wait`` what is awaited when it takes more than :data:`WAIT_NOTICE_S`."""
+        if self.on_wait is None:
+            return None
+        delay = WAIT_NOTICE_S
+        return asyncio.get_running_loop().call_later(delay, self.on_wait, what, delay, self.timeout)
+
     def _network_error(self, exc: httpx.TransportError, method: str, idempotent: bool) -> Exception:
         reason = type(exc).__name__
         if isinstance(exc, httpx.TimeoutException):
-            reason = "timed out"
+            reason = f"timed out after {self.timeout:g} s; --timeout or `timeout` in the config waits longer"
         if not idempotent and not isinstance(exc, _NOT_SENT):
             return OutcomeUnknownError(
                 f"{method} sent but no answer came ({reason}): it may have been done; check before trying again"

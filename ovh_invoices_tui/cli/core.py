@@ -9,17 +9,19 @@ A command is a function decorated with :func:`command`; importing its module reg
 from __future__ import annotations
 
 import argparse
+import math
+import os
 import re
 import sys
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
 from ovh_invoices_tui import debug_log
 from ovh_invoices_tui.api.errors import OvhError
-from ovh_invoices_tui.config import Profile, Settings, resolve_profile
+from ovh_invoices_tui.config import Profile, Settings, resolve_profile, timeout_problem
 
 if TYPE_CHECKING:
     from ovh_invoices_tui.api.client import OvhClient
@@ -35,6 +37,7 @@ EXIT_API = 4
 EXIT_NETWORK = 5  # unreachable, timed out, or the outcome of a POST unknown
 EXIT_BUSY = 6  # a payment of this account is already in progress (another process or window)
 EXIT_CONFIG = 7  # a config file, ovh.conf, OVH_* variable or endpoint that cannot be used; an unsafe config folder
+EXIT_FILE = 8  # a file or folder that cannot be written (permissions, read-only, disk full)
 EXIT_INTERRUPTED = 130
 
 Handler = Callable[["CliContext"], int | Awaitable[int]]
@@ -73,6 +76,17 @@ def command(
         return handler
 
     return register
+
+
+class UsageError(Exception):
+    """A bad value or combination of options, said in one line (exit 2)."""
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a bad option is one line on stderr (the usage is in ``--help``), exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"{self.prog}: error: {' '.join(message.split())} (see --help)\n")
 
 
 class NotConfiguredError(Exception):
@@ -135,12 +149,28 @@ class CliContext:
         except (OvhError, ValueError):
             return "en"
 
+    @property
+    def timeout(self) -> float | None:
+        """``--timeout``, else the config's ``timeout``; None: the client's default."""
+        return self.args.timeout or self.settings.timeout
+
+    def client_options(self) -> dict[str, Any]:
+        """The timeout, and with ``--verbose`` the request log and the "still waiting" notice."""
+        options: dict[str, Any] = {}
+        if self.timeout is not None:
+            options["timeout"] = self.timeout
+        if self.args.verbose or self.args.debug:
+            options.update(on_request=self.log_request, on_wait=self.log_wait)
+        return options
+
     def client(self, **options: Any) -> OvhClient:
         """A client of the profile, logging requests to stderr with ``--verbose``."""
         from ovh_invoices_tui.data.clients import make_client
 
-        on_request = self.log_request if self.args.verbose or self.args.debug else None
-        return make_client(self.profile, on_request=on_request, **options)
+        return make_client(self.profile, **{**self.client_options(), **options})
+
+    def log_wait(self, what: str, waited: float, timeout: float) -> None:
+        print(f"… waiting for {what}: no answer after {waited:.0f} s (gives up after {timeout:g} s)", file=self.err)
 
     def log_request(self, entry: RequestLog) -> None:
         status = entry.status if entry.status is not None else "---"
@@ -152,11 +182,65 @@ class CliContext:
 # --- shared options --------------------------------------------------------------------------------
 
 
+FIRST_DATE, LAST_DATE = date(1900, 1, 1), date(9998, 12, 31)  # a day either side stays a valid date
+
+
 def iso_date(text: str) -> date:
     try:
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+    if not FIRST_DATE <= day <= LAST_DATE:
+        raise argparse.ArgumentTypeError(f"date out of range ({FIRST_DATE} to {LAST_DATE}): {text!r}")
+    return day
+
+
+def check_date_order(args: argparse.Namespace) -> None:
+    """One rule for every command with ``--from`` and ``--to``: an empty range is a mistake, not a result."""
+    start, end = getattr(args, "date_from", None), getattr(args, "date_to", None)
+    if start is not None and end is not None and start > end:
+        raise UsageError(f"--from {start} is after --to {end}")
+
+
+MAX_FILTER_TEXT = 200
+
+
+def filter_text(text: str) -> str:
+    """A text filter (``--ref``): printable, at most :data:`MAX_FILTER_TEXT` characters."""
+    if not text.isprintable():
+        raise argparse.ArgumentTypeError(f"control characters in {text!r:.60}")
+    if len(text) > MAX_FILTER_TEXT:
+        raise argparse.ArgumentTypeError(f"longer than {MAX_FILTER_TEXT} characters")
+    return text
+
+
+def order_id(text: str) -> int:
+    """An order number: a positive integer the API can hold (64 bits)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an order number: {text!r:.40}") from None
+    if not 0 < value < 2**63:
+        raise argparse.ArgumentTypeError(f"not an order number (1 and more): {text!r:.40}")
+    return value
+
+
+def seconds(text: str) -> float:
+    """``--timeout``: seconds, more than 0 and at most an hour."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {text!r:.40}") from None
+    problem = timeout_problem(value) if math.isfinite(value) else f"expected a finite number, got {text!r:.40}"
+    if problem is not None:
+        raise argparse.ArgumentTypeError(problem)
+    return value
+
+
+def check_writable_folder(folder: Path) -> None:
+    """``PermissionError`` (exit 8) when files cannot be created in ``folder``, before any work."""
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(13, "cannot write in this folder", str(folder))
 
 
 def add_format_option(parser: argparse.ArgumentParser) -> None:
@@ -172,8 +256,10 @@ def add_list_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="up to this date")
     parser.add_argument("--status", choices=("paid", "unpaid", "overdue", "all"), default="all",
                         help="default: all (overdue: something due past its due date)")  # fmt: skip
-    parser.add_argument("--ref", metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)")
-    parser.add_argument("--order", type=int, metavar="ID", help="this order number only")
+    parser.add_argument(
+        "--ref", type=filter_text, metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)"
+    )
+    parser.add_argument("--order", type=order_id, metavar="ID", help="this order number only")
 
 
 

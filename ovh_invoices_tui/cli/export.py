@@ -11,14 +11,17 @@ from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import OvhError
 from ovh_invoices_tui.cli.core import (
     EXIT_API,
+    EXIT_FILE,
     EXIT_OK,
     EXIT_OTHER,
     EXIT_USAGE,
     PROG,
     CliContext,
     add_csv_options,
+    check_writable_folder,
     command,
     destination_problem,
+    filter_text,
     iso_date,
     listed_ids,
     usage_error,
@@ -75,8 +78,10 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--from", dest="date_from", type=iso_date, metavar="DATE", help="issued from this date")
     parser.add_argument("--to", dest="date_to", type=iso_date, metavar="DATE", help="issued up to this date")
     parser.add_argument("--status", choices=[s.value for s in StatusFilter], default="all", help="default: all")
-    parser.add_argument("--ref", metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)")
-    parser.add_argument("--order", metavar="ID", help="order number contains ID")
+    parser.add_argument(
+        "--ref", type=filter_text, metavar="SUBSTR", help="reference contains SUBSTR (case-insensitive)"
+    )
+    parser.add_argument("--order", type=filter_text, metavar="ID", help="order number contains ID")
     parser.add_argument(
         "--on-failure", choices=("skip", "stop"), default="skip",
         help="a PDF that cannot be downloaded: skip and list it (default), or stop and write nothing",
@@ -85,8 +90,6 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
 
 def bill_filter(args: argparse.Namespace) -> BillFilter:
     """The app's filter built from ``--from --to --status --ref --order`` (same semantics as the TUI)."""
-    if args.date_from and args.date_to and args.date_from > args.date_to:
-        raise _UsageError(f"--from {args.date_from} is after --to {args.date_to}")
     return BillFilter(
         reference=args.ref or "",
         order=str(args.order or "").strip(),
@@ -120,10 +123,12 @@ def _check_target(options: ExportOptions) -> None:
             raise _UsageError(f"{options.path} is a file, not a folder")
         if not options.path.parent.is_dir():
             raise _UsageError(f"the folder {options.path.parent} does not exist")
+        check_writable_folder(options.path if options.path.is_dir() else options.path.parent)
         return
     problem = destination_problem(options.path, force=options.overwrite)
     if problem:
         raise _UsageError(problem)
+    check_writable_folder(options.path.parent)  # exit 8 before any work, not after the downloads
 
 
 def _day_bounds(flt: BillFilter) -> tuple[datetime | None, datetime | None]:
@@ -272,6 +277,8 @@ async def bills_download(ctx: CliContext) -> int:
     folder: Path = args.dir.expanduser() if args.dir else ctx.settings.download_dir
     if folder.exists() and not folder.is_dir():
         return usage_error(ctx, f"{folder} is a file, not a folder")
+    existing = next(p for p in (folder, *folder.parents) if p.exists())
+    check_writable_folder(existing)  # before any download, and before creating folders there
     folder.mkdir(parents=True, exist_ok=True)
     ext = "html" if args.html else "pdf"
     refs = list(dict.fromkeys(ref.strip() for ref in args.refs if ref.strip()))
@@ -297,7 +304,8 @@ async def bills_download(ctx: CliContext) -> int:
             codes.append(EXIT_USAGE)
         except (OvhError, ValueError, OSError) as exc:
             print(f"{PROG}: error: {clean(ref)}: {' '.join(clean(exc).split())}", file=ctx.err)
-            codes.append(EXIT_API if isinstance(exc, OvhError) else EXIT_OTHER)
+            code = EXIT_FILE if isinstance(exc, OSError) else EXIT_OTHER
+            codes.append(EXIT_API if isinstance(exc, OvhError) else code)
         else:
             print(path, file=ctx.out)
 

@@ -64,7 +64,8 @@ async def login(ctx: CliContext) -> int:
         app_key, app_secret = sandbox_credentials.APPLICATION_KEY, sandbox_credentials.APPLICATION_SECRET
         transport = httpx.ASGITransport(app=create_app(sandbox_config_for(demo_profile(existing))))
     else:
-        endpoint = args.endpoint or (existing.endpoint if existing else endpoints.DEFAULT_ENDPOINT)
+        default = existing.endpoint if existing else endpoints.DEFAULT_ENDPOINT
+        endpoint = default if args.endpoint is None else args.endpoint  # an empty --endpoint is a mistake
         endpoints.base_url(endpoint)  # an unknown name fails here, before any prompt
         from_conf = load_ovh_conf(endpoint=endpoint)
         app_key = (
@@ -88,8 +89,8 @@ async def login(ctx: CliContext) -> int:
             )
             return EXIT_USAGE
     base_url = endpoints.base_url(endpoint)
-    on_request = ctx.log_request if args.verbose or args.debug else None
-    async with OvhClient(base_url, application_key=app_key, transport=transport, on_request=on_request) as c:
+    options = ctx.client_options()  # --timeout, and --verbose's request log
+    async with OvhClient(base_url, application_key=app_key, transport=transport, **options) as c:
         request = await c.request_consumer_key(access_rules(readonly))
     print(f"Open this address, log in and validate the access ({'read-only' if readonly else 'read and pay'}):",
           file=ctx.out)  # fmt: skip
@@ -106,7 +107,7 @@ async def login(ctx: CliContext) -> int:
             application_secret=app_secret,
             consumer_key=request.consumer_key,
             transport=transport,
-            on_request=on_request,
+            **options,
         ) as client:
             state = await _wait_for_validation(client, args.poll_interval, args.wait_timeout)
         if state != "validated":

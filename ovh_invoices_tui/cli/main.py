@@ -15,6 +15,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from ovh_invoices_tui import __version__, debug_log, locations
 from ovh_invoices_tui.api.endpoints import UnknownEndpointError
@@ -32,6 +33,7 @@ from ovh_invoices_tui.cli.core import (
     EXIT_AUTH,
     EXIT_BUSY,
     EXIT_CONFIG,
+    EXIT_FILE,
     EXIT_INTERRUPTED,
     EXIT_NETWORK,
     EXIT_OK,
@@ -42,7 +44,11 @@ from ovh_invoices_tui.cli.core import (
     CliContext,
     Command,
     NotConfiguredError,
+    OneLineParser,
+    UsageError,
+    check_date_order,
     not_configured_hint,
+    seconds,
 )
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, demo_profile, load_settings, resolve_profile
 from ovh_invoices_tui.core.models import ModelError
@@ -123,6 +129,8 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool) -> N
                        help="log each request to stderr")  # fmt: skip
     group.add_argument("--debug", action="store_true", default=default(False), help="debug logs, tracebacks")
     group.add_argument("--no-cache", action="store_true", default=default(False), help="do not use the cache")
+    group.add_argument("--timeout", type=seconds, metavar="SECONDS", default=default(None),
+                       help="give up on a connection or an answer after this long (default 30)")  # fmt: skip
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -133,13 +141,13 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     )
     _load_commands(modules)
     registered = {cmd.path: cmd for cmd in COMMANDS}
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog=PROG, description="OVHcloud invoices, payments and credit notes, in the terminal."
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     _add_global_options(parser, suppress=False)
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    groups: dict[str, argparse._SubParsersAction[argparse.ArgumentParser]] = {}
+    groups: dict[str, argparse._SubParsersAction[OneLineParser]] = {}
     for path, (_module, help_text) in COMMAND_INDEX.items():
         parent = subparsers
         if len(path) > 1:
@@ -174,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 handler.addFilter(lambda record: record.name not in (debug_log.REQUESTS_LOGGER, TRACE_LOGGER))
         _enable_debug_log()
     try:
+        check_date_order(args)
         settings = load_settings(args.config)
         _private_files_check(settings)
         for profile in settings.profiles.values():
@@ -228,11 +237,19 @@ def _silence_stdout() -> None:
 
 
 async def _awaited(awaitable: object) -> int:
+    # A task left failing once the command has failed (gather's other half) goes to the debug log, not stderr.
+    asyncio.get_running_loop().set_exception_handler(_quiet_loop_errors)
     return await awaitable  # type: ignore[misc, no-any-return]
+
+
+def _quiet_loop_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    logging.getLogger(TRACE_LOGGER).debug("%s", context.get("message"), exc_info=context.get("exception"))
 
 
 def exit_code(exc: BaseException) -> int:
     """The documented exit code of an error."""
+    if isinstance(exc, UsageError):
+        return EXIT_USAGE
     if isinstance(exc, AuthenticationError | NotConfiguredError):
         return EXIT_AUTH
     if isinstance(exc, NetworkError | OutcomeUnknownError):
@@ -243,6 +260,8 @@ def exit_code(exc: BaseException) -> int:
         return EXIT_USAGE
     if isinstance(exc, ConfigError):
         return EXIT_CONFIG
+    if isinstance(exc, OSError):
+        return EXIT_FILE
     if isinstance(exc, PaymentInProgressError):
         return EXIT_BUSY
     return EXIT_OTHER
@@ -250,13 +269,16 @@ def exit_code(exc: BaseException) -> int:
 
 def report_error(exc: BaseException, *, debug: bool = False) -> int:
     """One line on stderr (the API's message, HTTP status, query id), a traceback only with --debug."""
+    exc = first_error(exc)
     if debug:
         traceback.print_exception(exc, file=sys.stderr)
         logging.getLogger(TRACE_LOGGER).error("%s failed", PROG, exc_info=exc)  # the debug log file too
     if isinstance(exc, NotConfiguredError):
         print(clean(exc), file=sys.stderr)
-    elif isinstance(exc, OvhError | ConfigError | UnknownEndpointError | PaymentInProgressError):
+    elif isinstance(exc, OvhError | ConfigError | UnknownEndpointError | PaymentInProgressError | UsageError):
         print(f"{PROG}: error: {clean(exc)}", file=sys.stderr)
+    elif isinstance(exc, OSError) and exc.filename:
+        print(f"{PROG}: error: {clean(exc.strerror or exc)}: {clean(exc.filename)}", file=sys.stderr)
     elif isinstance(exc, ModelError):
         print(f"{PROG}: error: unexpected answer from the API: {clean(exc)}", file=sys.stderr)
     else:
@@ -264,6 +286,15 @@ def report_error(exc: BaseException, *, debug: bool = False) -> int:
         message = " ".join(clean(exc).split()) or type(exc).__name__
         print(f"{PROG}: error: {type(exc).__name__}: {message}{hint}", file=sys.stderr)
     return exit_code(exc)
+
+
+def first_error(exc: BaseException) -> BaseException:
+    """The error to report: inside task groups' exception groups, the first one that is ours, else the first."""
+    if not isinstance(exc, BaseExceptionGroup):
+        return exc
+    leaves = [first_error(inner) for inner in exc.exceptions]
+    known = (OvhError, ConfigError, ModelError, UnknownEndpointError, OSError)
+    return next((leaf for leaf in leaves if isinstance(leaf, known)), leaves[0])
 
 
 def launch_tui(args: argparse.Namespace, settings: Settings) -> int:

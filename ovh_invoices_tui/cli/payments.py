@@ -21,6 +21,7 @@ from ovh_invoices_tui.cli.core import (
     CliContext,
     add_csv_options,
     add_format_option,
+    check_writable_folder,
     command,
     destination_problem,
     iso_date,
@@ -239,11 +240,10 @@ async def _deposits(ctx: CliContext, client: Any, store: PaymentsStore, cache: B
 async def payments_export(ctx: CliContext) -> int:
     args = ctx.args
     path: Path = args.csv.expanduser()
-    if args.date_from and args.date_to and args.date_from > args.date_to:
-        return usage_error(ctx, f"--from {args.date_from} is after --to {args.date_to}")
     problem = destination_problem(path, force=args.force)
     if problem:
         return usage_error(ctx, problem)
+    check_writable_folder(path.parent)  # exit 8 before any work
     ids = listed_ids(args.ids)
     store = PaymentsStore()
     with profile_cache(ctx) as cache:
