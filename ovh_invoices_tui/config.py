@@ -12,16 +12,16 @@ import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
-from typing import Any
-
-import tomlkit
-import tomlkit.exceptions
+from typing import TYPE_CHECKING, Any
 
 from ovh_invoices_tui import locations
 from ovh_invoices_tui.api import endpoints
 from ovh_invoices_tui.permissions import shared_folder_problem
 from ovh_invoices_tui.sandbox import credentials as sandbox_credentials
 from ovh_invoices_tui.sandbox.config import MAX_BILLS
+
+if TYPE_CHECKING:
+    from tomlkit import TOMLDocument
 
 LANGUAGES = ("en", "fr")
 OVH_CONF_PROFILE = "ovh.conf"
@@ -347,6 +347,8 @@ def save_profile(
     ``make_default`` None sets ``default_profile`` only when none is set yet. Raises :class:`ConfigError`
     when the folder is open to other users' writes (the file holds secrets).
     """
+    import tomlkit  # only login writes the config: other commands do not pay for its import
+
     config_path = locations.config_file(path)
     refuse_shared_folder(config_path)
     document = _read_document(config_path)
@@ -370,7 +372,10 @@ def refuse_shared_folder(config_path: Path) -> None:
         raise ConfigError(f"refusing to write secrets into {problem}")
 
 
-def _read_document(path: Path) -> tomlkit.TOMLDocument:
+def _read_document(path: Path) -> TOMLDocument:
+    import tomlkit
+    import tomlkit.exceptions
+
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
