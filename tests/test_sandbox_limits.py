@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from ovh_invoices_tui.cli import main as cli
-from ovh_invoices_tui.cli.core import EXIT_OTHER, EXIT_USAGE
+from ovh_invoices_tui.cli.core import EXIT_CONFIG, EXIT_USAGE
 from ovh_invoices_tui.sandbox import SandboxConfig
 
 
@@ -74,7 +74,7 @@ def test_a_huge_demo_profile_is_refused_before_anything_is_written(
 ) -> None:
     isolated.write_text("default_profile = 'play'\n[profiles.play]\ndemo = true\nsandbox_bills = 99999999999\n")
     before = sorted(p for p in tmp_path.rglob("*"))
-    assert cli.main(["balance"]) == EXIT_OTHER  # a config error, as every other bad setting
+    assert cli.main(["balance"]) == EXIT_CONFIG  # a config error, as every other bad setting
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "Traceback" not in err
     assert str(isolated) in err and "profiles.play.sandbox_bills: expected an integer from 0 to 1,000,000" in err
