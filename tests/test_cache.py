@@ -416,7 +416,7 @@ def test_paths_per_account(cache_dir: Path) -> None:
     assert cache_path(work) is None  # credentials never seen: no cache until /me names the account
     assert account_binding(work).path_for("ab123-ovh") == cache_dir / "ab123-ovh-ovh-eu.sqlite3"
     odd = account_binding(Profile(name="x", endpoint="http://[::1]:1/1.0")).path_for("../me")
-    assert odd.parent == cache_dir and odd.name.startswith("_me-http") and odd.suffix == ".sqlite3"
+    assert odd.parent == cache_dir and odd.name.startswith("me-http") and odd.suffix == ".sqlite3"
     assert safe_name("a/b") != safe_name("a_b")
     demo = demo_profile()
     seeded = dataclasses.replace(demo, sandbox_seed=7, sandbox_bills=1000)

@@ -35,7 +35,7 @@ def test_signature_known_vector_post_body() -> None:
 
 
 def test_signed_headers() -> None:
-    headers = signed_headers("ak", "as", "ck", "GET", "http://x/1.0/me", "", 42)
+    headers = signed_headers("ak", "ck", 42, signature("as", "ck", "GET", "http://x/1.0/me", "", 42))
     assert headers["X-Ovh-Application"] == "ak"
     assert headers["X-Ovh-Consumer"] == "ck"
     assert headers["X-Ovh-Timestamp"] == "42"

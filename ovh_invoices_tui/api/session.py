@@ -26,7 +26,7 @@ from ovh_invoices_tui.api.errors import (
 from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.oauth2 import OAuth2Session
 from ovh_invoices_tui.api.retry import RETRYABLE_STATUSES, RetryPolicy
-from ovh_invoices_tui.api.signing import signed_headers
+from ovh_invoices_tui.api.signing import signature, signed_headers
 
 USER_AGENT = f"ovh-invoices/{__version__}"
 QUERY_ID_HEADER = "X-Ovh-QueryID"
@@ -204,17 +204,8 @@ class ApiSession:
             raise ValueError("signed call without application key, application secret and consumer key")
         await self._sync_time()
         timestamp = int(self._clock()) + (self._time_delta or 0)
-        request.headers.update(
-            signed_headers(
-                self.application_key,
-                self._application_secret,
-                self._consumer_key,
-                method,
-                str(request.url),
-                content,
-                timestamp,
-            )
-        )
+        sign = signature(self._application_secret, self._consumer_key, method, str(request.url), content, timestamp)
+        request.headers.update(signed_headers(self.application_key, self._consumer_key, timestamp, sign))
         return request
 
     async def _sync_time(self, force: bool = False) -> None:

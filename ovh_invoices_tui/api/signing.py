@@ -22,19 +22,11 @@ def signature(
     return "$1$" + hashlib.sha1(payload.encode("utf-8")).hexdigest()
 
 
-def signed_headers(
-    application_key: str,
-    application_secret: str,
-    consumer_key: str,
-    method: str,
-    url: str,
-    body: bytes | str,
-    timestamp: int,
-) -> dict[str, str]:
-    """The four ``X-Ovh-*`` headers of a signed request."""
+def signed_headers(application_key: str, consumer_key: str, timestamp: int, request_signature: str) -> dict[str, str]:
+    """The four ``X-Ovh-*`` headers of a request signed with :func:`signature` (same consumer key and timestamp)."""
     return {
         "X-Ovh-Application": application_key,
         "X-Ovh-Consumer": consumer_key,
         "X-Ovh-Timestamp": str(timestamp),
-        "X-Ovh-Signature": signature(application_secret, consumer_key, method, url, body, timestamp),
+        "X-Ovh-Signature": request_signature,
     }

@@ -18,11 +18,11 @@ from ovh_invoices_tui.cli.core import (
     EXIT_NETWORK,
     EXIT_OK,
     EXIT_OTHER,
-    EXIT_USAGE,
     GROUP_HELP,
     PROG,
     CliContext,
     command,
+    usage_error,
 )
 from ovh_invoices_tui.cli.output import Column, write_pairs, write_table
 from ovh_invoices_tui.core.cancellation import Reason, build_ticket, message_problem
@@ -39,8 +39,7 @@ YES_WORDS = ("y", "yes", "o", "oui")
 
 
 def _refuse_readonly(ctx: CliContext, what: str) -> int:
-    print(f"{PROG}: error: {READONLY_MESSAGE.format(what=what)}", file=ctx.err)
-    return EXIT_USAGE
+    return usage_error(ctx, READONLY_MESSAGE.format(what=what))
 
 
 def _confirm(ctx: CliContext, question: str) -> int | None:
@@ -48,8 +47,7 @@ def _confirm(ctx: CliContext, question: str) -> int | None:
     if ctx.args.yes:
         return None
     if not sys.stdin.isatty():
-        print(f"{PROG}: error: confirmation needed: run it on a terminal, or add --yes", file=ctx.err)
-        return EXIT_USAGE
+        return usage_error(ctx, "confirmation needed: run it on a terminal, or add --yes")
     try:
         answer = input(f"{question} [y/N] ")
     except EOFError:
@@ -187,8 +185,7 @@ async def cancel_invoice(ctx: CliContext) -> int:
         lang = ctx.configured_language or language_of(account.language)
         problem = message_problem(reason, args.message, lang)
         if problem is not None:
-            print(f"{PROG}: error: {problem} (--message)", file=ctx.err)
-            return EXIT_USAGE
+            return usage_error(ctx, f"{problem} (--message)")
         draft = build_ticket(bill, reason, args.message, lang, nichandle=account.nichandle)
         print(f"Subject: {draft.subject}\n\n{draft.body}\n", file=ctx.out)
         refused = _confirm(ctx, f"Create this support ticket about {draft.bill_id}?")

@@ -15,6 +15,7 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ovh_invoices_tui.cli.billing import deposit_record
 from ovh_invoices_tui.cli.core import (
     EXIT_OK,
     PROG,
@@ -119,14 +120,8 @@ async def check_cache_account(ctx: CliContext, client: OvhClient, cache: BillCac
 
 def settlement_record(settlement: Settlement, lang: str = "en") -> dict[str, Any]:
     """The JSON form of a payment and what it settled (no url, pdfUrl nor password)."""
-    deposit = settlement.deposit
     return {
-        "depositId": deposit.deposit_id,
-        "orderId": deposit.order_id,
-        "date": deposit.date.isoformat(),
-        "amount": decimal_text(deposit.amount),
-        "currency": deposit.amount.currency,
-        "paymentType": deposit.payment_type,
+        **deposit_record(settlement.deposit),
         "paidBills": [
             {"billId": b.bill_id, "date": b.date.isoformat(), "priceWithTax": decimal_text(b.price_with_tax)}
             for b in settlement.bills

@@ -13,7 +13,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO, Literal
+from typing import BinaryIO, Literal, TypedDict, Unpack
 
 from ovh_invoices_tui.core import i18n
 from ovh_invoices_tui.core.models import BillRow, Deposit
@@ -28,6 +28,7 @@ __all__ = [
     "LINK_COLUMNS",
     "RFC4180",
     "CsvDialect",
+    "CsvOptions",
     "DialectName",
     "PaidBills",
     "export_bills_csv",
@@ -186,10 +187,30 @@ def _bill_cells(
 _Job = Callable[[BinaryIO], int]
 
 
-def _bills_job(
-    rows: Iterable[BillRow], lang: str, dialect: DialectName | CsvDialect, include_links: bool
-) -> tuple[_Job, Totals]:
-    chosen = resolve_dialect(dialect, lang)
+class CsvOptions(TypedDict, total=False):
+    """How a CSV export is written: labels in ``lang`` ("en"), the ``dialect`` ("auto": excel-fr in French),
+    ``include_links`` (URL, PDF URL and Password columns; off), ``overwrite`` an existing file (off)."""
+
+    lang: str
+    dialect: DialectName | CsvDialect
+    include_links: bool
+    overwrite: bool
+
+
+def _write(path: str | os.PathLike[str], made: tuple[_Job, Totals], overwrite: bool) -> ExportResult:
+    job, totals = made
+    return ExportResult(Path(path), write_atomic(path, job, overwrite=overwrite), totals.result())
+
+
+async def _export(path: str | os.PathLike[str], made: tuple[_Job, Totals], overwrite: bool) -> ExportResult:
+    job, totals = made
+    return ExportResult(Path(path), await write_atomic_in_thread(path, job, overwrite=overwrite), totals.result())
+
+
+def _bills_job(rows: Iterable[BillRow], options: CsvOptions) -> tuple[_Job, Totals]:
+    lang = options.get("lang", "en")
+    include_links = options.get("include_links", False)
+    chosen = resolve_dialect(options.get("dialect", "auto"), lang)
     keys = BILL_COLUMNS + LINK_COLUMNS if include_links else BILL_COLUMNS
     totals = Totals()
     cells = _bill_cells(rows, lang, chosen.decimal_mark, include_links, totals)
@@ -197,13 +218,7 @@ def _bills_job(
 
 
 def write_bills_csv(
-    rows: Iterable[BillRow],
-    path: str | os.PathLike[str],
-    *,
-    lang: str = "en",
-    dialect: DialectName | CsvDialect = "auto",
-    include_links: bool = False,
-    overwrite: bool = False,
+    rows: Iterable[BillRow], path: str | os.PathLike[str], **options: Unpack[CsvOptions]
 ) -> ExportResult:
     """Write the invoice list, one line per bill in the given order; ``totals`` are the TTC sums.
 
@@ -211,24 +226,14 @@ def write_bills_csv(
     Statut, Devise (labels in ``lang``), then URL, PDF URL, Password only with ``include_links``.
     Atomic; ``FileExistsError`` if ``path`` exists unless ``overwrite``.
     """
-    job, totals = _bills_job(rows, lang, dialect, include_links)
-    count = write_atomic(path, job, overwrite=overwrite)
-    return ExportResult(Path(path), count, totals.result())
+    return _write(path, _bills_job(rows, options), options.get("overwrite", False))
 
 
 async def export_bills_csv(
-    rows: Iterable[BillRow],
-    path: str | os.PathLike[str],
-    *,
-    lang: str = "en",
-    dialect: DialectName | CsvDialect = "auto",
-    include_links: bool = False,
-    overwrite: bool = False,
+    rows: Iterable[BillRow], path: str | os.PathLike[str], **options: Unpack[CsvOptions]
 ) -> ExportResult:
     """:func:`write_bills_csv` in a worker thread, cancellation-safe (a cancelled export leaves no file)."""
-    job, totals = _bills_job(rows, lang, dialect, include_links)
-    count = await write_atomic_in_thread(path, job, overwrite=overwrite)
-    return ExportResult(Path(path), count, totals.result())
+    return await _export(path, _bills_job(rows, options), options.get("overwrite", False))
 
 
 def _deposit_cells(
@@ -256,14 +261,10 @@ def _deposit_cells(
         yield cells
 
 
-def _deposits_job(
-    deposits: Iterable[Deposit],
-    paid_bills: PaidBills,
-    lang: str,
-    dialect: DialectName | CsvDialect,
-    include_links: bool,
-) -> tuple[_Job, Totals]:
-    chosen = resolve_dialect(dialect, lang)
+def _deposits_job(deposits: Iterable[Deposit], paid_bills: PaidBills, options: CsvOptions) -> tuple[_Job, Totals]:
+    lang = options.get("lang", "en")
+    include_links = options.get("include_links", False)
+    chosen = resolve_dialect(options.get("dialect", "auto"), lang)
     keys = DEPOSIT_COLUMNS + LINK_COLUMNS if include_links else DEPOSIT_COLUMNS
     totals = Totals()
     cells = _deposit_cells(deposits, paid_bills, lang, chosen.decimal_mark, include_links, totals)
@@ -271,14 +272,7 @@ def _deposits_job(
 
 
 def write_deposits_csv(
-    deposits: Iterable[Deposit],
-    paid_bills: PaidBills,
-    path: str | os.PathLike[str],
-    *,
-    lang: str = "en",
-    dialect: DialectName | CsvDialect = "auto",
-    include_links: bool = False,
-    overwrite: bool = False,
+    deposits: Iterable[Deposit], paid_bills: PaidBills, path: str | os.PathLike[str], **options: Unpack[CsvOptions]
 ) -> ExportResult:
     """Write payment proofs: Référence, Date de paiement, Montant total, Moyen de paiement, Factures, Devise.
 
@@ -286,22 +280,11 @@ def write_deposits_csv(
     deposit); they are joined by a space, an unknown deposit gives an empty cell. ``totals`` are
     the sums of the deposits' amounts.
     """
-    job, totals = _deposits_job(deposits, paid_bills, lang, dialect, include_links)
-    count = write_atomic(path, job, overwrite=overwrite)
-    return ExportResult(Path(path), count, totals.result())
+    return _write(path, _deposits_job(deposits, paid_bills, options), options.get("overwrite", False))
 
 
 async def export_deposits_csv(
-    deposits: Iterable[Deposit],
-    paid_bills: PaidBills,
-    path: str | os.PathLike[str],
-    *,
-    lang: str = "en",
-    dialect: DialectName | CsvDialect = "auto",
-    include_links: bool = False,
-    overwrite: bool = False,
+    deposits: Iterable[Deposit], paid_bills: PaidBills, path: str | os.PathLike[str], **options: Unpack[CsvOptions]
 ) -> ExportResult:
     """:func:`write_deposits_csv` in a worker thread, cancellation-safe."""
-    job, totals = _deposits_job(deposits, paid_bills, lang, dialect, include_links)
-    count = await write_atomic_in_thread(path, job, overwrite=overwrite)
-    return ExportResult(Path(path), count, totals.result())
+    return await _export(path, _deposits_job(deposits, paid_bills, options), options.get("overwrite", False))

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Literal, TypedDict
 
 from ovh_invoices_tui.core.filenames import safe_filename
 from ovh_invoices_tui.core.i18n import format_money, register, t
@@ -113,6 +113,17 @@ class ExportOptions:
     @property
     def to_folder(self) -> bool:
         return self.kind == "pdf" and self.pdf_mode is PdfMode.FOLDER
+
+
+class _Downloads(TypedDict):
+    """What the two writers that download each invoice's PDF (bundle, folder) are given alike."""
+
+    fetch_pdf: FetchPdf
+    lang: str
+    concurrency: int
+    on_failure: OnFailure
+    progress: Progress | None
+    overwrite: bool
 
 
 def rows_in_scope(store: Store, scope: Scope) -> list[BillRow]:
@@ -219,36 +230,21 @@ async def run_export(
         )
     if fetch_pdf is None:
         raise ValueError("downloading the invoices needs fetch_pdf")
+    downloads: _Downloads = {
+        "fetch_pdf": fetch_pdf, "lang": lang, "concurrency": concurrency, "on_failure": options.on_failure,
+        "progress": progress, "overwrite": options.overwrite,
+    }  # fmt: skip
     if options.pdf_mode is PdfMode.BUNDLE:
         from ovh_invoices_tui.export.pdf_bundle import export_bills_pdf_bundle
 
         return await export_bills_pdf_bundle(
-            rows,
-            options.path,
-            fetch_pdf=fetch_pdf,
-            lang=lang,
-            account=account,
-            scope=scope,
-            generated_at=when,
-            concurrency=concurrency,
-            on_failure=options.on_failure,
-            progress=progress,
-            overwrite=options.overwrite,
+            rows, options.path, account=account, scope=scope, generated_at=when, **downloads
         )
     # The folder is created by the writer; mkdir here would race nothing but keeps errors early.
     await asyncio.to_thread(options.path.mkdir, parents=True, exist_ok=True)
     from ovh_invoices_tui.export.pdf_bundle import save_invoice_pdfs
 
-    return await save_invoice_pdfs(
-        rows,
-        options.path,
-        fetch_pdf=fetch_pdf,
-        lang=lang,
-        concurrency=concurrency,
-        on_failure=options.on_failure,
-        progress=progress,
-        overwrite=options.overwrite,
-    )
+    return await save_invoice_pdfs(rows, options.path, **downloads)
 
 
 def totals_text(totals: Iterable[Money], lang: str = "en", *, currency: str = "EUR") -> str:

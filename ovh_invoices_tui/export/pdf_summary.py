@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import BinaryIO, NotRequired, TypedDict, Unpack
 
 from fpdf import FPDF
 
@@ -22,7 +22,7 @@ from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export.atomic import write_atomic, write_atomic_in_thread
 from ovh_invoices_tui.export.results import ExportResult, Failure, Totals
 
-__all__ = ["RenderedSummary", "export_bills_pdf", "pdf_text", "render_bills_pdf", "write_bills_pdf"]
+__all__ = ["RenderedSummary", "SummaryHeader", "export_bills_pdf", "pdf_text", "render_bills_pdf", "write_bills_pdf"]
 
 i18n.register(
     {
@@ -305,9 +305,19 @@ def _draw_not_included(pdf: _SummaryPdf, rows: list[BillRow], failures: Sequence
         )
 
 
-def _summary_job(rows: Iterable[BillRow], **options: Any) -> Callable[[BinaryIO], RenderedSummary]:
+class SummaryHeader(TypedDict):
+    """What the summary's header says: the ``account``, the ``scope`` ("All invoices", "Selection of 3
+    invoices" …), when it was ``generated_at``; its labels in ``lang`` ("en")."""
+
+    account: str
+    scope: str
+    generated_at: datetime
+    lang: NotRequired[str]
+
+
+def _summary_job(rows: Iterable[BillRow], header: SummaryHeader) -> Callable[[BinaryIO], RenderedSummary]:
     def job(handle: BinaryIO) -> RenderedSummary:
-        summary = render_bills_pdf(rows, **options)
+        summary = render_bills_pdf(rows, **header)
         handle.write(summary.data)
         return summary
 
@@ -315,36 +325,19 @@ def _summary_job(rows: Iterable[BillRow], **options: Any) -> Callable[[BinaryIO]
 
 
 def write_bills_pdf(
-    rows: Iterable[BillRow],
-    path: str | os.PathLike[str],
-    *,
-    lang: str = "en",
-    account: str,
-    scope: str,
-    generated_at: datetime,
-    overwrite: bool = False,
+    rows: Iterable[BillRow], path: str | os.PathLike[str], *, overwrite: bool = False, **header: Unpack[SummaryHeader]
 ) -> ExportResult:
     """Write the summary PDF of ``rows`` (in their order) atomically; ``totals`` are the TTC sums.
 
-    ``scope`` describes what is exported ("All invoices", "Selection of 3 invoices" …).
     ``FileExistsError`` if ``path`` exists unless ``overwrite``.
     """
-    job = _summary_job(rows, lang=lang, account=account, scope=scope, generated_at=generated_at)
-    summary = write_atomic(path, job, overwrite=overwrite)
+    summary = write_atomic(path, _summary_job(rows, header), overwrite=overwrite)
     return ExportResult(Path(path), summary.count, summary.totals)
 
 
 async def export_bills_pdf(
-    rows: Iterable[BillRow],
-    path: str | os.PathLike[str],
-    *,
-    lang: str = "en",
-    account: str,
-    scope: str,
-    generated_at: datetime,
-    overwrite: bool = False,
+    rows: Iterable[BillRow], path: str | os.PathLike[str], *, overwrite: bool = False, **header: Unpack[SummaryHeader]
 ) -> ExportResult:
     """:func:`write_bills_pdf` in a worker thread, cancellation-safe (a cancelled export leaves no file)."""
-    job = _summary_job(rows, lang=lang, account=account, scope=scope, generated_at=generated_at)
-    summary = await write_atomic_in_thread(path, job, overwrite=overwrite)
+    summary = await write_atomic_in_thread(path, _summary_job(rows, header), overwrite=overwrite)
     return ExportResult(Path(path), summary.count, summary.totals)

@@ -8,6 +8,7 @@ encoding, so ``€`` and accents render and can be extracted (pypdf).
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -46,12 +47,14 @@ def _totals(french: bool, ht: dict[str, Any], tax: dict[str, Any], ttc: dict[str
     return list(zip(labels, (ht["text"], tax["text"], ttc["text"]), strict=True))
 
 
+def _rows(details: Iterable[dict[str, Any]]) -> list[tuple[str, str, str, str, str]]:
+    """The document's table: one row per line of a bill, refund or deposit."""
+    return [(d["description"], d["domain"], d["quantity"], d["unitPrice"]["text"], d["totalPrice"]["text"])
+            for d in details]  # fmt: skip
+
+
 def _bill_rows(state: SandboxState, index: int) -> list[tuple[str, str, str, str, str]]:
-    out = []
-    for line in state.views.lines(index):
-        d = state.views.bill_detail(line)
-        out.append((d["description"], d["domain"], d["quantity"], d["unitPrice"]["text"], d["totalPrice"]["text"]))
-    return out
+    return _rows(state.views.bill_detail(line) for line in state.views.lines(index))
 
 
 def build(state: SandboxState, kind: str, reference: str) -> Document | None:
@@ -67,14 +70,12 @@ def build(state: SandboxState, kind: str, reference: str) -> Document | None:
     elif kind == "refund" and reference in data.refund_index:
         refund = data.refunds[data.refund_index[reference]]
         obj = views.refund(refund)
-        for d in views.refund_details(refund):
-            rows.append((d["description"], d["domain"], d["quantity"], d["unitPrice"]["text"], d["totalPrice"]["text"]))
+        rows.extend(_rows(views.refund_details(refund)))
         totals = _totals(french, obj["priceWithoutTax"], obj["tax"], obj["priceWithTax"])
     elif kind == "deposit" and reference in data.deposit_index:
         deposit = data.deposits[data.deposit_index[reference]]
         obj = views.deposit(deposit)
-        for d in views.deposit_details(deposit):
-            rows.append((d["description"], d["domain"], d["quantity"], d["unitPrice"]["text"], d["totalPrice"]["text"]))
+        rows.extend(_rows(views.deposit_details(deposit)))
         totals = [("Montant total" if french else "Total amount", obj["amount"]["text"])]
     elif kind == "order" and reference.isdigit() and (found := views.order(int(reference), state.orders)):
         obj = found

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from starlette.requests import Request
@@ -39,6 +40,62 @@ def _one_detail(details: list[dict[str, Any]], id_field: str, wanted: str) -> Re
     raise not_found(id_field, wanted)
 
 
+# --- what deposits and refunds share --------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class _Family:
+    """Deposits and refunds answer the same four routes: a dated list, one object, its lines, one line."""
+
+    name: str  # "deposit", "refund": the path segment and the ids' stem (depositId, depositDetailId)
+    records: Callable[[SandboxState], Sequence[Any]]
+    key: Callable[[Any], str]
+    index: Callable[[SandboxState], Mapping[str, int]]
+    fields: Callable[[SandboxState], Mapping[str, Field]]
+    view: Callable[[SandboxState], Callable[[Any], Any]]
+    details: Callable[[SandboxState], Callable[[Any], list[dict[str, Any]]]]
+
+    def of(self, state: SandboxState, wanted: str) -> Any:
+        """The record named ``wanted`` (404 as the API answers otherwise)."""
+        index = self.index(state).get(wanted)
+        if index is None:
+            raise not_found(f"{self.name}Id", wanted)
+        return self.records(state)[index]
+
+    def routes(self) -> list[Route]:
+        """``/me/NAME``, ``/me/NAME/{NAMEId}``, ``…/details`` and ``…/details/{NAMEDetailId}``."""
+        id_field, detail_field = f"{self.name}Id", f"{self.name}DetailId"
+
+        @endpoint
+        async def listed(request: Request, state: SandboxState) -> Response:
+            items = _dated(request, self.records(state), lambda r: r.ts, lambda r: r.order_id)
+            return listing(request, state, f"{self.name}s", items, self.key, self.view(state),
+                           lambda: self.fields(state))  # fmt: skip
+
+        @endpoint
+        async def one(request: Request, state: SandboxState) -> Response:
+            return json_response(self.view(state)(self.of(state, request.path_params[id_field])))
+
+        @endpoint
+        async def lines(request: Request, state: SandboxState) -> Response:
+            details = self.details(state)(self.of(state, request.path_params[id_field]))
+            return listing(request, state, f"{self.name}Details", details, lambda d: d[detail_field], lambda d: d,
+                           lambda: _detail_fields(detail_field))  # fmt: skip
+
+        @endpoint
+        async def line(request: Request, state: SandboxState) -> Response:
+            details = self.details(state)(self.of(state, request.path_params[id_field]))
+            return _one_detail(details, detail_field, request.path_params[detail_field])
+
+        base = f"/me/{self.name}/{{{id_field}}}"
+        return [
+            Route(f"/me/{self.name}", listed),
+            Route(base, one),
+            Route(f"{base}/details", lines),
+            Route(f"{base}/details/{{{detail_field}}}", line),
+        ]
+
+
 # --- deposits -------------------------------------------------------------------------------------------
 
 
@@ -50,35 +107,8 @@ def deposit_fields(state: SandboxState) -> Mapping[str, Field]:
 
 
 def deposit_of(state: SandboxState, deposit_id: str) -> DepositRec:
-    index = state.data.deposit_index.get(deposit_id)
-    if index is None:
-        raise not_found("depositId", deposit_id)
-    return state.data.deposits[index]
-
-
-@endpoint
-async def list_deposits(request: Request, state: SandboxState) -> Response:
-    items = _dated(request, state.data.deposits, lambda d: d.ts, lambda d: d.order_id)
-    return listing(request, state, "deposits", items, lambda d: d.deposit_id, state.views.deposit,
-                   lambda: deposit_fields(state))
-
-
-@endpoint
-async def get_deposit(request: Request, state: SandboxState) -> Response:
-    return json_response(state.views.deposit(deposit_of(state, request.path_params["depositId"])))
-
-
-@endpoint
-async def deposit_details(request: Request, state: SandboxState) -> Response:
-    details = state.views.deposit_details(deposit_of(state, request.path_params["depositId"]))
-    return listing(request, state, "depositDetails", details, lambda d: d["depositDetailId"], lambda d: d,
-                   lambda: _detail_fields("depositDetailId"))
-
-
-@endpoint
-async def deposit_detail(request: Request, state: SandboxState) -> Response:
-    details = state.views.deposit_details(deposit_of(state, request.path_params["depositId"]))
-    return _one_detail(details, "depositDetailId", request.path_params["depositDetailId"])
+    deposit: DepositRec = DEPOSITS.of(state, deposit_id)
+    return deposit
 
 
 @endpoint
@@ -115,35 +145,8 @@ def refund_fields(state: SandboxState) -> Mapping[str, Field]:
 
 
 def refund_of(state: SandboxState, refund_id: str) -> RefundRec:
-    index = state.data.refund_index.get(refund_id)
-    if index is None:
-        raise not_found("refundId", refund_id)
-    return state.data.refunds[index]
-
-
-@endpoint
-async def list_refunds(request: Request, state: SandboxState) -> Response:
-    items = _dated(request, state.data.refunds, lambda r: r.ts, lambda r: r.order_id)
-    return listing(request, state, "refunds", items, lambda r: r.refund_id, state.views.refund,
-                   lambda: refund_fields(state))
-
-
-@endpoint
-async def get_refund(request: Request, state: SandboxState) -> Response:
-    return json_response(state.views.refund(refund_of(state, request.path_params["refundId"])))
-
-
-@endpoint
-async def refund_details(request: Request, state: SandboxState) -> Response:
-    details = state.views.refund_details(refund_of(state, request.path_params["refundId"]))
-    return listing(request, state, "refundDetails", details, lambda d: d["refundDetailId"], lambda d: d,
-                   lambda: _detail_fields("refundDetailId"))
-
-
-@endpoint
-async def refund_detail(request: Request, state: SandboxState) -> Response:
-    details = state.views.refund_details(refund_of(state, request.path_params["refundId"]))
-    return _one_detail(details, "refundDetailId", request.path_params["refundDetailId"])
+    refund: RefundRec = REFUNDS.of(state, refund_id)
+    return refund
 
 
 @endpoint
@@ -241,19 +244,18 @@ async def order_payment(request: Request, state: SandboxState) -> Response:
     return json_response(payment)
 
 
+DEPOSITS = _Family("deposit", lambda s: s.data.deposits, lambda d: d.deposit_id, lambda s: s.data.deposit_index,
+                   deposit_fields, lambda s: s.views.deposit, lambda s: s.views.deposit_details)  # fmt: skip
+REFUNDS = _Family("refund", lambda s: s.data.refunds, lambda r: r.refund_id, lambda s: s.data.refund_index,
+                  refund_fields, lambda s: s.views.refund, lambda s: s.views.refund_details)  # fmt: skip
+
 ROUTES = [
-    Route("/me/deposit", list_deposits),
-    Route("/me/deposit/{depositId}", get_deposit),
-    Route("/me/deposit/{depositId}/details", deposit_details),
-    Route("/me/deposit/{depositId}/details/{depositDetailId}", deposit_detail),
+    *DEPOSITS.routes(),
     Route("/me/deposit/{depositId}/paidBills", paid_bills),
     Route("/me/deposit/{depositId}/paidBills/{billId}", paid_bill),
     Route("/me/deposit/{depositId}/payment", deposit_payment),
-    Route("/me/refund", list_refunds),
-    Route("/me/refund/export", export, methods=["POST"]),
-    Route("/me/refund/{refundId}", get_refund),
-    Route("/me/refund/{refundId}/details", refund_details),
-    Route("/me/refund/{refundId}/details/{refundDetailId}", refund_detail),
+    Route("/me/refund/export", export, methods=["POST"]),  # before /me/refund/{refundId}
+    *REFUNDS.routes(),
     Route("/me/refund/{refundId}/payment", refund_payment),
     Route("/me/order", list_orders),
     Route("/me/order/{orderId}", get_order),

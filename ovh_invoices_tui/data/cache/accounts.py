@@ -15,12 +15,12 @@ import contextlib
 import hashlib
 import json
 import logging
-import os
-import re
 import sqlite3
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+
+from ovh_invoices_tui.core.filenames import safe_filename
+from ovh_invoices_tui.export.atomic import write_bytes_atomic
 
 log = logging.getLogger(__name__)
 
@@ -28,16 +28,11 @@ BINDINGS_FILE = "accounts.json"
 HOLDER_KEY = "holder"  # meta key: the account a cache file holds, ``nichandle (endpoint)``
 
 SUFFIX = ".sqlite3"
-_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
 
 def safe_name(name: str) -> str:
-    """A file name for ``name``: kept when already safe, else cleaned and suffixed by a short hash."""
-    cleaned = _UNSAFE.sub("_", name).lstrip(".") or "profile"
-    if cleaned == name:
-        return name
-    digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
-    return f"{cleaned}-{digest}"
+    """The cache file stem of ``name``: kept when already a plain name, else cleaned and suffixed by a short hash."""
+    return safe_filename(name, distinct=True)
 
 
 def credential_identity(base_url: str, *credentials: str | None) -> str:
@@ -124,13 +119,9 @@ def _read(directory: Path) -> dict[str, dict[str, str]]:
 
 def _write(directory: Path, data: dict[str, dict[str, str]]) -> None:
     """Replace the file atomically (two processes at once: the last one wins, nothing is half written)."""
+    content = json.dumps(data, indent=1, sort_keys=True).encode("utf-8")
     try:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(prefix=".accounts.", suffix=".tmp", dir=directory)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=1, sort_keys=True)
-        os.replace(temp, directory / BINDINGS_FILE)
+        write_bytes_atomic(directory / BINDINGS_FILE, content, overwrite=True, mode=0o600)
     except OSError as exc:  # the binding is only a shortcut: the next start asks /me first
         log.warning("cache: cannot remember the account: %s", exc)
-        with contextlib.suppress(OSError, UnboundLocalError):
-            os.unlink(temp)
