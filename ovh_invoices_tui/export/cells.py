@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
+from ovh_invoices_tui.core.i18n import status_label
 from ovh_invoices_tui.core.models import UCENTS_PER_UNIT
 
-__all__ = ["iso_date", "neutralise", "plain_amount", "restore_text"]
+__all__ = ["iso_date", "neutralise", "plain_amount", "restore_text", "status_labels"]
 
 _UCENTS_PER_CENT = UCENTS_PER_UNIT // 100
 # First characters a spreadsheet evaluates as a formula (OWASP "CSV injection").
@@ -52,3 +54,17 @@ def restore_text(cell: str) -> str:
     if cell[:1] == "'" and _needs_quote(cell[1:]):
         return cell[1:]
     return cell
+
+
+def status_labels(lang: str, shown: Callable[[str], str]) -> Callable[[str], str]:
+    """``label(status)``: the status's words in ``lang`` passed through ``shown`` (made safe for the file),
+    each worked out once per export (the writers call it for every row)."""
+    memo: dict[str, str] = {}
+
+    def label(status: str) -> str:
+        text = memo.get(status)
+        if text is None:
+            text = memo[status] = shown(status_label(status, lang))
+        return text
+
+    return label

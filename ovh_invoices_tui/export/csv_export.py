@@ -18,7 +18,7 @@ from typing import BinaryIO, Literal, TypedDict, Unpack
 from ovh_invoices_tui.core import i18n
 from ovh_invoices_tui.core.models import BillRow, Deposit
 from ovh_invoices_tui.export.atomic import write_atomic, write_atomic_in_thread
-from ovh_invoices_tui.export.cells import iso_date, neutralise, plain_amount
+from ovh_invoices_tui.export.cells import iso_date, neutralise, plain_amount, status_labels
 from ovh_invoices_tui.export.results import ExportResult, Totals
 
 __all__ = [
@@ -157,15 +157,11 @@ def _labels(keys: Sequence[str], lang: str) -> list[str]:
 def _bill_cells(
     rows: Iterable[BillRow], lang: str, mark: str, include_links: bool, totals: Totals
 ) -> Iterator[list[str]]:
-    statuses: dict[str, str] = {}
+    label = status_labels(lang, neutralise)
     add = totals.add
     for row in rows:
         bill = row.bill
         debt = row.debt
-        status = row.status
-        label = statuses.get(status)
-        if label is None:
-            label = statuses[status] = neutralise(i18n.status_label(status, lang))
         ttc = bill.price_with_tax
         add(ttc)
         cells = [
@@ -176,7 +172,7 @@ def _bill_cells(
             plain_amount(ttc.ucents, mark),
             plain_amount(bill.tax.ucents, mark),
             "" if not row.debt_known else plain_amount(0 if debt is None else debt.due_amount.ucents, mark),
-            label,
+            label(row.status),
             neutralise(ttc.currency),
         ]
         if include_links:

@@ -20,6 +20,7 @@ from ovh_invoices_tui.core import i18n
 from ovh_invoices_tui.core.models import BillRow, Money
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export.atomic import write_atomic, write_atomic_in_thread
+from ovh_invoices_tui.export.cells import status_labels
 from ovh_invoices_tui.export.results import ExportResult, Failure, Totals
 
 __all__ = ["RenderedSummary", "SummaryHeader", "export_bills_pdf", "pdf_text", "render_bills_pdf", "write_bills_pdf"]
@@ -229,17 +230,13 @@ def render_bills_pdf(
     pdf.set_font("Helvetica", size=_FONT_SIZE)
 
     ht_totals, ttc_totals, balance_totals = Totals(), Totals(), Totals()
-    statuses: dict[str, str] = {}
+    label = status_labels(lang, pdf_text)
     fmt_money, fmt_date = i18n.format_money, i18n.format_date
     if rows:
         pdf.start_table(_BILL_TABLE)
         for row in rows:
             bill = row.bill
             balance = row.balance
-            status = row.status
-            label = statuses.get(status)
-            if label is None:
-                label = statuses[status] = pdf_text(i18n.status_label(status, lang))
             ht_totals.add(bill.price_without_tax)
             ttc_totals.add(bill.price_with_tax)
             balance_totals.add(balance)
@@ -251,7 +248,7 @@ def render_bills_pdf(
                     pdf_text(fmt_money(bill.price_without_tax, lang)),
                     pdf_text(fmt_money(bill.price_with_tax, lang)),
                     pdf_text(fmt_money(balance, lang)) if row.debt_known else "?",
-                    label,
+                    label(row.status),
                 )
             )
         pdf.rule()
