@@ -147,7 +147,8 @@ def test_a_killed_export_leaves_a_part_that_the_next_export_removes(workdir: Pat
         stderr=subprocess.PIPE,
     )
     try:
-        (part,) = _wait_for(lambda: sorted(folder.glob(".bills.csv.ovh-invoices-*.part")), proc)
+        # Written and flushed, stuck in the flush to disk: the .part is there with the data in it.
+        (part,) = _wait_for(lambda: [p for p in folder.glob(".bills.csv.*.part") if p.stat().st_size], proc)
     finally:
         proc.kill()  # SIGKILL: no handler runs, nothing is cleaned up
         proc.wait()
