@@ -150,7 +150,7 @@ def _new_since_last_visit(ctx: CliContext, rows: list[BillRow]) -> list[BillRow]
 
     With no mark yet (never visited) nothing counts as new, and ``--mark-seen`` sets the first mark.
     """
-    from ovh_invoices_tui.cli.payments import profile_cache
+    from ovh_invoices_tui.cli.core import profile_cache
     from ovh_invoices_tui.data.accounts import mark_seen, seen_marks
 
     with profile_cache(ctx) as cache:

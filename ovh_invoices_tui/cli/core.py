@@ -9,11 +9,12 @@ A command is a function decorated with :func:`command`; importing its module reg
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import os
 import re
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -26,6 +27,7 @@ from ovh_invoices_tui.config import Profile, Settings, resolve_profile, timeout_
 if TYPE_CHECKING:
     from ovh_invoices_tui.api.client import OvhClient
     from ovh_invoices_tui.api.session import RequestLog
+    from ovh_invoices_tui.data.cache.db import BillCache
 
 PROG = "ovh-invoices"
 
@@ -299,3 +301,19 @@ def destination_problem(path: Path, *, force: bool) -> str | None:
     except OSError as exc:  # no such folder; a folder, device, FIFO or socket in the way
         return str(exc)
     return None
+
+
+@contextlib.contextmanager
+def profile_cache(ctx: CliContext) -> Iterator[BillCache | None]:
+    """The profile's cache, None with ``--no-cache`` or when it cannot be opened (the command goes on)."""
+    if getattr(ctx.args, "no_cache", False):
+        yield None
+        return
+    from ovh_invoices_tui.data.cache.profile import open_profile_cache
+
+    cache = open_profile_cache(ctx.profile)
+    try:
+        yield cache
+    finally:
+        if cache is not None:
+            cache.close()

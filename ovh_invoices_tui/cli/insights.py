@@ -205,7 +205,7 @@ def _export(ctx: CliContext, span: MonthRange, basis: Basis, data: dict[str, Any
 
 
 async def _read_lines(ctx: CliContext, client: OvhClient, ids: list[str]) -> tuple[Any, Any]:
-    from ovh_invoices_tui.cli.payments import profile_cache
+    from ovh_invoices_tui.cli.core import profile_cache
     from ovh_invoices_tui.data.invoice_lines import read_lines
 
     with profile_cache(ctx) as cache:

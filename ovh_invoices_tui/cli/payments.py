@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
 import dataclasses
-from collections.abc import Iterator
 from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +25,7 @@ from ovh_invoices_tui.cli.core import (
     destination_problem,
     iso_date,
     listed_ids,
+    profile_cache,
     usage_error,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
@@ -76,22 +75,6 @@ def _add_dates(parser: argparse.ArgumentParser) -> None:
 
 
 # --- the profile's cache (as the TUI: deposits, the bills they paid, credit notes never change) --------------
-
-
-@contextlib.contextmanager
-def profile_cache(ctx: CliContext) -> Iterator[BillCache | None]:
-    """The profile's cache, None with ``--no-cache`` or when it cannot be opened (the command goes on)."""
-    if getattr(ctx.args, "no_cache", False):
-        yield None
-        return
-    from ovh_invoices_tui.data.cache.profile import open_profile_cache
-
-    cache = open_profile_cache(ctx.profile)
-    try:
-        yield cache
-    finally:
-        if cache is not None:
-            cache.close()
 
 
 def cached_client(ctx: CliContext, cache: BillCache | None) -> OvhClient:
