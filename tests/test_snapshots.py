@@ -112,8 +112,41 @@ def test_pay_dialog(snap_compare: Any, make_app: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded(("dollar_sign",)))
 
 
+def test_pay_dialog_120x40(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_loaded(("dollar_sign",)))
+
+
 def test_cancellation_form(snap_compare: Any, make_app: Any) -> None:
     assert snap_compare(make_app(), terminal_size=(80, 24), run_before=_loaded(("full_stop", "x")))
+
+
+def test_cancellation_form_120x40(snap_compare: Any, make_app: Any) -> None:
+    assert snap_compare(make_app(), terminal_size=(120, 40), run_before=_loaded(("full_stop", "x")))
+
+
+def _order_result() -> Any:
+    """The regularisation order of a payment, shown as after the POST (a fixed order: its expiry is pinned)."""
+
+    async def run_before(pilot: Any) -> None:
+        from ovh_invoices_tui.core.models import Money, Order
+        from ovh_invoices_tui.screens.order_result import OrderResult
+
+        await _loaded()(pilot)
+        order = Order(
+            order_id=900502754, date=datetime(2026, 11, 26, 12, 0), expiration_date=datetime(2026, 11, 26, 13, 0),
+            retraction_date=None, price_with_tax=Money.of("760.55"), price_without_tax=Money.of("633.79"),
+            tax=Money.of("126.76"), password="63a34ed4", pdf_url="",
+            url="https://www.ovh.com/cgi-bin/order/displayOrder.cgi?orderId=900502754&orderPassword=63a34ed4",
+        )  # fmt: skip
+        pilot.app.push_screen(OrderResult(pilot.app.session, order))  # a demo session: "s" simulates
+        await pilot.pause()
+
+    return run_before
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)], ids=["80x24", "120x40"])
+def test_order_result_in_french(snap_compare: Any, make_app: Any, size: tuple[int, int]) -> None:
+    assert snap_compare(make_app(lang="fr"), terminal_size=size, run_before=_order_result())
 
 
 def test_bulk_menu_with_marks(snap_compare: Any, make_app: Any) -> None:

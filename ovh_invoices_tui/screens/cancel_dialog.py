@@ -25,6 +25,7 @@ from ovh_invoices_tui.core.paying import Flow
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
+from ovh_invoices_tui.widgets.wrapped_text import KeyHint
 
 register(
     {
@@ -132,7 +133,7 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
                 with Horizontal():
                     yield Button(t("cancel.close", lang), id="cancel-close")
                     yield Button(t("cancel.preview", lang), id="cancel-preview", variant="primary")
-                yield Static(t("cancel.form_hint", lang), classes="hint")
+                yield KeyHint(t("cancel.form_hint", lang), classes="hint")
             with Vertical(id="step-preview", classes="step"):
                 yield Static(t("cancel.preview_title", lang))
                 yield Static("", id="cancel-subject")
@@ -141,7 +142,7 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
                 with Horizontal():
                     yield Button(t("cancel.back", lang), id="cancel-back")
                     yield Button(t("cancel.send", lang), id="cancel-send", variant="warning")
-                yield Static(t("cancel.preview_hint", lang), classes="hint")
+                yield KeyHint(t("cancel.preview_hint", lang), classes="hint")
 
     def on_mount(self) -> None:
         self.query_one(RadioSet).focus()
@@ -273,7 +274,7 @@ class TicketCreated(ReportsWorkerFailures, ModalScreen[None]):
                 yield Static(
                     Text(t("ticket.notice", lang, notice=clean(self.ticket.additional_notice))), classes="para"
                 )
-            yield Static(t("ticket.hint", lang), id="ticket-hint", classes="para")
+            yield KeyHint(t("ticket.hint", lang), id="ticket-hint", classes="para")
 
     def action_copy_number(self) -> None:
         self.app.copy_to_clipboard(str(self.ticket.ticket_number))

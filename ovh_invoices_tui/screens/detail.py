@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -19,6 +20,7 @@ from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_l
 from ovh_invoices_tui.core.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
 from ovh_invoices_tui.core.operation_labels import operation_label, operation_status_label
 from ovh_invoices_tui.core.text import clean
+from ovh_invoices_tui.core.wrapping import ITEM_SEPARATOR, pack
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.navigation import OpenActionMenu
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
@@ -105,27 +107,43 @@ def _period(line: BillDetail, lang: str) -> str:
     return ""
 
 
+def _two_lines(label: str) -> str:
+    """A long header on two balanced lines ("Unit price / excl. tax"): amounts are narrower than their header,
+    and the width it frees goes to the description."""
+    words = label.split(" ")
+    if len(label) <= 10 or len(words) < 2:
+        return label
+    cut = min(range(1, len(words)), key=lambda i: max(len(" ".join(words[:i])), len(" ".join(words[i:]))))
+    return " ".join(words[:cut]) + "\n" + " ".join(words[cut:])
+
+
 def lines_table(details: list[BillDetail], lang: str, width: int = 120) -> Table:
     """One row per line; below ~110 columns each line becomes two (what, then period · service · qty × price)."""
     if width < 110:
         table = Table.grid(padding=(0, 1), expand=True)
         table.add_column(ratio=1)
         table.add_column(justify="right", no_wrap=True)
-        for line in details:
+        totals = [format_money(line.total_price, lang) for line in details]
+        # What the first column gets: the screen less its padding and scrollbar, the gap and the totals.
+        room = width - 4 - 1 - max(map(cell_len, totals), default=0)
+        for line, total in zip(details, totals, strict=True):
             what = Text(clean(line.description), style="bold")
             facts = [p for p in (_period(line, lang), clean(line.domain)) if p]
             unit = format_money(line.unit_price, lang, exact=True)  # the LongPrice in full: 0,040726 €
-            facts.append(f"{clean(line.quantity)} × {unit}\u00a0{t('status.ht', lang)}")
-            what.append("\n" + " · ".join(facts), style="dim")
-            table.add_row(what, format_money(line.total_price, lang))
+            facts.append(f"{clean(line.quantity)} × {unit} {t('status.ht', lang)}")
+            # Each fact whole on a line ("730 × 0,009178 € HT" is not split), the line breaking between facts.
+            what.append("\n" + "\n".join(pack(facts, room, ITEM_SEPARATOR)), style="dim")
+            table.add_row(what, total)
         return table
     table = Table(expand=True, show_edge=False, pad_edge=False)
     table.add_column(t("detail.description", lang), ratio=3)
     table.add_column(t("detail.period", lang))
-    table.add_column(t("detail.service", lang), ratio=2, overflow="fold", min_width=16)
+    # A service reference is one word (a host name): the column is as wide as the longest (rich ignores
+    # min_width on ratio columns), folded only past 40 cells; the description takes what is left.
+    table.add_column(t("detail.service", lang), overflow="fold", max_width=40)
     table.add_column(t("detail.quantity", lang), justify="right")
-    table.add_column(t("detail.unit_price", lang), justify="right", no_wrap=True)
-    table.add_column(t("detail.total", lang), justify="right", no_wrap=True)
+    table.add_column(_two_lines(t("detail.unit_price", lang)), justify="right", no_wrap=True)
+    table.add_column(_two_lines(t("detail.total", lang)), justify="right", no_wrap=True)
     for line in details:
         table.add_row(
             Text(clean(line.description)),

@@ -47,6 +47,7 @@ from ovh_invoices_tui.export.jobs import (
     with_kind_suffix,
 )
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
+from ovh_invoices_tui.widgets.wrapped_text import KeyHint
 
 register(
     {
@@ -217,7 +218,7 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[ExportOutcome | None]):
                 yield Label("", id="progress-label")
                 yield ProgressBar(total=None, show_eta=False, id="progress-bar")
                 yield Static(t("export.dialog.esc_cancels", lang))
-            yield Static(t("export.dialog.hint", lang), id="export-hint")
+            yield KeyHint(t("export.dialog.hint", lang), id="export-hint")
 
     def _compose_options(self) -> ComposeResult:
         lang = self.lang

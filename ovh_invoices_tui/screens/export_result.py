@@ -16,6 +16,7 @@ from ovh_invoices_tui.core.i18n import register, t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export import Failure
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
+from ovh_invoices_tui.widgets.wrapped_text import KeyHint
 
 register(
     {
@@ -50,7 +51,7 @@ class ExportFailures(ReportsWorkerFailures, ModalScreen[None]):
             yield Label(Text(t("export.failures.title", self.lang, count=len(self.failures))), id="failures-title")
             yield Static(Text(self.message), id="failures-message")
             yield OptionList(*lines)
-            yield Static(t("export.failures.hint", self.lang), id="failures-hint")
+            yield KeyHint(t("export.failures.hint", self.lang), id="failures-hint")
 
     def on_mount(self) -> None:
         self.query_one(OptionList).focus()

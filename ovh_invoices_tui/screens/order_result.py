@@ -19,6 +19,7 @@ from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.documents import open_url
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
+from ovh_invoices_tui.widgets.wrapped_text import KeyHint, UrlText, WrappedText
 
 register(
     {
@@ -29,8 +30,8 @@ register(
         "order.validity": {"en": "(valid one hour)", "fr": "(valable une heure)"},
         "order.link": {"en": "Payment link", "fr": "Lien de paiement"},
         "order.next": {
-            "en": "Pay it on OVHcloud's payment page before it expires, then press r to refresh.",
-            "fr": "Réglez-le sur la page de paiement d'OVHcloud avant expiration, puis r pour actualiser.",
+            "en": "Pay it on OVHcloud's payment page before it expires, then press\u00a0r\u00a0to\u00a0refresh.",
+            "fr": "Réglez-le sur la page de paiement d'OVHcloud avant expiration, puis r\u00a0pour\u00a0actualiser.",
         },
         "order.hint": {
             "en": "y: copy the link · o: open in a browser · Esc: close",
@@ -38,7 +39,7 @@ register(
         },
         "order.hint_sandbox": {
             "en": "y: copy · o: open · s: simulate payment (sandbox only) · Esc: close",
-            "fr": "y : copier · o : ouvrir · s : simuler le paiement (bac à sable) · Échap",
+            "fr": "y : copier · o : ouvrir · s : simuler le paiement (bac à sable) · Échap : fermer",
         },
         "order.copied": {
             "en": "Payment link copied. It opens the payment page of order {order} without login: keep it private.",
@@ -67,9 +68,9 @@ register(
             "régularisation a peut-être été créé. Elle ne sera PAS renvoyée.",
         },
         "unknown.check.pay": {
-            "en": "To check: press r to refresh, then look at the balance; look for a new order under "
+            "en": "To check: press\u00a0r\u00a0to\u00a0refresh, then look at the balance; look for a new order under "
             "Orders in the OVHcloud control panel before paying again.",
-            "fr": "Pour vérifier : touche r pour actualiser, puis regardez le solde ; cherchez une nouvelle "
+            "fr": "Pour vérifier : touche r\u00a0pour\u00a0actualiser, puis regardez le solde ; cherchez une nouvelle "
             "commande dans Commandes de l'espace client OVHcloud avant de payer à nouveau.",
         },
         "unknown.body.ticket": {
@@ -119,7 +120,7 @@ class OrderResult(ReportsWorkerFailures, ModalScreen[None]):
             str(order.order_id),
             format_money(order.price_with_tax, lang),
             f"{expiry_text(order.expiration_date, lang)} {t('order.validity', lang)}",
-            clean(order.url) or "—",
+            "",  # the link, on its own line below
         ]
         fields = Text()
         for n, (label, value) in enumerate(zip(labels, values, strict=True)):
@@ -128,9 +129,11 @@ class OrderResult(ReportsWorkerFailures, ModalScreen[None]):
         with Vertical():
             yield Label(Text(t("order.title", lang)), id="order-title")
             yield Static(fields, id="order-fields")
-            yield Static(Text(t("order.next", lang)), id="order-next")
+            yield UrlText(clean(order.url) or "—", id="order-link")
+            yield WrappedText(t("order.next", lang), id="order-next")
             yield Static("", id="order-status")
-            yield Static(t("order.hint_sandbox" if self.sandbox else "order.hint", lang), id="order-hint")
+            hint = t("order.hint_sandbox" if self.sandbox else "order.hint", lang)
+            yield KeyHint(hint, id="order-hint")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.sandbox if action == "simulate" else True
@@ -194,11 +197,11 @@ class OutcomeUnknown(ReportsWorkerFailures, ModalScreen[None]):
         with Vertical():
             yield Label(Text(t(f"unknown.title.{self.kind}", lang)), id="unknown-title")
             yield Static(Text(t(f"unknown.body.{self.kind}", lang)), id="unknown-body", classes="para")
-            yield Static(Text(t(f"unknown.check.{self.kind}", lang)), id="unknown-check", classes="para")
+            yield WrappedText(t(f"unknown.check.{self.kind}", lang), id="unknown-check", classes="para")
             yield Static(
                 Text(t("unknown.details", lang, error=clean(self.error))), id="unknown-details", classes="para"
             )
-            yield Static(t("unknown.hint", lang), id="unknown-hint", classes="para")
+            yield KeyHint(t("unknown.hint", lang), id="unknown-hint", classes="para")
 
     def action_close(self) -> None:
         self.dismiss(None)

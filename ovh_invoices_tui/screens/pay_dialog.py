@@ -25,6 +25,7 @@ from ovh_invoices_tui.core.paying import Flow, Outcome, PaymentInProgressError, 
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
+from ovh_invoices_tui.widgets.wrapped_text import KeyHint
 
 register(
     {
@@ -149,7 +150,7 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
             with Horizontal():
                 yield Button(t("pay.cancel", lang), id="pay-cancel", variant="default")
                 yield Button(t("pay.confirm", lang), id="pay-confirm", variant="warning")
-            yield Static(t("pay.hint", lang), id="pay-hint")
+            yield KeyHint(t("pay.hint", lang), id="pay-hint")
 
     def on_mount(self) -> None:
         # Enter on open cancels. Set now, not with focus() (deferred): the first frame shows Cancel focused.

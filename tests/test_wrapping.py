@@ -1,0 +1,102 @@
+"""Dialogs and tables wrap between words, never inside one, at 80×24 and 120×40 (issue 10, bug 9).
+
+What is read is the rendered terminal; a no-break space (how words are kept together) reads as a space.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+
+from ovh_invoices_tui.core.i18n import format_money, t
+from ovh_invoices_tui.core.wrapping import ITEM_SEPARATOR, pack
+from ovh_invoices_tui.screens.detail import DetailScreen
+from ovh_invoices_tui.screens.order_result import OrderResult
+from tests.conftest import wait_for, wait_loaded
+from tests.screen_text import screen_lines
+
+SIZES = [(120, 40), (80, 24)]
+_FRAME = re.compile("[\u2500-\u259f]")  # borders, focus bars, scrollbars
+
+
+def lines(app: Any) -> list[str]:
+    """The screen's lines, the dialog's borders and no-break spaces read as spaces, runs of spaces as one."""
+    return [" ".join(_FRAME.sub(" ", line.replace("\xa0", " ")).split()) for line in screen_lines(app)]
+
+
+def on_one_line(app: Any, words: str) -> bool:
+    return any(words in line for line in lines(app))
+
+
+async def open_order_result(app: Any, pilot: Any) -> None:
+    await wait_loaded(app, pilot)
+    await pilot.press("dollar_sign", "tab", "y")
+    await wait_for(lambda: isinstance(app.screen, OrderResult), pilot)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+@pytest.mark.parametrize("lang", ["fr", "en"])
+async def test_order_result_keeps_its_key_line_and_its_advice_whole(make_app, size: tuple[int, int], lang: str) -> None:
+    app = make_app(lang=lang)
+    async with app.run_test(size=size) as pilot:
+        await open_order_result(app, pilot)
+        hint = t("order.hint_sandbox", lang)
+        assert hint.endswith({"fr": "Échap : fermer", "en": "Esc: close"}[lang])  # not a clipped "· Échap"
+        items = hint.split(ITEM_SEPARATOR)
+        if size[0] >= 120:
+            assert on_one_line(app, hint), lines(app)
+        for item in items:  # at any size, each key stays with what it does
+            assert on_one_line(app, item), (item, lines(app))
+        advice = " ".join(t("order.next", lang).split())
+        key_and_action = {"fr": "r pour actualiser.", "en": "press r to refresh."}[lang]
+        assert on_one_line(app, advice if size[0] >= 120 else key_and_action), lines(app)
+        assert not any(line.endswith(" r") for line in lines(app)), lines(app)  # a key never ends a line
+        url = app.screen.order.url
+        if size[0] >= 120:  # the payment link fits whole
+            assert on_one_line(app, url)
+        for part in re.split(r"(?<=[?&])", url):  # else it breaks after a "?" or an "&", never inside a value
+            assert on_one_line(app, part), (part, lines(app))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+async def test_detail_lines_show_each_service_reference_whole(make_app, size: tuple[int, int]) -> None:
+    app = make_app(lang="fr")
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(app, pilot)
+        seen = 0
+        for _ in range(12):  # the first invoices: host names of every length the sandbox makes
+            await pilot.press("enter")
+            await wait_for(lambda: isinstance(app.screen, DetailScreen) and app.screen.content is not None, pilot)
+            await pilot.pause()
+            for line in app.screen.content.details:
+                if line.domain:
+                    assert on_one_line(app, line.domain), (line.domain, lines(app))
+                    seen += 1
+                if size[0] < 110:  # two lines per invoice line: quantity × unit price stays whole
+                    unit = format_money(line.unit_price, "fr", exact=True).replace("\xa0", " ")
+                    assert on_one_line(app, f"{line.quantity} × {unit} HT"), lines(app)
+            await pilot.press("escape", "j")
+        assert seen >= 12
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
+async def test_bulk_menu_keeps_an_amount_with_its_invoice_count(make_app, size: tuple[int, int]) -> None:
+    app = make_app(lang="fr")
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        pay_line = next(line for line in lines(app) if t("pay.title_all", "fr") in line)
+        assert re.search(r"€ · \d+ facture\(s\)", pay_line), lines(app)
+
+
+def test_pack_breaks_only_between_parts() -> None:
+    items = ["y : copier", "o : ouvrir", "Échap : fermer"]
+    assert pack(items, 80, ITEM_SEPARATOR) == ["y : copier · o : ouvrir · Échap : fermer"]
+    assert pack(items, 24, ITEM_SEPARATOR) == ["y : copier · o : ouvrir", "Échap : fermer"]
+    assert pack(items, 5, ITEM_SEPARATOR) == items  # a part wider than the line gets a line of its own
+    assert pack(items, 0, ITEM_SEPARATOR) == ["y : copier · o : ouvrir · Échap : fermer"]  # not laid out yet
+    assert pack(["a€", "b"], 4, " ") == ["a€ b"]  # cells, not bytes
