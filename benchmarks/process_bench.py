@@ -103,7 +103,7 @@ async def raw_listing(url: str, bills: int) -> float:
     """Signed GETs of every page of ``/me/bill`` and ``/me/debtAccount/debt`` (5,000 a page, 8 in flight)."""
     import httpx
 
-    from ovh_invoices_tui.api.signing import signed_headers
+    from ovh_invoices_tui.api.signing import signature, signed_headers
     from ovh_invoices_tui.sandbox import credentials
 
     limiter = asyncio.Semaphore(8)
@@ -114,8 +114,9 @@ async def raw_listing(url: str, bills: int) -> float:
 
         async def page(path: str, number: int) -> int:
             full = f"{url}{path}"
-            headers = signed_headers(credentials.APPLICATION_KEY, credentials.APPLICATION_SECRET,
-                                     credentials.CONSUMER_KEY, "GET", full, "", int(time.time()) + delta)  # fmt: skip
+            when = int(time.time()) + delta
+            signed = signature(credentials.APPLICATION_SECRET, credentials.CONSUMER_KEY, "GET", full, "", when)
+            headers = signed_headers(credentials.APPLICATION_KEY, credentials.CONSUMER_KEY, when, signed)
             headers.update({"X-Pagination-Mode": "CachedObjectList-Pages", "X-Pagination-Size": "5000",
                             "X-Pagination-Number": str(number)})  # fmt: skip
             async with limiter:
