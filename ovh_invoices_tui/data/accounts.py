@@ -12,6 +12,7 @@ CLI, with ``--mark-seen``), so a crash never loses the flag.
 from __future__ import annotations
 
 import asyncio
+import json
 from collections.abc import Awaitable, Callable, Iterable
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, replace
@@ -89,8 +90,6 @@ FAILED_KEY = "overview.failed_operations"
 
 def _cached_failures(cache: BillCache, debts: Iterable[Debt]) -> list[tuple[Debt, DebtOperation]]:
     """Failed operations remembered at the last refresh (a refresh re-reads them)."""
-    import json
-
     text = cache.meta(FAILED_KEY)
     if not text:
         return []
@@ -107,8 +106,6 @@ def _cached_failures(cache: BillCache, debts: Iterable[Debt]) -> list[tuple[Debt
 
 
 def _save_failures(cache: BillCache, pairs: list[tuple[Debt, DebtOperation]]) -> None:
-    import json
-
     records = [
         {
             "debtId": debt.debt_id,
@@ -170,8 +167,6 @@ async def refresh_account(client: OvhClient, cache: BillCache, today: date | Non
         raise NetworkError(load.offline)
     debts = [row.debt for row in store.rows if row.debt is not None]
     all_debts = list({debt.debt_id: debt for debt in debts}.values())
-    import json
-
     try:
         checked = json.loads(cache.meta(CHECKED_KEY) or "{}")
     except ValueError:
