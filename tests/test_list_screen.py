@@ -32,6 +32,26 @@ async def test_slash_after_a_filter_command_shows_the_filter_and_typing_extends_
         assert box.value == prefix + "0"
 
 
+async def test_rows_arriving_while_typing_never_eat_the_keys_typed_since(make_app) -> None:
+    """A page arriving between a key and its ``Input.Changed`` wrote the older filter back into the box
+    ("FR2068" became "F0965R2068" in the tmux test): while the user types, the box is not overwritten."""
+    app = make_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_loaded(app, pilot)
+        store = app.session.store
+        await pilot.press("slash", "F")
+        await pilot.pause()
+        box = app.screen.query_one("#quick-filter", Input)
+        assert store.filter.quick == "F"
+        with box.prevent(Input.Changed):
+            box.insert_text_at_cursor("R")  # typed: its Changed message is still in the queue
+        store.add_bills([store.rows[0].bill])  # a page arrives first
+        assert box.value == "FR"
+        await pilot.press("2")
+        await pilot.pause()
+        assert box.value == "FR2" and store.filter.quick == "FR2"
+
+
 async def test_a_quick_filter_keystroke_relayouts_and_clears_the_table_once(make_app) -> None:
     """Bug 3: each keystroke relaid out the table and cleared its strip cache twice."""
     app = make_app()

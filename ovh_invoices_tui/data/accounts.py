@@ -23,6 +23,7 @@ from ovh_invoices_tui.api.errors import AuthenticationError, NetworkError, NotGr
 from ovh_invoices_tui.config import Profile, Settings
 from ovh_invoices_tui.core.accounts import AccountState, AccountSummary, Problem, summarise
 from ovh_invoices_tui.core.models import Debt, DebtOperation, ModelError
+from ovh_invoices_tui.core.tasks import together
 from ovh_invoices_tui.data.cache.db import BillCache
 from ovh_invoices_tui.data.invoices import load_with_cache
 from ovh_invoices_tui.state.invoices import Store
@@ -146,7 +147,7 @@ async def failed_operations(
     open_debts = [debt for debt in debts if debt.due_amount.ucents > 0]
     unchanged = {d.debt_id for d in open_debts if checked.get(str(d.debt_id)) == debt_signature(d)}
     to_read = [d for d in open_debts if d.debt_id not in unchanged]
-    results = await asyncio.gather(*(client.debt_operations(debt.debt_id) for debt in to_read))
+    results = await together(*(client.debt_operations(debt.debt_id) for debt in to_read))
     failures = [(debt, op) for debt, op in known if debt.debt_id in unchanged]
     failures += [
         (debt, op) for debt, ops in zip(to_read, results, strict=True) for op in ops if op.status == "FAILED"
@@ -160,9 +161,7 @@ async def refresh_account(client: OvhClient, cache: BillCache, today: date | Non
 
     store = Store()
     payments = PaymentsStore()
-    load, _deposits = await asyncio.gather(
-        load_with_cache(client, store, cache), refresh_deposits(client, payments, cache)
-    )
+    load, _deposits = await together(load_with_cache(client, store, cache), refresh_deposits(client, payments, cache))
     if load.offline:
         raise NetworkError(load.offline)
     debts = [row.debt for row in store.rows if row.debt is not None]

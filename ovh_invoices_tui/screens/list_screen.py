@@ -150,9 +150,10 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
         current = self.listing.filter
         box = self.quick_input()
         quick: str = current.quick
-        if box.value != quick:
-            with box.prevent(Input.Changed):
-                box.value = quick
+        # While the user types in the box, the box is the source: writing back a filter one keystroke older
+        # (the view is drawn after the key that changed it) would eat the keys typed since.
+        if box.value != quick and self.focused is not box:
+            self._show_quick(quick)
         if quick and not box.display:
             box.display = True
         elif not quick and box.display and self.focused is not box:
@@ -221,8 +222,7 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
     def action_quick_filter(self) -> None:
         box = self.quick_input()
         self._quick_before = self.listing.filter
-        with box.prevent(Input.Changed):
-            box.value = self.listing.filter.quick
+        self._show_quick(self.listing.filter.quick)
         box.cursor_position = len(box.value)
         # Inline display and a synchronous focus: keys typed right after "/" are already queued and must land here.
         box.display = True
@@ -242,7 +242,13 @@ class ListScreen(ReportsWorkerFailures, Screen[None]):
         before, self._quick_before = self._quick_before, None
         if before is not None:
             self.listing.set_filter(self.listing.with_quick(before.quick))
+            self._show_quick(before.quick)  # the box still has the focus: it is not refreshed from the store
         self._back_to_table()
+
+    def _show_quick(self, quick: str) -> None:
+        box = self.quick_input()
+        with box.prevent(Input.Changed):
+            box.value = quick
 
     def _back_to_table(self) -> None:
         box = self.quick_input()
