@@ -26,7 +26,7 @@ from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
 from ovh_invoices_tui.core.accounts import AccountState
 from ovh_invoices_tui.core.filters import BillFilter
-from ovh_invoices_tui.core.i18n import language_of, register, t
+from ovh_invoices_tui.core.i18n import language_of, t
 from ovh_invoices_tui.core.models import Account
 from ovh_invoices_tui.core.paying import ActionGuard
 from ovh_invoices_tui.core.text import clean
@@ -56,24 +56,6 @@ from ovh_invoices_tui.state.invoices import Change, LoadProgress
 from ovh_invoices_tui.widgets.binding_labels import localise_bindings
 
 ClientFactory = Callable[..., OvhClient]
-
-register(
-    {
-        "app.load_failed": {"en": "Loading failed: {error}", "fr": "Échec du chargement : {error}"},
-        "app.error": {"en": "{error}", "fr": "{error}"},
-        "app.unknown_bill": {"en": "No invoice {ref} in this account", "fr": "Aucune facture {ref} sur ce compte"},
-        "app.hidden_bill": {
-            "en": "{ref} is hidden by the filter: filters cleared",
-            "fr": "{ref} est masquée par le filtre : filtres effacés",
-        },
-        "app.switched": {"en": "Switched to profile {name}", "fr": "Profil {name} activé"},
-        "app.no_accounts": {
-            "en": "Only one account is configured (add profiles to see them side by side)",
-            "fr": "Un seul compte configuré (ajoutez des profils pour les voir côte à côte)",
-        },
-        "app.refreshing": {"en": "Refreshing…", "fr": "Actualisation…"},
-    }
-)
 
 
 class OvhInvoicesApp(App[int]):

@@ -9,42 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from ovh_invoices_tui.actions.host import ActionHost
-from ovh_invoices_tui.core.i18n import LANGUAGES, register, t
+from ovh_invoices_tui.core.i18n import LANGUAGES, t
 from ovh_invoices_tui.state.invoices import SORT_COLUMNS, toggle_new
 
 COMMAND_HELP = ":open REF · :account PROFILE · :filter TEXT · :sort COLUMN · :lang en|fr · :q"
-
-register(
-    {
-        "command.unreadable": {"en": "Cannot read the command: {error}", "fr": "Commande illisible\u00a0: {error}"},
-        "command.unknown": {"en": "Unknown command :{name} — {help}", "fr": "Commande inconnue :{name} — {help}"},
-        "command.needs_argument": {
-            "en": ":{name} needs an argument — {help}",
-            "fr": ":{name} attend un argument — {help}",
-        },
-        "command.unknown_column": {
-            "en": "Unknown column {column!r}; one of: {columns}",
-            "fr": "Colonne inconnue «\u00a0{column}\u00a0»\u202f; au choix\u00a0: {columns}",
-        },
-        "command.ambiguous_column": {
-            "en": "{column!r} could be: {columns}",
-            "fr": "«\u00a0{column}\u00a0» peut désigner\u00a0: {columns}",
-        },
-        "command.unknown_language": {
-            "en": "Unknown language {language!r}; one of: {languages}",
-            "fr": "Langue inconnue «\u00a0{language}\u00a0»\u202f; au choix\u00a0: {languages}",
-        },
-        "command.help.open": {"fr": "Aller à une facture par sa référence et l'ouvrir"},
-        "command.help.account": {"fr": "Passer à un autre profil de la configuration"},
-        "command.help.filter": {"fr": "Recherche rapide sur la référence, la commande et les services"},
-        "command.help.sort": {"fr": "Trier par une colonne (à nouveau : inverser)"},
-        "command.help.lang": {"fr": "Changer de langue (en, fr)"},
-        "command.help.payments": {"fr": "Suivi des paiements : chaque paiement et les factures réglées"},
-        "command.help.refunds": {"fr": "Avoirs et ce sur quoi ils ont été imputés"},
-        "command.help.q": {"fr": "Quitter"},
-        "command.help.quit": {"fr": "Quitter"},
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,44 +10,10 @@ from __future__ import annotations
 import asyncio
 
 from ovh_invoices_tui.actions.host import ActionHost
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import BillRow, Deposit
 from ovh_invoices_tui.data.documents import html_to_text, open_file, open_url, pdf_to_text
 from ovh_invoices_tui.export.atomic import write_file_in_folder
-
-register(
-    {
-        "action.link_warning": {
-            "en": "Link copied. Anyone with this link can open the document without logging in.",
-            "fr": "Lien copié. Toute personne qui a ce lien peut ouvrir le document sans se connecter.",
-        },
-        "action.downloading": {"en": "Downloading {ref}…", "fr": "Téléchargement de {ref}…"},
-        "action.saved": {"en": "Saved to {path}", "fr": "Enregistré dans {path}"},
-        "action.no_browser": {
-            "en": "No graphical browser here: copy the link with y instead",
-            "fr": "Pas de navigateur graphique ici : copiez le lien avec y",
-        },
-        "action.html_note": {
-            "en": "o: open in a browser · y: copy the link (opens the document without login) · Esc: back",
-            "fr": "o : ouvrir dans un navigateur · y : copier le lien (ouvre le document sans connexion) · Échap",
-        },
-        "action.pdf_note": {
-            "en": "Saved to {path} · o: open in the system viewer · Esc: back",
-            "fr": "Enregistré dans {path} · o : ouvrir dans la visionneuse · Échap : retour",
-        },
-        "action.no_viewer": {
-            "en": "No graphical viewer here; the file is at {path}",
-            "fr": "Pas de visionneuse graphique ici ; le fichier est dans {path}",
-        },
-        "action.html": {"en": "View HTML version", "fr": "Voir la version HTML"},
-        "action.pdf": {"en": "View PDF version", "fr": "Voir la version PDF"},
-        "action.copy_ref": {"en": "Copy reference", "fr": "Copier la référence"},
-        "action.copied": {"en": "Copied {what}", "fr": "{what} copié"},
-        "payment.html": {"en": "Payment proof (HTML)", "fr": "Justificatif de paiement (HTML)"},
-        "payment.pdf": {"en": "Payment proof (PDF)", "fr": "Justificatif de paiement (PDF)"},
-        "payment.no_document": {"en": "The API gave no link to this document", "fr": "Aucun lien vers ce document"},
-    }
-)
 
 
 def copy_link(host: ActionHost, url: str) -> None:

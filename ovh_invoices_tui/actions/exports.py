@@ -6,28 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ovh_invoices_tui.actions.host import ActionHost
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.export.jobs import ExportKind, Scope
-
-register(
-    {
-        "bulk.export_all_csv": {"en": "Export all as CSV", "fr": "Tout exporter en CSV"},
-        "bulk.export_all_pdf": {"en": "Export all as PDF", "fr": "Tout exporter en PDF"},
-        "bulk.export_view_csv": {"en": "Export the current view as CSV", "fr": "Exporter la vue actuelle en CSV"},
-        "bulk.export_view_pdf": {"en": "Export the current view as PDF", "fr": "Exporter la vue actuelle en PDF"},
-        "bulk.export_selection_csv": {
-            "en": "Export the selection as CSV",
-            "fr": "Exporter la sélection au format CSV",
-        },
-        "bulk.export_selection_pdf": {
-            "en": "Export the selection as PDF",
-            "fr": "Exporter la sélection au format PDF",
-        },
-        "bulk.count": {"en": "{count} invoice(s)", "fr": "{count} facture(s)"},
-        "bulk.loading": {"en": "wait for the invoices to load", "fr": "attendez la fin du chargement"},
-        "bulk.empty": {"en": "no invoice", "fr": "aucune facture"},
-    }
-)
 
 # (scope, format, the key that picks it in the menu), in menu order
 EXPORTS: tuple[tuple[Scope, ExportKind, str], ...] = (

@@ -12,23 +12,10 @@ from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NothingToPayError, OutcomeUnknownError, OvhError, ServerError
 from ovh_invoices_tui.core.cancellation import TicketDraft
-from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.i18n import format_money, t
 from ovh_invoices_tui.core.models import BillRow, ModelError, NewTicket
 from ovh_invoices_tui.core.paying import Outcome, PayPlan, PayResult, plan_due
 from ovh_invoices_tui.state.invoices import Store
-
-register(
-    {
-        "money.pay_all": {"en": "Pay my balance now", "fr": "Régler mon solde immédiatement"},
-        "money.pay_bill": {"en": "Pay this invoice's balance", "fr": "Régler le solde de cette facture"},
-        "money.cancel": {"en": "Request cancellation", "fr": "Demander l'annulation"},
-        "money.readonly": {"en": "read-only mode", "fr": "mode lecture seule"},
-        "money.loading": {"en": "wait for the invoices to load", "fr": "attendez la fin du chargement"},
-        "money.nothing": {"en": "nothing to pay", "fr": "rien à régler"},
-        "money.due": {"en": "{amount} · {count} invoice(s)", "fr": "{amount} · {count} facture(s)"},
-    }
-)
-
 
 # --- the menu entries ----------------------------------------------------------------------------------
 

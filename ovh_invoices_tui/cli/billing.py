@@ -18,22 +18,9 @@ from ovh_invoices_tui.cli.core import (
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
 from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.filters import days_overdue
-from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, status_label, t
 from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow, Debt, Deposit
 from ovh_invoices_tui.core.text import clean
-
-register(
-    {
-        "cli.balance.dueAmount": {"en": "Balance due", "fr": "Solde dû"},
-        "cli.balance.todoAmount": {"en": "To pay", "fr": "À régler"},
-        "cli.balance.pendingAmount": {"en": "Payment in progress", "fr": "Paiement en cours"},
-        "cli.balance.unmaturedAmount": {"en": "Not yet due", "fr": "Non échu"},
-        "cli.col.description": {"en": "Description", "fr": "Description"},
-        "cli.col.quantity": {"en": "Qty", "fr": "Qté"},
-        "cli.col.unit_price": {"en": "Unit price", "fr": "Prix unitaire"},
-        "cli.col.total_price": {"en": "Total", "fr": "Total"},
-    }
-)
 
 UNPAID_STATUSES = frozenset({UNPAID, TO_BE_PAID, UNMATURED})
 BILL_KEYS = (

@@ -20,7 +20,7 @@ from ovh_invoices_tui.cli.core import (
     iso_date,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_table
-from ovh_invoices_tui.core.i18n import format_money, format_percent, register, t
+from ovh_invoices_tui.core.i18n import format_money, format_percent, t
 from ovh_invoices_tui.core.insights import (
     Basis,
     MonthFigure,
@@ -32,16 +32,6 @@ from ovh_invoices_tui.core.insights import (
     month_label,
 )
 from ovh_invoices_tui.core.models import Bill, Money
-
-register(
-    {
-        "insights.lines_partial": {
-            "en": "{missing} invoices' lines could not be read: service figures are partial",
-            "fr": "lignes illisibles pour {missing} factures : chiffres par service partiels",
-        },
-    }
-)
-
 
 MONTH_KEYS = (
     "month", "currency", "invoices", "withoutTax", "withTax", "partial",
@@ -72,7 +62,6 @@ def month_range(date_from: date | None, date_to: date | None, today: date) -> Mo
     if date_from is None:
         return MonthRange.last_months(12, end)
     return MonthRange.of_dates(date_from, end)
-
 
 
 async def load_bills(client: OvhClient, span: MonthRange, ctx: CliContext) -> list[Bill]:

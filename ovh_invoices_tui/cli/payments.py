@@ -29,7 +29,7 @@ from ovh_invoices_tui.cli.core import (
     usage_error,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
-from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, t
 from ovh_invoices_tui.core.models import Bill, Deposit, Refund
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import (
@@ -46,20 +46,6 @@ from ovh_invoices_tui.state.payments import PaymentFilter, PaymentsStore, Settle
 if TYPE_CHECKING:
     from ovh_invoices_tui.api.client import OvhClient
     from ovh_invoices_tui.data.cache.db import BillCache
-
-register(
-    {
-        "cli.payments.order": {"en": "Order", "fr": "Commande"},
-        "cli.payments.paid_bills": {"en": "Invoices paid", "fr": "Factures réglées"},
-        "cli.payments.credit_notes": {"en": "Credit notes applied", "fr": "Avoirs imputés"},
-        "cli.payments.none": {"en": "none", "fr": "aucun"},
-        "cli.payments.exported": {
-            "en": "Exported {count} payments to {path} (total {total})",
-            "fr": "{count} paiements exportés dans {path} (total {total})",
-        },
-        "cli.refunds.applied_to": {"en": "Applied to", "fr": "Imputé sur"},
-    }
-)
 
 
 def _api_dates(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:

@@ -13,28 +13,8 @@ from decimal import Decimal
 from typing import Any
 
 from ovh_invoices_tui.core import clock
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import Bill, Debt, DebtOperation, Money
-
-register(  # the overview's words, shared by the screen and the CLI
-    {
-        "accounts.col.profile": {"en": "Profile", "fr": "Profil"},
-        "accounts.col.nichandle": {"en": "Account", "fr": "Compte"},
-        "accounts.col.endpoint": {"en": "Endpoint", "fr": "API"},
-        "accounts.col.due": {"en": "Due", "fr": "À régler"},
-        "accounts.col.with_balance": {"en": "Unpaid", "fr": "Impayées"},
-        "accounts.col.overdue": {"en": "Oldest overdue", "fr": "Plus ancien retard"},
-        "accounts.col.failed": {"en": "Failed payment", "fr": "Paiement échoué"},
-        "accounts.col.last_invoice": {"en": "Last invoice", "fr": "Dernière facture"},
-        "accounts.col.last_payment": {"en": "Last payment", "fr": "Dernier paiement"},
-        "accounts.col.new": {"en": "New", "fr": "Nouveau"},
-        "accounts.col.refreshed": {"en": "Refreshed", "fr": "Actualisé"},
-        "accounts.col.problem": {"en": "Problem", "fr": "Problème"},
-        "accounts.days": {"en": "{days} d late", "fr": "{days} j de retard"},
-        "accounts.readonly": {"en": "READ-ONLY", "fr": "LECTURE SEULE"},
-        "accounts.concerned": {"en": "Overdue invoices", "fr": "Factures en retard"},
-    }
-)
 
 FAILED = "FAILED"
 

@@ -10,38 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.models import Bill
 from ovh_invoices_tui.core.text import clean
 
 MAX_MESSAGE = 4_000  # characters of the user's own message
-
-register(
-    {
-        "cancel.reason.not-legitimate": {"en": "Invoice not legitimate", "fr": "Facture non légitime"},
-        "cancel.reason.withdrawal": {"en": "Right of withdrawal", "fr": "Droit de rétractation"},
-        "cancel.reason.other": {"en": "Other reason", "fr": "Autre motif"},
-        "cancel.subject": {
-            "en": "Cancellation request for invoice {ref}",
-            "fr": "Demande d'annulation de la facture {ref}",
-        },
-        "cancel.greeting": {"en": "Hello,", "fr": "Bonjour,"},
-        "cancel.intro": {
-            "en": "I request the cancellation of invoice {ref}.",
-            "fr": "Je demande l'annulation de la facture {ref}.",
-        },
-        "cancel.f.reference": {"en": "Reference", "fr": "Référence"},
-        "cancel.f.date": {"en": "Issue date", "fr": "Date d'émission"},
-        "cancel.f.amount": {"en": "Amount incl. tax", "fr": "Montant TTC"},
-        "cancel.f.order": {"en": "Order number", "fr": "Numéro de commande"},
-        "cancel.f.reason": {"en": "Reason", "fr": "Motif"},
-        "cancel.closing": {"en": "Regards,", "fr": "Cordialement,"},
-        "cancel.need_message": {
-            "en": 'Say why in the message (the reason is "other")',
-            "fr": "Précisez le motif dans le message (motif « autre »)",
-        },
-    }
-)
 
 
 class Reason(StrEnum):

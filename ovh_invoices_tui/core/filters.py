@@ -8,7 +8,7 @@ from datetime import date
 from enum import StrEnum
 
 from ovh_invoices_tui.core import clock
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow
 
 
@@ -21,24 +21,6 @@ class StatusFilter(StrEnum):
 
 
 UNPAID_STATUSES = frozenset({UNPAID, TO_BE_PAID, UNMATURED})
-
-register(
-    {
-        "filter.reference": {"en": "ref", "fr": "réf"},
-        "filter.order": {"en": "order", "fr": "commande"},
-        "filter.date": {"en": "date", "fr": "date"},
-        "filter.status": {"en": "status", "fr": "statut"},
-        "filter.quick": {"en": "search", "fr": "recherche"},
-        "filter.subset": {"en": "insight", "fr": "analyse"},
-        "filter.new": {"en": "new since last visit", "fr": "nouveautés depuis la dernière visite"},
-        "filter.none": {"en": "no filter", "fr": "aucun filtre"},
-        "filter.status.all": {"en": "all", "fr": "toutes"},
-        "filter.status.paid": {"en": "paid", "fr": "payées"},
-        "filter.status.unpaid": {"en": "unpaid", "fr": "impayées"},
-        "filter.status.due": {"en": "balance due", "fr": "solde dû"},
-        "filter.status.overdue": {"en": "overdue", "fr": "en retard"},
-    }
-)
 
 
 def days_overdue(row: BillRow, today: date) -> int | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
+from pathlib import Path
 
 from ovh_invoices_tui.core.models import Money
 
@@ -12,74 +13,55 @@ LANGUAGES = ("en", "fr")
 
 _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "CAD": "$", "GBP": "£", "AUD": "$", "SGD": "$"}
 
-# Keys are stable ids; values per language. French follows OVHcloud's own console wording.
-_LABELS: dict[str, dict[str, str]] = {
-    # invoice list columns
-    "col.reference": {"en": "Reference", "fr": "Référence"},
-    "col.order": {"en": "Order number", "fr": "Numéro de commande"},
-    "col.date": {"en": "Date of issue", "fr": "Date d'émission"},
-    "col.amount_ht": {"en": "Amount excl. tax", "fr": "Montant HT"},
-    "col.amount_ttc": {"en": "Amount incl. tax", "fr": "Montant TTC"},
-    "col.tax": {"en": "VAT", "fr": "TVA"},
-    "col.balance": {"en": "Balance", "fr": "Solde"},
-    "col.status": {"en": "Status", "fr": "Statut"},
-    "col.due_date": {"en": "Due date", "fr": "Échéance"},
-    "col.days_late": {"en": "+{days} d", "fr": "+{days} j"},
-    "col.currency": {"en": "Currency", "fr": "Devise"},
-    # payment tracking columns
-    "col.payment_date": {"en": "Payment date", "fr": "Date de paiement"},
-    "col.total_amount": {"en": "Total amount", "fr": "Montant total"},
-    "col.payment_type": {"en": "Payment method", "fr": "Moyen de paiement"},
-    "col.paid_bills": {"en": "Invoices", "fr": "Factures"},
-    "col.original_bill": {"en": "Credited invoice", "fr": "Facture créditée"},
-    # debt statuses
-    "status.PAID": {"en": "Paid", "fr": "Payée"},
-    "status.UNPAID": {"en": "Unpaid", "fr": "Impayée"},
-    "status.TO_BE_PAID": {"en": "To be paid", "fr": "À régler"},
-    "status.UNMATURED": {"en": "To be paid", "fr": "À régler"},
-    "status.REFUNDED": {"en": "Refunded", "fr": "Remboursée"},
-    "status.WRITE_OFF": {"en": "Written off", "fr": "Mise en perte"},
-    "status.UNKNOWN": {"en": "? unknown", "fr": "? inconnu"},
-    "balance.unknown": {"en": "?", "fr": "?"},
-    # payment types
-    "payment.creditCard": {"en": "Credit card", "fr": "Carte bancaire"},
-    "payment.debtAccount": {"en": "SEPA direct debit", "fr": "Prélèvement SEPA"},
-    "payment.withdrawal": {"en": "Direct debit", "fr": "Prélèvement"},
-    "payment.paypal": {"en": "PayPal", "fr": "PayPal"},
-    "payment.transfer": {"en": "Bank transfer", "fr": "Virement"},
-    "payment.cheque": {"en": "Cheque", "fr": "Chèque"},
-    "payment.check": {"en": "Cheque", "fr": "Chèque"},
-    "payment.ovhAccount": {"en": "Prepaid account", "fr": "Compte prépayé"},
-    "payment.refund": {"en": "Credit note", "fr": "Avoir"},
-    "payment.paymentMandate": {"en": "Administrative mandate", "fr": "Mandat administratif"},
-    "payment.mandat": {"en": "Administrative mandate", "fr": "Mandat administratif"},
-    "payment.fidelityPoints": {"en": "Loyalty points", "fr": "Points fidélité"},
-    "payment.missing": {"en": "Information not available", "fr": "Information non disponible"},
-}
+CATALOGUE = Path(__file__).with_name("labels.toml")  # every label, in both languages, side by side
+
+_LABELS: dict[str, dict[str, str]] = {}  # the catalogue, read on first use, then what register() adds
+
+
+def _labels() -> dict[str, dict[str, str]]:
+    if not _catalogue_read:
+        _read_catalogue()
+    return _LABELS
+
+
+_catalogue_read = False
+
+
+def _read_catalogue() -> None:
+    global _catalogue_read
+    import tomllib
+
+    with CATALOGUE.open("rb") as catalogue:
+        _LABELS.update({**tomllib.load(catalogue), **_LABELS})
+    _catalogue_read = True
 
 
 def t(key: str, lang: str = "en", /, **values: object) -> str:
     """The label ``key`` in ``lang`` (English, then the key itself, as fallbacks)."""
-    entry = _LABELS.get(key)
+    entry = _labels().get(key)
     text = key if entry is None else entry.get(lang) or entry["en"]
     return text.format(**values) if values else text
 
 
+def has_label(key: str) -> bool:
+    return key in _labels()
+
+
 def register(labels: dict[str, dict[str, str]]) -> None:
-    """Add labels (modules with their own vocabulary register it at import)."""
+    """Add labels computed at run time (the catalogue holds the ones written by hand)."""
     _LABELS.update(labels)
 
 
 def status_label(status: str, lang: str = "en") -> str:
     """The console's label for a debt status; an unknown status is shown as the API sent it."""
     key = f"status.{status}"
-    return t(key, lang) if key in _LABELS else status
+    return t(key, lang) if has_label(key) else status
 
 
 def payment_type_label(payment_type: str | None, lang: str = "en") -> str:
     """The console's label for a payment mean; ``missing`` when absent, the raw value when unknown."""
     key = f"payment.{payment_type or 'missing'}"
-    return t(key, lang) if key in _LABELS else str(payment_type)
+    return t(key, lang) if has_label(key) else str(payment_type)
 
 
 def language_of(locale_code: str | None) -> str:
@@ -156,6 +138,6 @@ def is_singular(count: int, lang: str = "en") -> bool:
 def t_count(key: str, count: int, lang: str = "en", /, **values: object) -> str:
     """``t(key)`` with ``{count}`` formatted; ``key + ".one"`` (when registered) for a singular count."""
     singular = f"{key}.one"
-    if is_singular(count, lang) and singular in _LABELS:
+    if is_singular(count, lang) and has_label(singular):
         key = singular
     return t(key, lang, count=format_count(count, lang), **values)

@@ -12,24 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Literal
 
-from ovh_invoices_tui.core.i18n import register
 from ovh_invoices_tui.core.models import Bill, BillDetail
-
-register(
-    {
-        "insights.col.month": {"en": "Month", "fr": "Mois"},
-        "insights.col.invoices": {"en": "Invoices", "fr": "Factures"},
-        "insights.col.mom": {"en": "vs prev. month", "fr": "vs mois préc."},
-        "insights.col.yoy": {"en": "vs year before", "fr": "vs an passé"},
-        "insights.col.category": {"en": "Category", "fr": "Catégorie"},
-        "insights.col.service": {"en": "Service", "fr": "Service"},
-        "insights.col.amount": {"en": "Amount", "fr": "Montant"},
-        "insights.col.share": {"en": "Share", "fr": "Part"},
-        "insights.other": {"en": "other", "fr": "autres"},
-        "insights.partial": {"en": "partial", "fr": "partiel"},
-        "insights.total": {"en": "Total", "fr": "Total"},
-    }
-)
 
 Basis = Literal["ht", "ttc"]
 Dimension = Literal["month", "category", "service"]

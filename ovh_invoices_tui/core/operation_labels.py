@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 
 
 class _Means(NamedTuple):
@@ -57,23 +57,6 @@ _FR_MODES = {
     "MANUAL": {"m": "manuel", "f": "manuelle", "fp": "manuelles"},
 }
 
-register(
-    {
-        # whole operations
-        "operation.ORDER": {"en": "Order", "fr": "Commande"},
-        "operation.CANCEL": {"en": "Cancellation", "fr": "Annulation"},
-        "operation.REFUND": {"en": "Refund", "fr": "Remboursement"},
-        "operation.REFUND_UNKNOWN": {"en": "Refund", "fr": "Remboursement"},
-        "operation.REFUND_LOSS": {"en": "Written off", "fr": "Passage en perte"},
-        # operation statuses (an operation: « opération » is feminine)
-        "operation_status.CANCELLED": {"en": "Cancelled", "fr": "Annulée"},
-        "operation_status.DONE": {"en": "Done", "fr": "Effectuée"},
-        "operation_status.FAILED": {"en": "Failed", "fr": "Échouée"},
-        "operation_status.PAID": {"en": "Paid", "fr": "Payée"},
-        "operation_status.PENDING": {"en": "Pending", "fr": "En attente"},
-        "operation_status.TODO": {"en": "To do", "fr": "À traiter"},
-    }
-)
 
 _ACRONYMS = {"SEPA", "IBAN", "BIC", "OVH", "VAT", "TVA"}
 

@@ -15,16 +15,8 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Protocol
 
-from ovh_invoices_tui.core.i18n import format_date, register
+from ovh_invoices_tui.core.i18n import format_date
 from ovh_invoices_tui.core.models import BillRow, Money, Order
-
-register(
-    {
-        "pay.col.ref": {"en": "Reference", "fr": "Référence"},
-        "pay.col.date": {"en": "Date", "fr": "Date"},
-        "pay.col.balance": {"en": "Balance", "fr": "Solde"},
-    }
-)
 
 
 def expiry_text(when: datetime | None, lang: str) -> str:

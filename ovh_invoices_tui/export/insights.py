@@ -10,26 +10,12 @@ from datetime import date
 
 from fpdf import FPDF
 
-from ovh_invoices_tui.core.i18n import format_count, format_date, format_money, format_percent, register, t
+from ovh_invoices_tui.core.i18n import format_count, format_date, format_money, format_percent, t
 from ovh_invoices_tui.core.insights import Basis, MonthFigure, MonthRange, change
 from ovh_invoices_tui.core.models import Money
 from ovh_invoices_tui.export.cells import plain_amount
 from ovh_invoices_tui.export.csv_export import CsvDialect, write_table_csv
 from ovh_invoices_tui.export.pdf_summary import pdf_text
-
-register(
-    {
-        "insights.pdf.title": {"en": "Spend per month", "fr": "Dépenses par mois"},
-        "insights.pdf.subtitle": {
-            "en": "{currency} · {span} · amounts {basis} · issued {today}",
-            "fr": "{currency} · {span} · montants {basis} · édité le {today}",
-        },
-        "insights.pdf.legend": {
-            "en": "bars: the month · line: the same month a year before · * month still running",
-            "fr": "barres : le mois · trait : le même mois un an avant · * mois en cours",
-        },
-    }
-)
 
 
 def month_table(figures: Sequence[MonthFigure], basis: Basis, lang: str, dialect: CsvDialect) -> list[list[str]]:

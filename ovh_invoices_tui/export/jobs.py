@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal, TypedDict
 
 from ovh_invoices_tui.core.filenames import safe_filename
-from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.i18n import format_money, t
 from ovh_invoices_tui.core.models import BillRow, Money
 from ovh_invoices_tui.export.results import BundleResult, ExportResult, sum_by_currency
 
@@ -42,36 +42,6 @@ __all__ = [
     "totals_text",
     "with_kind_suffix",
 ]
-
-register(
-    {
-        "export.scope.all": {"en": "All invoices", "fr": "Toutes les factures"},
-        "export.scope.view": {"en": "Current view ({filter})", "fr": "Vue actuelle ({filter})"},
-        "export.scope.selection": {"en": "Selection of {count} invoice(s)", "fr": "Sélection de {count} facture(s)"},
-        "export.scope.ids": {"en": "Invoices {ids}", "fr": "Factures {ids}"},
-        "export.no_pdf_link": {"en": "no PDF link for this invoice", "fr": "pas de lien PDF pour cette facture"},
-        "export.done": {
-            "en": "Exported {count} invoice(s), total {total}, to {path}",
-            "fr": "{count} facture(s) exportée(s), total {total}, dans {path}",
-        },
-        "export.done_folder": {
-            "en": "Saved {count} invoice PDF(s), total {total}, in {path}",
-            "fr": "{count} PDF de factures enregistré(s), total {total}, dans {path}",
-        },
-        "export.failed_count": {
-            "en": "{count} could not be downloaded",
-            "fr": "non téléchargées : {count}",
-        },
-        "export.not_attached_count": {
-            "en": "{count} PDF(s) could not be downloaded: listed in the summary, not attached",
-            "fr": "PDF non téléchargés : {count} (listés dans le récapitulatif, non joints)",
-        },
-        "export.skipped_count": {
-            "en": "{count} already there, kept",
-            "fr": "{count} déjà présente(s), conservée(s)",
-        },
-    }
-)
 
 
 class Scope(StrEnum):

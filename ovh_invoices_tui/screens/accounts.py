@@ -22,7 +22,7 @@ from textual.message import Message
 from textual.widgets import Footer, Static
 
 from ovh_invoices_tui.core.accounts import JSON_KEYS, AccountState, account_record, ticket_summary
-from ovh_invoices_tui.core.i18n import format_money, register, t, t_count
+from ovh_invoices_tui.core.i18n import format_money, t, t_count
 from ovh_invoices_tui.core.models import Money
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.screens.list_screen import ListScreen, filter_bindings, mark_bindings, sort_bindings
@@ -30,31 +30,6 @@ from ovh_invoices_tui.state.accounts import ACCOUNT_SORT_COLUMNS, AccountChange,
 from ovh_invoices_tui.widgets.account_filter_bar import AccountFilterBar
 from ovh_invoices_tui.widgets.account_table import AccountTable, profile_width
 from ovh_invoices_tui.widgets.filter_input import FilterInput
-
-register(
-    {
-        "accounts.title": {"en": "Accounts", "fr": "Comptes"},
-        "accounts.count": {"en": "{count} accounts", "fr": "{count} comptes"},
-        "accounts.count.one": {"en": "{count} account", "fr": "{count} compte"},
-        "accounts.progress": {"en": "refreshing {done}/{total}…", "fr": "actualisation {done}/{total}…"},
-        "accounts.progress.done": {"en": "{total} refreshed", "fr": "{total} actualisés"},
-        "accounts.attention": {"en": "{count} need attention", "fr": "{count} à traiter"},
-        "accounts.attention.one": {"en": "{count} needs attention", "fr": "{count} à traiter"},
-        "accounts.due_total": {"en": "due", "fr": "à régler"},
-        "accounts.marked": {"en": "{count} marked", "fr": "{count} cochés"},
-        "accounts.marked.one": {"en": "{count} marked", "fr": "{count} coché"},
-        "accounts.filter": {"en": "Filter", "fr": "Filtre"},
-        "accounts.empty": {"en": "No account matches the filter", "fr": "Aucun compte ne correspond au filtre"},
-        "accounts.quick": {
-            "en": "Search profile, account, endpoint, problem…  (Enter: keep · Esc: cancel)",
-            "fr": "Chercher profil, compte, API, problème…  (Entrée : garder · Échap : annuler)",
-        },
-        "accounts.copied": {"en": "Summary of {count} copied (OSC 52)", "fr": "Résumé de {count} copié (OSC 52)"},
-        "accounts.saved": {"en": "Saved {path}", "fr": "Enregistré : {path}"},
-        "accounts.not_saved": {"en": "Not saved ({path}): {error}", "fr": "Non enregistré ({path}) : {error}"},
-        "accounts.no_row": {"en": "No account under the cursor", "fr": "Aucun compte sous le curseur"},
-    }
-)
 
 Refresher = Callable[[Callable[[AccountState], None]], Awaitable[object]]
 

@@ -13,19 +13,9 @@ from textual.widgets.option_list import Option
 
 from ovh_invoices_tui.actions.host import host_of
 from ovh_invoices_tui.actions.registry import RowAction, actions_for
-from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.i18n import format_money, t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-register(
-    {
-        "menu.title": {"en": "Invoice {ref} · {amount}", "fr": "Facture {ref} · {amount}"},
-        "menu.disabled": {
-            "en": "“{action}” is not available: {reason}",
-            "fr": "« {action} » est indisponible : {reason}",
-        },
-    }
-)
 
 
 class ActionMenu(ReportsWorkerFailures, ModalScreen[str | None]):

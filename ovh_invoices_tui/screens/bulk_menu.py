@@ -15,15 +15,8 @@ from textual.widgets.option_list import Option
 
 from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.actions.registry import BulkAction, bulk_actions_for
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-register(
-    {
-        "bulk.title": {"en": "Bulk actions", "fr": "Actions de masse"},
-        "bulk.title_marked": {"en": "Bulk actions · {count} marked", "fr": "Actions de masse · {count} cochée(s)"},
-    }
-)
 
 
 class BulkMenu(ReportsWorkerFailures, ModalScreen[str | None]):

@@ -19,64 +19,13 @@ from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.actions.money import send_ticket
 from ovh_invoices_tui.api.errors import OutcomeUnknownError, OvhError
 from ovh_invoices_tui.core.cancellation import Reason, TicketDraft, build_ticket, message_problem
-from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.models import BillRow, NewTicket
 from ovh_invoices_tui.core.paying import Flow
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.wrapped_text import KeyHint
-
-register(
-    {
-        "cancel.title": {
-            "en": "Request cancellation · {ref} · {date} · {amount}",
-            "fr": "Demander l'annulation · {ref} · {date} · {amount}",
-        },
-        "cancel.reason": {"en": "Reason", "fr": "Motif"},
-        "cancel.message": {"en": "Message to support", "fr": "Message au support"},
-        "cancel.preview": {"en": "Preview", "fr": "Aperçu"},
-        "cancel.back": {"en": "Back", "fr": "Retour"},
-        "cancel.close": {"en": "Cancel", "fr": "Annuler"},
-        "cancel.send": {"en": "Send the request", "fr": "Envoyer la demande"},
-        "cancel.form_hint": {
-            "en": "Tab: next field · ctrl+n: preview the ticket · Esc: close",
-            "fr": "Tab : champ suivant · ctrl+n : aperçu du ticket · Échap : fermer",
-        },
-        "cancel.preview_title": {
-            "en": "This support ticket (billing › invoice) will be created:",
-            "fr": "Ce ticket de support (facturation › facture) sera créé :",
-        },
-        "cancel.subject_line": {"en": "Subject: {subject}", "fr": "Objet : {subject}"},
-        "cancel.preview_hint": {
-            "en": "ctrl+y or Tab then y: send · Esc: back to the form",
-            "fr": "ctrl+y ou Tab puis y : envoyer · Échap : retour au formulaire",
-        },
-        "cancel.sending": {"en": "Sending the request… (sent once)", "fr": "Envoi de la demande… (une seule fois)"},
-        "cancel.readonly": {
-            "en": "Read-only mode: cancellation requests are disabled (--readonly, the config or the profile)",
-            "fr": "Mode lecture seule : les demandes d'annulation sont désactivées (--readonly, config ou profil)",
-        },
-        "cancel.busy": {
-            "en": "A payment or a request is already under way",
-            "fr": "Un paiement ou une demande est déjà en cours",
-        },
-        "cancel.failed": {"en": "The ticket was not created: {error}", "fr": "Le ticket n'a pas été créé : {error}"},
-        "ticket.created": {"en": "Ticket #{number} created", "fr": "Ticket n°{number} créé"},
-        "ticket.title": {"en": "Cancellation request sent", "fr": "Demande d'annulation envoyée"},
-        "ticket.body": {
-            "en": "Support ticket #{number} was created for invoice {ref}. OVHcloud support answers in the "
-            "ticket (control panel › Support, and by e-mail).",
-            "fr": "Le ticket de support n°{number} a été créé pour la facture {ref}. Le support OVHcloud "
-            "répond dans le ticket (espace client › Support, et par e-mail).",
-        },
-        "ticket.notice": {"en": "Notice: {notice}", "fr": "Remarque : {notice}"},
-        "ticket.hint": {
-            "en": "y: copy the ticket number · Esc or Enter: close",
-            "fr": "y : copier le numéro · Échap ou Entrée : fermer",
-        },
-    }
-)
 
 _REASONS = (Reason.NOT_LEGITIMATE, Reason.WITHDRAWAL, Reason.OTHER)
 

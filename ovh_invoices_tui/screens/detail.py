@@ -16,7 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, LoadingIndicator, Static
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
-from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, status_label, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, status_label, t
 from ovh_invoices_tui.core.models import Account, BillDetail, BillRow, DebtOperation, Deposit, Payment
 from ovh_invoices_tui.core.operation_labels import operation_label, operation_status_label
 from ovh_invoices_tui.core.text import clean
@@ -24,39 +24,6 @@ from ovh_invoices_tui.core.wrapping import ITEM_SEPARATOR, pack
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.navigation import OpenActionMenu
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-register(
-    {
-        "detail.title": {"en": "Invoice {ref}", "fr": "Facture {ref}"},
-        "detail.info": {"en": "Invoice information", "fr": "Informations sur la facture"},
-        "detail.contact": {"en": "Billing contact", "fr": "Contact facturation"},
-        "detail.lines": {"en": "Lines", "fr": "Détail"},
-        "detail.totals": {"en": "Totals", "fr": "Totaux"},
-        "detail.operations": {"en": "Payment history", "fr": "Historique des opérations"},
-        "detail.settled_by": {"en": "Settled by", "fr": "Réglée par"},
-        "detail.no_operations": {"en": "No operation on this invoice", "fr": "Aucune opération sur cette facture"},
-        "detail.no_deposit": {
-            "en": "No payment found for this invoice yet",
-            "fr": "Aucun paiement trouvé pour cette facture",
-        },
-        "detail.payment_type": {"en": "Payment type", "fr": "Type de paiement"},
-        "detail.payment_date": {"en": "Payment date", "fr": "Date de paiement"},
-        "detail.customer": {"en": "Customer id", "fr": "Identifiant client"},
-        "detail.category": {"en": "Category", "fr": "Catégorie"},
-        "detail.description": {"en": "Description", "fr": "Abonnement"},
-        "detail.period": {"en": "Period", "fr": "Période"},
-        "detail.service": {"en": "Service reference", "fr": "Référence"},
-        "detail.quantity": {"en": "Qty", "fr": "Quantité"},
-        "detail.unit_price": {"en": "Unit price excl. tax", "fr": "Prix unitaire HT"},
-        "detail.total": {"en": "Total excl. tax", "fr": "Total HT"},
-        "detail.op_date": {"en": "Date", "fr": "Date"},
-        "detail.op_type": {"en": "Operation", "fr": "Opération"},
-        "detail.vat_number": {"en": "VAT number", "fr": "TVA"},
-        "detail.op_status": {"en": "Status", "fr": "Statut"},
-        "detail.load_failed": {"en": "Could not load the invoice: {error}", "fr": "Chargement impossible : {error}"},
-        "detail.unknown": {"en": "Unknown invoice {ref}", "fr": "Facture inconnue {ref}"},
-    }
-)
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,7 +23,7 @@ from textual.worker import Worker
 
 from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export.results import BundleResult, ExportAborted, ExportResult
@@ -48,102 +48,6 @@ from ovh_invoices_tui.export.jobs import (
 )
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.wrapped_text import KeyHint
-
-register(
-    {
-        "export.dialog.title.all.csv": {"en": "Export all as CSV", "fr": "Tout exporter en CSV"},
-        "export.dialog.title.all.pdf": {"en": "Export all as PDF", "fr": "Tout exporter en PDF"},
-        "export.dialog.title.view.csv": {"en": "Export the current view as CSV", "fr": "Exporter la vue en CSV"},
-        "export.dialog.title.view.pdf": {"en": "Export the current view as PDF", "fr": "Exporter la vue en PDF"},
-        "export.dialog.title.selection.csv": {
-            "en": "Export the selection as CSV",
-            "fr": "Exporter la sélection au format CSV",
-        },
-        "export.dialog.title.selection.pdf": {
-            "en": "Export the selection as PDF",
-            "fr": "Exporter la sélection au format PDF",
-        },
-        "export.dialog.summary": {
-            "en": "{count} invoice(s) · total {total}",
-            "fr": "{count} facture(s) · total {total}",
-        },
-        "export.dialog.scope": {"en": "Scope: {scope}", "fr": "Périmètre : {scope}"},
-        "export.dialog.dialect": {"en": "CSV format", "fr": "Format CSV"},
-        "export.dialog.dialect_auto": {"en": "auto ({name})", "fr": "auto ({name})"},
-        "export.dialog.links": {
-            "en": "Include document links (URL, PDF URL, password)",
-            "fr": "Inclure les liens des documents (URL, URL du PDF, mot de passe)",
-        },
-        "export.dialog.links_warning": {
-            "en": "⚠ Links open the invoices without login: share the file with care.",
-            "fr": "⚠ Les liens ouvrent les factures sans connexion : partagez le fichier avec prudence.",
-        },
-        "export.dialog.pdf_mode": {"en": "PDF content", "fr": "Contenu du PDF"},
-        "export.dialog.pdf_summary": {"en": "Summary only", "fr": "Récapitulatif seul"},
-        "export.dialog.pdf_bundle": {
-            "en": "Summary + every invoice's PDF, in one file",
-            "fr": "Récapitulatif + le PDF de chaque facture, en un fichier",
-        },
-        "export.dialog.pdf_folder": {
-            "en": "Each invoice's PDF saved into a folder",
-            "fr": "Le PDF de chaque facture enregistré dans un dossier",
-        },
-        "export.dialog.on_failure": {"en": "If a download fails", "fr": "Si un téléchargement échoue"},
-        "export.dialog.skip": {"en": "skip it and list it", "fr": "l'ignorer et la lister"},
-        "export.dialog.stop": {"en": "stop (nothing written)", "fr": "arrêter (rien n'est écrit)"},
-        "export.dialog.path_file": {"en": "Save as", "fr": "Enregistrer sous"},
-        "export.dialog.path_folder": {"en": "Save into the folder", "fr": "Enregistrer dans le dossier"},
-        "export.dialog.export": {"en": "Export", "fr": "Exporter"},
-        "export.dialog.cancel": {"en": "Cancel", "fr": "Annuler"},
-        "export.dialog.hint": {
-            "en": "Tab: next field · Enter: export · Esc: close",
-            "fr": "Tab : champ suivant · Entrée : exporter · Échap : fermer",
-        },
-        "export.dialog.no_path": {"en": "Type a file name", "fr": "Saisissez un nom de fichier"},
-        "export.dialog.no_folder": {
-            "en": "The folder {folder} does not exist",
-            "fr": "Le dossier {folder} n'existe pas",
-        },
-        "export.dialog.is_folder": {
-            "en": "{path} is a folder: type a file name",
-            "fr": "{path} est un dossier : saisissez un nom de fichier",
-        },
-        "export.dialog.not_folder": {
-            "en": "{path} is a file, not a folder",
-            "fr": "{path} est un fichier, pas un dossier",
-        },
-        "export.dialog.exists": {
-            "en": "{path} already exists. Overwrite it?",
-            "fr": "{path} existe déjà. L'écraser ?",
-        },
-        "export.dialog.exists_folder": {
-            "en": "{count} of these PDF files already exist in {path}. Overwrite them, or keep them?",
-            "fr": "{count} de ces PDF existent déjà dans {path}. Les écraser, ou les garder ?",
-        },
-        "export.dialog.overwrite": {"en": "y Overwrite", "fr": "o Écraser"},
-        "export.dialog.keep": {"en": "k Keep them", "fr": "g Les garder"},
-        "export.dialog.back": {"en": "n Back", "fr": "n Retour"},
-        "export.dialog.writing": {"en": "Writing {path}…", "fr": "Écriture de {path}…"},
-        "export.dialog.downloading": {
-            "en": "Downloading the invoices' PDFs: {done}/{total}",
-            "fr": "Téléchargement des PDF des factures : {done}/{total}",
-        },
-        "export.dialog.esc_cancels": {
-            "en": "Esc: cancel (no partial file is left)",
-            "fr": "Échap : annuler (aucun fichier partiel ne reste)",
-        },
-        "export.dialog.failed": {"en": "Export failed: {error}", "fr": "Échec de l'export : {error}"},
-        "export.cancelled": {"en": "Export cancelled: no file written", "fr": "Export annulé : aucun fichier écrit"},
-        "export.cancelled_folder": {
-            "en": "Export cancelled: the PDFs already saved in {path} are kept (each is complete)",
-            "fr": "Export annulé : les PDF déjà enregistrés dans {path} sont conservés (chacun est complet)",
-        },
-        "export.aborted": {
-            "en": "Export stopped at the first failed download: {path} was not written",
-            "fr": "Export arrêté au premier échec de téléchargement : {path} n'a pas été écrit",
-        },
-    }
-)
 
 # The confirm step's keys, per language (the button labels show them).
 _OVERWRITE_KEYS = {"y", "o"}

@@ -12,21 +12,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.export import Failure
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.wrapped_text import KeyHint
-
-register(
-    {
-        "export.failures.title": {
-            "en": "{count} invoice(s) could not be exported",
-            "fr": "Factures non exportées : {count}",
-        },
-        "export.failures.hint": {"en": "Esc or Enter: close", "fr": "Échap ou Entrée : fermer"},
-    }
-)
 
 
 class ExportFailures(ReportsWorkerFailures, ModalScreen[None]):

@@ -13,21 +13,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 from ovh_invoices_tui.actions.commands import COMMAND_HELP
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.binding_labels import help_text
-
-register(
-    {
-        "help.key": {"en": "Key", "fr": "Touche"},
-        "help.does": {"en": "Does", "fr": "Action"},
-        "help.id": {"en": "Id (for [keymap])", "fr": "Id (pour [keymap])"},
-        "help.footer": {
-            "en": "Command line (:) — {commands}\nPalette: ctrl+p · Esc, q or ? closes this help",
-            "fr": "Ligne de commande (:) — {commands}\nPalette : ctrl+p · Échap, q ou ? ferme l'aide",
-        },
-    }
-)
 
 
 def bindings_table(screen: Screen[Any], lang: str = "en") -> Table:

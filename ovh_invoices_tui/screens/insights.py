@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Footer, Input, ProgressBar, Static
 from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.filters import BillFilter, FilterInputError, parse_date_range
-from ovh_invoices_tui.core.i18n import format_count, format_money, format_percent, register, t
+from ovh_invoices_tui.core.i18n import format_count, format_money, format_percent, t
 from ovh_invoices_tui.core.insights import (
     Basis,
     Dimension,
@@ -40,47 +40,11 @@ from ovh_invoices_tui.data.invoice_lines import LinesProgress
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.spend_chart import SpendChart
 
-register(
-    {
-        "insights.title": {"en": "Spend", "fr": "Dépenses"},
-        "insights.view.month": {"en": "per month", "fr": "par mois"},
-        "insights.view.category": {"en": "per category", "fr": "par catégorie"},
-        "insights.view.service": {"en": "per service", "fr": "par service"},
-        "insights.scope.all": {"en": "all invoices", "fr": "toutes les factures"},
-        "insights.scope.view": {"en": "the list's filter", "fr": "le filtre de la liste"},
-        "insights.empty": {"en": "No invoice in this range", "fr": "Aucune facture sur cette période"},
-        "insights.lines.loading": {
-            "en": "Reading invoice lines: {done} of {total} — figures are partial · x: stop",
-            "fr": "Lecture des lignes : {done} sur {total} — chiffres partiels · x : arrêter",
-        },
-        "insights.lines.partial": {
-            "en": "Lines of {missing} invoices not read — service figures are partial (s: read again)",
-            "fr": "Lignes de {missing} factures non lues — chiffres par service partiels (s : relire)",
-        },
-        "insights.lines.done": {
-            "en": "Lines of {total} invoices ({cached} from the cache) · service amounts are without tax",
-            "fr": "Lignes de {total} factures ({cached} depuis le cache) · montants par service hors taxes",
-        },
-        "insights.range.prompt": {
-            "en": "Range (2025-01..2025-12, 2025, 2024-06..): Enter applies, Esc cancels",
-            "fr": "Période (2025-01..2025-12, 2025, 2024-06..) : Entrée applique, Échap annule",
-        },
-        "insights.export.saved": {"en": "Saved {path}", "fr": "Enregistré : {path}"},
-        "insights.export.failed": {"en": "Not saved ({path}): {error}", "fr": "Non enregistré ({path}) : {error}"},
-        "insights.export.no_folder": {"en": "No download folder configured", "fr": "Aucun dossier de téléchargement"},
-        "insights.partial_month": {
-            "en": "* the current month is still running",
-            "fr": "* le mois en cours n'est pas terminé",
-        },
-    }
-)
-
 LinesReader = Callable[
     [Sequence[str], Callable[[LinesProgress, dict[str, list[BillDetail]]], None]],
     Awaitable[tuple[dict[str, list[BillDetail]], LinesProgress]],
 ]
 VIEWS: tuple[Dimension, ...] = ("month", "category", "service")
-
 
 
 class InsightsScreen(ReportsWorkerFailures, Screen[BillFilter | None]):

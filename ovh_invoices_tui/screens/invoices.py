@@ -9,7 +9,7 @@ from textual.widgets import Footer
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.core import clock
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.list_screen import ListScreen, filter_bindings, mark_bindings, sort_bindings
 from ovh_invoices_tui.screens.navigation import OpenActionMenu, OpenDetail
@@ -20,22 +20,6 @@ from ovh_invoices_tui.widgets.bill_table import BillTable
 from ovh_invoices_tui.widgets.filter_bar import FilterBar
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.status_line import StatusLine
-
-register(
-    {
-        "invoices.quick": {
-            "en": "Search reference, order number, service…  (Enter: keep · Esc: cancel)",
-            "fr": "Chercher référence, commande, service…  (Entrée : garder · Échap : annuler)",
-        },
-        "invoices.empty": {"en": "No invoice matches the filter", "fr": "Aucune facture ne correspond au filtre"},
-        "invoices.empty_loading": {"en": "Loading invoices…", "fr": "Chargement des factures…"},
-        "invoices.load_failed": {
-            "en": "Could not load the invoices: {error} — press r to retry",
-            "fr": "Impossible de charger les factures : {error} — touche r pour réessayer",
-        },
-        "invoices.no_row": {"en": "No invoice under the cursor", "fr": "Aucune facture sous le curseur"},
-    }
-)
 
 
 class InvoicesScreen(ListScreen):

@@ -19,25 +19,12 @@ from textual.events import DescendantFocus
 from textual.screen import Screen
 from textual.widgets import Input
 
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.listing import Listing
 from ovh_invoices_tui.widgets.filter_bar_base import FilterBarBase
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.virtual_table import VirtualTable
-
-register(
-    {
-        "list.load_errors": {
-            "en": "{count} objects from the API could not be read and were skipped: {first}",
-            "fr": "{count} objets de l'API illisibles ont été ignorés : {first}",
-        },
-        "list.range_anchor": {
-            "en": "Range start set: move, then press {key} again",
-            "fr": "Début de plage posé : déplacez-vous puis {key} à nouveau",
-        },
-    }
-)
 
 
 def mark_bindings(prefix: str, *, show_mark: bool) -> list[BindingType]:

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
-from ovh_invoices_tui.core.i18n import format_money, register, t
+from ovh_invoices_tui.core.i18n import format_money, t
 from ovh_invoices_tui.core.models import Order
 from ovh_invoices_tui.core.paying import expiry_text
 from ovh_invoices_tui.core.text import clean
@@ -20,73 +20,6 @@ from ovh_invoices_tui.data.documents import open_url
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.wrapped_text import KeyHint, UrlText, WrappedText
-
-register(
-    {
-        "order.title": {"en": "Regularisation order created", "fr": "Bon de commande de régularisation créé"},
-        "order.number": {"en": "Order", "fr": "Commande"},
-        "order.amount": {"en": "Amount", "fr": "Montant"},
-        "order.expires": {"en": "Expires", "fr": "Expire"},
-        "order.validity": {"en": "(valid one hour)", "fr": "(valable une heure)"},
-        "order.link": {"en": "Payment link", "fr": "Lien de paiement"},
-        "order.next": {
-            "en": "Pay it on OVHcloud's payment page before it expires, then press\u00a0r\u00a0to\u00a0refresh.",
-            "fr": "Réglez-le sur la page de paiement d'OVHcloud avant expiration, puis r\u00a0pour\u00a0actualiser.",
-        },
-        "order.hint": {
-            "en": "y: copy the link · o: open in a browser · Esc: close",
-            "fr": "y : copier le lien · o : ouvrir dans un navigateur · Échap : fermer",
-        },
-        "order.hint_sandbox": {
-            "en": "y: copy · o: open · s: simulate payment (sandbox only) · Esc: close",
-            "fr": "y : copier · o : ouvrir · s : simuler le paiement (bac à sable) · Échap : fermer",
-        },
-        "order.copied": {
-            "en": "Payment link copied. It opens the payment page of order {order} without login: keep it private.",
-            "fr": "Lien de paiement copié. Il ouvre la page de paiement de la commande {order} sans connexion : "
-            "gardez-le pour vous.",
-        },
-        "order.no_browser": {
-            "en": "No graphical browser here: copy the link with y",
-            "fr": "Pas de navigateur graphique ici : copiez le lien avec y",
-        },
-        "order.simulating": {"en": "Sandbox: paying order {order}…", "fr": "Bac à sable : paiement de {order}…"},
-        "order.simulated": {
-            "en": "Sandbox: order {order} paid. Refreshing the invoices…",
-            "fr": "Bac à sable : commande {order} payée. Actualisation des factures…",
-        },
-        "order.simulate_failed": {
-            "en": "Sandbox payment failed: {error}",
-            "fr": "Échec du paiement simulé : {error}",
-        },
-        "unknown.title.pay": {"en": "Payment request: outcome unknown", "fr": "Demande de paiement : issue inconnue"},
-        "unknown.title.ticket": {"en": "Ticket request: outcome unknown", "fr": "Demande de ticket : issue inconnue"},
-        "unknown.body.pay": {
-            "en": "The request was sent but no answer came back. A regularisation order may or may not have "
-            "been created. It will NOT be sent again.",
-            "fr": "La demande a été envoyée mais aucune réponse n'est arrivée. Un bon de commande de "
-            "régularisation a peut-être été créé. Elle ne sera PAS renvoyée.",
-        },
-        "unknown.check.pay": {
-            "en": "To check: press\u00a0r\u00a0to\u00a0refresh, then look at the balance; look for a new order under "
-            "Orders in the OVHcloud control panel before paying again.",
-            "fr": "Pour vérifier : touche r\u00a0pour\u00a0actualiser, puis regardez le solde ; cherchez une nouvelle "
-            "commande dans Commandes de l'espace client OVHcloud avant de payer à nouveau.",
-        },
-        "unknown.body.ticket": {
-            "en": "The request was sent but no answer came back. The ticket may or may not have been "
-            "created. It will NOT be sent again.",
-            "fr": "La demande a été envoyée mais aucune réponse n'est arrivée. Le ticket a peut-être été "
-            "créé. Elle ne sera PAS renvoyée.",
-        },
-        "unknown.check.ticket": {
-            "en": "To check: look at your support tickets in the OVHcloud control panel before asking again.",
-            "fr": "Pour vérifier : consultez vos tickets de support dans l'espace client OVHcloud avant de redemander.",
-        },
-        "unknown.details": {"en": "Details: {error}", "fr": "Détails : {error}"},
-        "unknown.hint": {"en": "Esc or Enter: close", "fr": "Échap ou Entrée : fermer"},
-    }
-)
 
 
 class OrderResult(ReportsWorkerFailures, ModalScreen[None]):

@@ -20,80 +20,12 @@ from textual.widgets import Button, Label, Static
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.actions.money import pay, plan_all
-from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.paying import Flow, Outcome, PaymentInProgressError, PayPlan, PayResult, plan_bill
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.widgets.wrapped_text import KeyHint
-
-register(
-    {
-        "pay.title_all": {"en": "Pay my balance now", "fr": "Régler mon solde immédiatement"},
-        "pay.balance_unknown": {
-            "en": "The balance could not be read, so what is due is unknown: {error}. Press r to retry.",
-            "fr": "Le solde n'a pas pu être lu, le montant dû est donc inconnu : {error}. Touche r pour réessayer.",
-        },
-        "pay.title_bill": {"en": "Pay the balance of invoice {ref}", "fr": "Régler le solde de la facture {ref}"},
-        "pay.amount": {"en": "Amount to pay: {amount}", "fr": "Montant à régler : {amount}"},
-        "pay.count": {"en": "{count} invoice(s):", "fr": "{count} facture(s) :"},
-        "pay.listed": {
-            "en": "The invoices above add up to {listed}; the order is for the account balance, {total}.",
-            "fr": "Les factures ci-dessus totalisent {listed} ; la commande porte sur le solde du compte, {total}.",
-        },
-        "pay.order_note": {
-            "en": "A regularisation order valid for one hour will be created. Nothing is charged until you pay "
-            "it on OVHcloud's payment page (its link is shown next).",
-            "fr": "Un bon de commande de régularisation valable une heure sera créé. Rien n'est débité avant "
-            "son paiement sur la page de paiement d'OVHcloud (le lien s'affiche ensuite).",
-        },
-        "pay.unknown_warning": {
-            "en": "⚠ A payment request sent at {time} got no answer: refresh (r) and check the balance first.",
-            "fr": "⚠ Une demande de paiement envoyée à {time} est restée sans réponse : actualisez (r) et "
-            "vérifiez le solde d'abord.",
-        },
-        "pay.cancel": {"en": "Cancel", "fr": "Annuler"},
-        "pay.confirm": {"en": "Confirm: create the order", "fr": "Confirmer : créer la commande"},
-        "pay.hint": {
-            "en": "Tab then y: confirm · ctrl+y: confirm · Esc: cancel",
-            "fr": "Tab puis y : confirmer · ctrl+y : confirmer · Échap : annuler",
-        },
-        "pay.sending": {
-            "en": "Creating the regularisation order… (sent once, never resent)",
-            "fr": "Création du bon de commande… (envoyé une seule fois, jamais renvoyé)",
-        },
-        "pay.done_elsewhere": {"en": "Done: see the result. Esc: close", "fr": "Terminé : voir le résultat. Échap"},
-        "pay.readonly": {
-            "en": "Read-only mode: paying is disabled (--readonly, the config or the profile)",
-            "fr": "Mode lecture seule : le paiement est désactivé (--readonly, la config ou le profil)",
-        },
-        "pay.busy": {
-            "en": "A payment or a request is already under way",
-            "fr": "Un paiement ou une demande est déjà en cours",
-        },
-        "pay.elsewhere": {
-            "en": "A payment of this account is already in progress (in another window or command): nothing sent",
-            "fr": "Un paiement de ce compte est déjà en cours (autre fenêtre ou commande) : rien n'a été envoyé",
-        },
-        "pay.loading": {
-            "en": "Wait for the invoices to load before paying",
-            "fr": "Attendez la fin du chargement des factures avant de payer",
-        },
-        "pay.nothing": {
-            "en": "Nothing to pay: every invoice is settled",
-            "fr": "Rien à régler : toutes les factures sont soldées",
-        },
-        "pay.nothing_bill": {"en": "Nothing to pay on {ref}", "fr": "Rien à régler sur {ref}"},
-        "pay.nothing_api": {
-            "en": "Nothing to pay: OVHcloud says nothing is due now. Refreshing…",
-            "fr": "Rien à régler : OVHcloud n'indique rien à payer. Actualisation…",
-        },
-        "pay.failed": {
-            "en": "The order was not created: {error}",
-            "fr": "La commande n'a pas été créée : {error}",
-        },
-    }
-)
 
 
 def invoice_lines(plan: PayPlan, lang: str) -> Text:

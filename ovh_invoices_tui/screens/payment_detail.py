@@ -14,7 +14,7 @@ from textual.widgets import Footer, LoadingIndicator, Static
 
 from ovh_invoices_tui.actions.documents import view_deposit_html, view_deposit_pdf
 from ovh_invoices_tui.actions.host import ActionHost, host_of
-from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, t
 from ovh_invoices_tui.core.models import Bill, Deposit
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import find_deposit, load_settlement
@@ -23,29 +23,6 @@ from ovh_invoices_tui.screens.navigation import OpenDetail
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import Settlement
 from ovh_invoices_tui.widgets.payment_table import PaidBillTable
-
-register(
-    {
-        "payment.title": {"en": "Payment {ref}", "fr": "Paiement {ref}"},
-        "payment.order": {"en": "Order", "fr": "Commande"},
-        "payment.paid_bills": {"en": "Invoices paid ({count})", "fr": "Factures réglées ({count})"},
-        "payment.credit_notes": {"en": "Credit notes applied", "fr": "Avoirs imputés"},
-        "payment.no_credit_note": {"en": "None", "fr": "Aucun"},
-        "payment.credit_line": {
-            "en": "{ref} · {date} · {amount} · credits invoice {bill}",
-            "fr": "{ref} · {date} · {amount} · avoir sur la facture {bill}",
-        },
-        "payment.missing_bills": {
-            "en": "Could not read invoice(s) {refs}: the total is incomplete",
-            "fr": "Facture(s) {refs} illisible(s) : le total est incomplet",
-        },
-        "payment.load_failed": {"en": "Could not load the payment: {error}", "fr": "Chargement impossible : {error}"},
-        "payment.no_deposit": {
-            "en": "No payment known for this invoice yet",
-            "fr": "Aucun paiement connu pour cette facture",
-        },
-    }
-)
 
 
 def info_block(deposit: Deposit, lang: str) -> Table:

@@ -15,7 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import Deposit
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import ensure_paid_bills
@@ -24,45 +24,10 @@ from ovh_invoices_tui.export import export_deposits_csv
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import deposits_total_text
 
-register(
-    {
-        "payments.export.title": {
-            "en": "Export payment proofs as CSV",
-            "fr": "Exporter les justificatifs de paiement en CSV",
-        },
-        "payments.export.all": {"en": "All ({count})", "fr": "Tous ({count})"},
-        "payments.export.view": {"en": "The view ({count})", "fr": "La vue ({count})"},
-        "payments.export.marked": {"en": "Marked ({count})", "fr": "Cochés ({count})"},
-        "payments.export.links": {
-            "en": "Include document links (they open the proofs without login)",
-            "fr": "Inclure les liens (ils ouvrent les justificatifs sans connexion)",
-        },
-        "payments.export.go": {"en": "Export", "fr": "Exporter"},
-        "payments.export.cancel": {"en": "Cancel", "fr": "Annuler"},
-        "payments.export.exists": {
-            "en": "{path} already exists. Overwrite it? (y / n)",
-            "fr": "{path} existe déjà. L'écraser ? (o / n)",
-        },
-        "payments.export.overwrite": {"en": "y Overwrite", "fr": "o Écraser"},
-        "payments.export.keep": {"en": "n Keep it", "fr": "n Garder"},
-        "payments.export.fetching": {
-            "en": "Reading the invoices paid: {done}/{total}…",
-            "fr": "Lecture des factures réglées : {done}/{total}…",
-        },
-        "payments.export.nothing": {"en": "Nothing to export", "fr": "Rien à exporter"},
-        "payments.export.done": {
-            "en": "Exported {count} payments to {path} (total {total})",
-            "fr": "{count} paiements exportés dans {path} (total {total})",
-        },
-        "payments.export.failed": {"en": "Export failed: {error}", "fr": "Échec de l'export : {error}"},
-    }
-)
-
 
 def default_export_name(nichandle: str | None, day: date) -> str:
     """``ovh-payments-<nichandle>-<yyyy-mm-dd>.csv``."""
     return f"ovh-payments-{clean(nichandle or 'account').replace('/', '-')}-{day.isoformat()}.csv"
-
 
 
 class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):

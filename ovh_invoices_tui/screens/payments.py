@@ -18,7 +18,7 @@ from textual.worker import Worker
 
 from ovh_invoices_tui.actions.documents import view_deposit_html, view_deposit_pdf
 from ovh_invoices_tui.actions.host import ActionHost, host_of
-from ovh_invoices_tui.core.i18n import format_count, register, t, t_count
+from ovh_invoices_tui.core.i18n import format_count, t, t_count
 from ovh_invoices_tui.core.models import Deposit
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.payments import fill_paid_counts, load_payments
@@ -36,32 +36,6 @@ from ovh_invoices_tui.state.payments import (
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.payment_filter_bar import PaymentFilterBar
 from ovh_invoices_tui.widgets.payment_table import PaymentTable
-
-register(
-    {
-        "payments.title": {"en": "Payment tracking", "fr": "Suivi des paiements"},
-        "payments.count": {"en": "{count} payments", "fr": "{count} paiements"},
-        "payments.count.one": {"en": "{count} payment", "fr": "{count} paiement"},
-        "payments.loading": {
-            "en": "loading {deposits}{total} payments, {refunds} credit notes…",
-            "fr": "chargement {deposits}{total} paiements, {refunds} avoirs…",
-        },
-        "payments.load_failed": {"en": "Loading payments failed: {error}", "fr": "Échec du chargement : {error}"},
-        "payments.empty": {"en": "No payment matches the filter", "fr": "Aucun paiement ne correspond au filtre"},
-        "payments.empty_loading": {"en": "Loading payments…", "fr": "Chargement des paiements…"},
-        "payments.total": {"en": "total", "fr": "total"},
-        "payments.marked": {"en": "{count} marked", "fr": "{count} cochés"},
-        "payments.marked.one": {"en": "{count} marked", "fr": "{count} coché"},
-        "payments.counts_pending": {"en": "counting invoices {known}/{total}", "fr": "factures {known}/{total}"},
-        "payments.filter": {"en": "Filter", "fr": "Filtre"},
-        "payments.quick": {
-            "en": "Search reference, order number, payment method…  (Enter: keep · Esc: cancel)",
-            "fr": "Chercher référence, commande, moyen de paiement…  (Entrée : garder · Échap : annuler)",
-        },
-        "payments.no_row": {"en": "No payment under the cursor", "fr": "Aucun paiement sous le curseur"},
-    }
-)
-
 
 # --- loading ------------------------------------------------------------------------------------------------
 

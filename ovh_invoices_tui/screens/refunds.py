@@ -17,7 +17,7 @@ from textual.widgets import Footer, Static
 
 from ovh_invoices_tui.actions.documents import view_html, view_pdf
 from ovh_invoices_tui.actions.host import ActionHost, host_of
-from ovh_invoices_tui.core.i18n import payment_type_label, register, t, t_count
+from ovh_invoices_tui.core.i18n import payment_type_label, t, t_count
 from ovh_invoices_tui.core.models import Refund
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.session import AccountSession
@@ -26,24 +26,6 @@ from ovh_invoices_tui.screens.payments import ensure_payments_loaded
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
 from ovh_invoices_tui.state.payments import LoadState, PaymentChange
 from ovh_invoices_tui.widgets.payment_table import RefundTable
-
-register(
-    {
-        "refunds.title": {"en": "Credit notes (avoirs)", "fr": "Avoirs"},
-        "refunds.count": {"en": "{count} credit notes", "fr": "{count} avoirs"},
-        "refunds.count.one": {"en": "{count} credit note", "fr": "{count} avoir"},
-        "refunds.empty": {"en": "No credit note", "fr": "Aucun avoir"},
-        "refunds.loading": {"en": "Loading credit notes…", "fr": "Chargement des avoirs…"},
-        "refunds.no_row": {"en": "No credit note under the cursor", "fr": "Aucun avoir sous le curseur"},
-        "refunds.no_bill": {"en": "This credit note names no invoice", "fr": "Cet avoir ne cite aucune facture"},
-        "refunds.html": {"en": "Credit note (HTML)", "fr": "Avoir (HTML)"},
-        "refunds.pdf": {"en": "Credit note (PDF)", "fr": "Avoir (PDF)"},
-        "refunds.hint": {
-            "en": "enter: the payment it reduced · i: the credited invoice",
-            "fr": "Entrée : le paiement réduit · i : la facture créditée",
-        },
-    }
-)
 
 
 class RefundsScreen(ReportsWorkerFailures, Screen[None]):

@@ -11,21 +11,9 @@ from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
 
 from ovh_invoices_tui.api.session import RequestLog
-from ovh_invoices_tui.core.i18n import format_count, register, t
+from ovh_invoices_tui.core.i18n import format_count, t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.screens.worker_failures import ReportsWorkerFailures
-
-register(
-    {
-        "requests.title": {"en": "Recent API calls ({count})", "fr": "Derniers appels à l'API ({count})"},
-        "requests.method": {"en": "Method", "fr": "Méthode"},
-        "requests.path": {"en": "Path", "fr": "Chemin"},
-        "requests.status": {"en": "Status", "fr": "Statut"},
-        "requests.time": {"en": "Time", "fr": "Durée"},
-        "requests.no_answer": {"en": "no answer", "fr": "sans réponse"},
-        "requests.copied": {"en": "Copied {query_id}", "fr": "{query_id} copié"},
-    }
-)
 
 
 def _status(entry: RequestLog, lang: str = "en") -> Text:

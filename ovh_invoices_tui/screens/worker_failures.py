@@ -17,17 +17,8 @@ from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from ovh_invoices_tui.api.errors import OvhError
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import ModelError
-
-register(
-    {
-        "failure.model": {
-            "en": "Unexpected answer from the API: {error}",
-            "fr": "Réponse inattendue de l'API : {error}",
-        },
-    }
-)
 
 ResultT = TypeVar("ResultT")
 

@@ -11,20 +11,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put
-
-register(
-    {
-        "accounts.filter.quick": {"en": "search", "fr": "recherche"},
-        "accounts.filter.show": {"en": "show", "fr": "affichage"},
-        "accounts.filter.none": {"en": "every account", "fr": "tous les comptes"},
-        "accounts.show.all": {"en": "all", "fr": "tous"},
-        "accounts.show.attention": {"en": "needing attention", "fr": "à traiter"},
-        "accounts.show.problems": {"en": "unreadable", "fr": "illisibles"},
-        "accounts.show.new": {"en": "with something new", "fr": "avec du nouveau"},
-    }
-)
 
 
 class AccountChange(StrEnum):

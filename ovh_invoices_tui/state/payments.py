@@ -15,43 +15,9 @@ from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from typing import Any
 
-from ovh_invoices_tui.core.i18n import format_amounts, format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.i18n import format_amounts, format_money, payment_type_label, t
 from ovh_invoices_tui.core.models import Bill, Deposit, ModelError, Money, Payment, Refund
 from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, put, within
-
-register(
-    {
-        "payments.filter.date": {"en": "date", "fr": "date"},
-        "payments.filter.amount": {"en": "amount", "fr": "montant"},
-        "payments.filter.type": {"en": "method", "fr": "moyen"},
-        "payments.filter.reference": {"en": "ref", "fr": "réf"},
-        "payments.filter.quick": {"en": "search", "fr": "recherche"},
-        "payments.filter.none": {"en": "no filter", "fr": "aucun filtre"},
-        "refunds.paid_back": {"en": "Paid back: {means}", "fr": "Remboursé : {means}"},
-        "payments.shortfall.one": {
-            "en": "A credit note (avoir) {ref} of {amount} covered the difference.",
-            "fr": "Un avoir {ref} de {amount} a couvert la différence.",
-        },
-        "payments.shortfall.many": {
-            "en": "Credit notes (avoirs) {refs} totalling {amount} covered the difference.",
-            "fr": "Les avoirs {refs}, soit {amount}, ont couvert la différence.",
-        },
-        "payments.shortfall.unexplained": {
-            "en": "The payment is {amount} less than the invoices it settled, and no credit note applied to it is "
-            "known here: the rest may have been paid another way (another payment, a prepaid account).",
-            "fr": "Le paiement est inférieur de {amount} aux factures réglées, et aucun avoir imputé n'est connu "
-            "ici : le reste a pu être réglé autrement (autre paiement, compte prépayé).",
-        },
-        "payments.shortfall.rest": {
-            "en": "{amount} of the difference is not explained by a credit note.",
-            "fr": "{amount} de la différence ne s'explique pas par un avoir.",
-        },
-        "payments.shortfall.figures": {
-            "en": "Invoices {invoices} − payment {payment} = {difference}",
-            "fr": "Factures {invoices} − paiement {payment} = {difference}",
-        },
-    }
-)
 
 
 class PaymentChange(StrEnum):

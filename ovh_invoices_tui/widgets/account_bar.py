@@ -5,23 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.core.i18n import format_count, register, t, t_count
+from ovh_invoices_tui.core.i18n import format_count, t, t_count
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.state.invoices import LoadProgress
-
-register(
-    {
-        "bar.new": {"en": "● {count} new since last visit", "fr": "● {count} nouvelles depuis la dernière visite"},
-        "bar.new.one": {"en": "● {count} new since last visit", "fr": "● {count} nouvelle depuis la dernière visite"},
-        "bar.readonly": {"en": "READ-ONLY", "fr": "LECTURE SEULE"},
-        "bar.loading": {"en": "loading {loaded}/{total}", "fr": "chargement {loaded}/{total}"},
-        "bar.loaded": {"en": "{count} invoices", "fr": "{count} factures"},
-        "bar.loaded.one": {"en": "{count} invoice", "fr": "{count} facture"},
-        "bar.cached": {"en": "cached", "fr": "en cache"},
-        "bar.offline": {"en": "OFFLINE", "fr": "HORS LIGNE"},
-        "bar.failed": {"en": "load failed", "fr": "échec du chargement"},
-    }
-)
 
 
 class AccountBar(Static):

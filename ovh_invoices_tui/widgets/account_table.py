@@ -12,20 +12,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from ovh_invoices_tui.core.accounts import AccountState
-from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.models import Money
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
-
-register(
-    {
-        "accounts.refreshing": {"en": "refreshing…", "fr": "actualisation…"},
-        "accounts.ago.now": {"en": "just now", "fr": "à l'instant"},
-        "accounts.ago.minutes": {"en": "{n} min ago", "fr": "il y a {n} min"},
-        "accounts.ago.hours": {"en": "{n} h ago", "fr": "il y a {n} h"},
-        "accounts.ago.days": {"en": "{n} d ago", "fr": "il y a {n} j"},
-    }
-)
 
 
 def account_key(row: AccountState) -> str:

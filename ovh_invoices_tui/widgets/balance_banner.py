@@ -5,21 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.core.i18n import format_date, format_money, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.models import BillRow, DebtBalance
-
-register(
-    {
-        "banner.due": {"en": "{amount} is due", "fr": "{amount} à régler"},
-        "banner.pay_key": {"en": " — press {key} to pay", "fr": " — touche {key} pour payer"},
-        "banner.readonly": {"en": " (read-only: paying is disabled)", "fr": " (lecture seule : paiement désactivé)"},
-        "banner.pending": {"en": " · {amount} being processed", "fr": " · {amount} en cours de traitement"},
-        "banner.overdue": {
-            "en": " · oldest overdue {amount} ({ref}), due {day}, {days} d late",
-            "fr": " · plus ancien retard {amount} ({ref}), échu le {day}, {days} j",
-        },
-    }
-)
 
 
 class BalanceBanner(Static):

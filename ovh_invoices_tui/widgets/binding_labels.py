@@ -154,16 +154,6 @@ register({f"binding.{binding_id}": {"fr": label} for binding_id, label in _FRENC
 register({f"binding_help.{binding_id}": {"fr": text} for binding_id, text in _FRENCH_HELP.items()})
 
 
-register(
-    {
-        "binding_help.sort_by": {
-            "en": "Sort by {column} (again: reverse)",
-            "fr": "Trier par {column} (à nouveau : inverser)",
-        },
-    }
-)
-
-
 def help_text(binding: Binding, lang: str) -> str:
     """What the help screen says a binding does, in ``lang`` when a translation exists."""
     if binding.id and binding.id.startswith("invoices.sort_") and binding.id != "invoices.sort_reverse":

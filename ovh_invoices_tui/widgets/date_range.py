@@ -14,22 +14,8 @@ from textual.message import Message
 from textual.widgets import Input
 
 from ovh_invoices_tui.core.filters import FilterInputError, parse_date_range
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.widgets.filter_input import FilterInput
-
-register(
-    {
-        "daterange.not_a_date": {
-            "en": "not a date: {text} (use YYYY-MM-DD or DD/MM/YYYY)",
-            "fr": "date invalide : {text} (format AAAA-MM-JJ ou JJ/MM/AAAA)",
-        },
-        "daterange.not_a_month": {"en": "not a month: {text}", "fr": "mois invalide : {text}"},
-        "daterange.reversed_range": {
-            "en": "range ends before it starts: {text}",
-            "fr": "la période se termine avant de commencer : {text}",
-        },
-    }
-)
 
 
 def filter_error_text(error: FilterInputError, lang: str) -> str:

@@ -11,21 +11,12 @@ from textual.app import ComposeResult
 from textual.widgets import Input, Label, Select
 
 from ovh_invoices_tui.core.filters import BillFilter, StatusFilter
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.widgets.date_range import DateRangeInput, filter_error_text
 from ovh_invoices_tui.widgets.filter_bar_base import FilterBarBase
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 
 __all__ = ["FilterBar", "filter_error_text"]
-
-register(
-    {
-        "filterbar.reference": {"en": "Reference", "fr": "Référence"},
-        "filterbar.order": {"en": "Order no.", "fr": "N° de commande"},
-        "filterbar.date": {"en": "Date: 2024-03-01, 2024-03, 2024, a..b", "fr": "Date : 01/03/2024, 2024-03, a..b"},
-        "filterbar.status": {"en": "Status", "fr": "Statut"},
-    }
-)
 
 
 def _status_options(lang: str) -> list[tuple[str, StatusFilter]]:

@@ -9,21 +9,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.widgets import Input, Select
 
-from ovh_invoices_tui.core.i18n import payment_type_label, register, t
+from ovh_invoices_tui.core.i18n import payment_type_label, t
 from ovh_invoices_tui.state.payments import PaymentFilter, parse_amount
 from ovh_invoices_tui.widgets.date_range import DateRangeInput
 from ovh_invoices_tui.widgets.filter_bar_base import FilterBarBase
 from ovh_invoices_tui.widgets.filter_input import FilterInput
-
-register(
-    {
-        "payments.f.reference": {"en": "Reference", "fr": "Référence"},
-        "payments.f.date": {"en": "Date: 2024-03, a..b", "fr": "Date : 2024-03, a..b"},
-        "payments.f.min": {"en": "Min", "fr": "Min"},
-        "payments.f.max": {"en": "Max", "fr": "Max"},
-        "payments.f.all_types": {"en": "All methods", "fr": "Tous moyens"},
-    }
-)
 
 
 class PaymentFilterBar(FilterBarBase[PaymentFilter]):

@@ -12,18 +12,13 @@ from typing import Any
 
 from textual.binding import Binding
 
-from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, register, t
+from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, t
 from ovh_invoices_tui.core.models import Bill, Deposit, Refund
 from ovh_invoices_tui.state.payments import deposit_key
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
 
 __all__ = ["PAYMENT_COLUMN_IDS", "PaidBillTable", "PaymentTable", "RefundTable"]
 
-register(
-    {
-        "refunds.col.credited_to": {"en": "Applied to", "fr": "Imputé sur"},
-    }
-)
 
 PAYMENT_COLUMN_IDS = ("reference", "payment_date", "total_amount", "payment_type", "paid_bills")
 UNKNOWN = "…"

@@ -13,17 +13,9 @@ from decimal import Decimal
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
-from ovh_invoices_tui.core.i18n import register, t
+from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.insights import Basis, MonthFigure, Share
 from ovh_invoices_tui.core.models import UCENTS_PER_UNIT
-
-register(
-    {
-        "chart.spend": {"en": "spend", "fr": "dépense"},
-        "chart.year_before": {"en": "a year before", "fr": "un an avant"},
-        "chart.other": {"en": "other", "fr": "autres"},
-    }
-)
 
 BAR_MARKER = "sd"  # plotext's standard-definition full block: a solid bar in any terminal
 YEAR_BEFORE_MARKER = "●"

@@ -5,25 +5,9 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from ovh_invoices_tui.core.i18n import format_amounts, register, t, t_count
+from ovh_invoices_tui.core.i18n import format_amounts, t, t_count
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.state.invoices import Totals
-
-register(
-    {
-        "status.unknown_count": {"en": "status unknown: {count}", "fr": "statut inconnu : {count}"},
-        "status.view": {"en": "{count} invoices", "fr": "{count} factures"},
-        "status.view.one": {"en": "{count} invoice", "fr": "{count} facture"},
-        "status.marked": {"en": "{count} marked", "fr": "{count} cochées"},
-        "status.marked.one": {"en": "{count} marked", "fr": "{count} cochée"},
-        "status.hidden": {"en": "{count} hidden by the filter", "fr": "{count} masquées par le filtre"},
-        "status.hidden.one": {"en": "{count} hidden by the filter", "fr": "{count} masquée par le filtre"},
-        "status.ht": {"en": "excl. tax", "fr": "HT"},
-        "status.ttc": {"en": "incl. tax", "fr": "TTC"},
-        "status.due": {"en": "due", "fr": "dû"},
-        "status.filter": {"en": "Filter", "fr": "Filtre"},
-    }
-)
 
 
 def totals_text(totals: Totals, currency: str, lang: str) -> Text:

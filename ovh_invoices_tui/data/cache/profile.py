@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ovh_invoices_tui import locations
-from ovh_invoices_tui.core.i18n import language_of, register, t
+from ovh_invoices_tui.core.i18n import language_of, t
 from ovh_invoices_tui.data.account_lock import AccountLock
 from ovh_invoices_tui.data.cache.accounts import (
     BINDINGS_FILE,
@@ -37,20 +37,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SANDBOX_NOW_KEY = "sandbox_now"
-register(
-    {
-        "cache.other_account": {
-            "en": "These credentials now reach account {account}, not {previous}: its own cache is used "
-            "(the cache of {previous} is kept)",
-            "fr": "Ces identifiants donnent maintenant accès au compte {account}, pas {previous} : son propre "
-            "cache est utilisé (celui de {previous} est conservé)",
-        },
-        "cache.offline": {
-            "en": "Offline: showing the cached invoices, read-only ({error}). Restart once the network is back.",
-            "fr": "Hors ligne : factures en cache, en lecture seule ({error}). Relancez quand le réseau revient.",
-        },
-    }
-)
 
 
 def cache_key(profile: Profile) -> str:
