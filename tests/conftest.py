@@ -89,6 +89,14 @@ def make_app(tmp_path: Path, sandbox_config: Any) -> Callable[..., Any]:
     return factory
 
 
+@pytest.fixture
+def no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Retries without waiting: an unreachable endpoint fails at once (the retries themselves still happen)."""
+    from ovh_invoices_tui.api.retry import RetryPolicy
+
+    monkeypatch.setattr(RetryPolicy, "backoff", lambda self, attempt: 0.0)
+
+
 async def wait_loaded(app: Any, pilot: Any, timeout: float = 20.0) -> None:
     """Wait until the store says loading is done, then let the screen repaint."""
     loop = asyncio.get_running_loop()

@@ -70,7 +70,9 @@ def test_accounts_lists_every_profile_with_the_figures_of_each(home: Path, capsy
         assert overdue["oldestOverdueDays"] > 0 and overdue["overdueInvoices"] >= 1
 
 
-def test_fail_if_due_statuses_and_an_unreadable_account(home: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_fail_if_due_statuses_and_an_unreadable_account(
+    home: Path, capsys: pytest.CaptureFixture[str], no_backoff: None
+) -> None:
     write_config(home)
     status, overview = run_json(["accounts", "--fail-if-due"], capsys)
     assert status == EXIT_DUE and any(row["due"] != "0.00" for row in overview["accounts"])

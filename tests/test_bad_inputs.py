@@ -297,7 +297,7 @@ def _closed_port() -> str:
 
 @pytest.mark.parametrize("command", [["bills", "list"], ["balance"]])
 def test_unreachable_endpoint_is_one_line(
-    command: list[str], place: Path, capsys: pytest.CaptureFixture[str]
+    command: list[str], place: Path, capsys: pytest.CaptureFixture[str], no_backoff: None
 ) -> None:
     (place / "config.toml").write_text(profile(f"endpoint = '{_closed_port()}'\n"))
     os.chmod(place / "config.toml", 0o600)

