@@ -13,9 +13,8 @@ from typing import Any
 
 from ovh_invoices_tui.cli.core import EXIT_OK, CliContext, add_format_option, command
 from ovh_invoices_tui.cli.output import Column, write_csv, write_json, write_table
-from ovh_invoices_tui.core.accounts import JSON_KEYS, account_record
-from ovh_invoices_tui.core.i18n import format_date, format_money, t
-from ovh_invoices_tui.core.models import Money
+from ovh_invoices_tui.core.accounts import JSON_KEYS, account_record, due_text, failed_text, overdue_text
+from ovh_invoices_tui.core.i18n import format_date, t
 
 EXIT_DUE = 10
 EXIT_UNREADABLE = 11
@@ -86,21 +85,15 @@ def _print(ctx: CliContext, states: list[Any], lang: str) -> None:
     rows = []
     for state in states:
         s = state.summary
-        overdue = ""
-        if s and s.overdue:
-            overdue = f"{s.overdue.bill_id or s.overdue.order_id} {t('accounts.days', lang, days=s.overdue.days)}"
-        failed = ""
-        if s and s.failed_payment:
-            failed = format_date(s.failed_payment.date, lang)
         profile = state.profile + (f" ({t('accounts.readonly', lang)})" if state.readonly else "")
         rows.append(
             [
                 profile,
                 (s.nichandle or "") if s else "",
-                format_money(Money(s.due_ucents, s.currency), lang) if s and s.due_ucents is not None else "?",
+                due_text(state, lang),
                 str(s.with_balance) if s else "",
-                overdue,
-                failed,
+                overdue_text(state, lang),
+                failed_text(state, lang),
                 format_date(s.last_invoice, lang) if s else "",
                 format_date(s.last_payment, lang) if s else "",
                 str(s.new_invoices + s.new_payments) if s else "",

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from ovh_invoices_tui.core import clock
-from ovh_invoices_tui.core.i18n import t
+from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.models import Bill, Debt, DebtOperation, Money
 
 FAILED = "FAILED"
@@ -169,9 +169,6 @@ class AccountState:
 
 def ticket_summary(rows: Iterable[AccountState], lang: str = "en") -> str:
     """Plain text for a support ticket: per account, what is due, the oldest unpaid, a failed payment."""
-    from ovh_invoices_tui.core.i18n import format_date, format_money
-    from ovh_invoices_tui.core.models import Money
-
     blocks: list[str] = []
     for row in rows:
         s = row.summary
@@ -200,6 +197,30 @@ def ticket_summary(rows: Iterable[AccountState], lang: str = "en") -> str:
                 lines.append(f"  {t('accounts.concerned', lang)}: {', '.join(s.overdue_bill_ids)}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"
+
+
+def due_text(row: AccountState, lang: str) -> str:
+    """The amount due in the account's currency; ``?`` when unknown (never read, or unreadable)."""
+    s = row.summary
+    if s is None or s.due_ucents is None:
+        return "?"
+    return format_money(Money(s.due_ucents, s.currency), lang)
+
+
+def overdue_text(row: AccountState, lang: str) -> str:
+    """The oldest overdue invoice and how late it is (the table, the CLI)."""
+    s = row.summary
+    if s is None or s.overdue is None:
+        return ""
+    return f"{s.overdue.bill_id or s.overdue.order_id} · {t('accounts.days', lang, days=s.overdue.days)}"
+
+
+def failed_text(row: AccountState, lang: str) -> str:
+    """The date of the failed payment and the invoice it was for."""
+    s = row.summary
+    if s is None or s.failed_payment is None:
+        return ""
+    return f"{format_date(s.failed_payment.date, lang)} {s.failed_payment.bill_id or ''}".strip()
 
 
 JSON_KEYS = (

@@ -11,9 +11,8 @@ from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime
 from typing import Any
 
-from ovh_invoices_tui.core.accounts import AccountState
-from ovh_invoices_tui.core.i18n import format_date, format_money, t
-from ovh_invoices_tui.core.models import Money
+from ovh_invoices_tui.core.accounts import AccountState, due_text, failed_text, overdue_text
+from ovh_invoices_tui.core.i18n import format_date, t
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.widgets.virtual_table import Column, VirtualTable
 
@@ -34,27 +33,6 @@ def ago(when: datetime | None, lang: str, now: datetime | None = None) -> str:
     if seconds < 86400:
         return t("accounts.ago.hours", lang, n=int(seconds // 3600))
     return t("accounts.ago.days", lang, n=int(seconds // 86400))
-
-
-def due_text(row: AccountState, lang: str) -> str:
-    s = row.summary
-    if s is None or s.due_ucents is None:
-        return "?"
-    return format_money(Money(s.due_ucents, s.currency), lang)
-
-
-def overdue_text(row: AccountState, lang: str) -> str:
-    s = row.summary
-    if s is None or s.overdue is None:
-        return ""
-    return f"{s.overdue.bill_id or s.overdue.order_id} · {t('accounts.days', lang, days=s.overdue.days)}"
-
-
-def failed_text(row: AccountState, lang: str) -> str:
-    s = row.summary
-    if s is None or s.failed_payment is None:
-        return ""
-    return f"{format_date(s.failed_payment.date, lang)} {s.failed_payment.bill_id or ''}".strip()
 
 
 def problem_text(row: AccountState, lang: str) -> str:
