@@ -63,6 +63,20 @@ async def test_the_overview_comes_first_and_says_which_account_needs_attention(a
         assert not app.session.store.rows  # nothing loaded under the overview before an account is chosen
 
 
+async def test_the_status_line_shows_the_whole_problem_of_the_account_under_the_cursor(accounts_app: Any) -> None:
+    app = accounts_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await overview_refreshed(app, pilot)
+        table = screen.query_one(AccountTable)
+        problem = next(row for row in app.accounts_store.view if row.problem is not None).problem.text
+        assert len(problem) > 40  # more than its column shows at 80 columns
+        assert problem[:40] not in screen_text(app)
+        while table.current_row is not None and table.current_row.problem is None:
+            await pilot.press("j")
+        await pilot.pause()
+        assert f"client: {problem}"[:60] in screen_text(app)  # at 80 columns, the first 60 characters at least
+
+
 async def test_enter_opens_that_account_and_esc_comes_back_with_the_cursor_kept(accounts_app: Any) -> None:
     app = accounts_app
     async with app.run_test(size=(120, 40)) as pilot:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
@@ -160,10 +161,10 @@ async def test_sort_indicator_and_marks() -> None:
     app = TableApp(rows)
     async with app.run_test(size=(120, 40)) as pilot:
         table = app.table
-        table.set_sort_indicator("amount_ttc", descending=True)
+        table.set_sort_indicator("balance", descending=True)  # "Balance" is narrower than its amounts
         table.set_marked({"FR00000002"})
         await pilot.pause()
-        assert "▼" in line(table, 0)
+        assert re.search(r"▼ \S", line(table, 0)), line(table, 0)  # a right-aligned label: the arrow against it
         table.set_sort_indicator("amount_ttc", descending=False)
         assert "▲" in line(table, 0)
         assert line(table, 3).startswith("✓ FR00000002")

@@ -212,7 +212,7 @@ def overdue_text(row: AccountState, lang: str) -> str:
     s = row.summary
     if s is None or s.overdue is None:
         return ""
-    return f"{s.overdue.bill_id or s.overdue.order_id} · {t('accounts.days', lang, days=s.overdue.days)}"
+    return f"{s.overdue.bill_id or s.overdue.order_id} {t('col.days_late', lang, days=s.overdue.days)}"
 
 
 def failed_text(row: AccountState, lang: str) -> str:

@@ -142,6 +142,10 @@ class AccountsScreen(ListScreen):
             line.append("  │  ")
             line.append(t_count("accounts.marked", len(store.marked), lang), style="bold reverse")
         second = Text(no_wrap=True, overflow="ellipsis")
+        current = self.list_table().current_row
+        if current is not None and current.problem is not None:  # whole here, the column cuts it short
+            second.append(f"{current.profile}: {clean(current.problem.text)}", style="bold red")
+            second.append(" · ")
         second.append(f"{t('accounts.filter', lang)}: ", style="dim")
         second.append(clean(store.filter.describe(lang)), style="bold yellow" if store.filter.is_active else "dim")
         self.query_one("#accounts-status", Static).update(Text("\n").join([line, second]))
@@ -160,6 +164,10 @@ class AccountsScreen(ListScreen):
             self.notify(t("accounts.no_row", self.lang), severity="warning")
             return
         self.post_message(self.Open(row.profile))
+
+    @on(AccountTable.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self._show_status()
 
     @on(AccountTable.RowActivated)
     def _activated(self, event: AccountTable.RowActivated) -> None:

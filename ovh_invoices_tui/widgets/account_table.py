@@ -90,7 +90,7 @@ class AccountTable(VirtualTable):
                 style_fn=red_when_due),
             col("with_balance", width=3, align="right", priority=5,
                 render=lambda r: str(r.summary.with_balance) if r.summary else ""),
-            col("overdue", width=22, min_width=16, max_width=30, flex=True, priority=1,
+            col("overdue", width=17, min_width=16, priority=1,  # "FR20672832 +50 d"
                 render=lambda r: overdue_text(r, lang), style_fn=red),
             col("failed", width=21, min_width=10, priority=1, render=lambda r: failed_text(r, lang), style_fn=red),
             col("last_invoice", width=10, priority=6,

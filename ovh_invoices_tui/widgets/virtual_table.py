@@ -724,8 +724,9 @@ class VirtualTable(ScrollView, can_focus=True):
                 room = placed.width - 2
                 if room <= 0:
                     cell = _fit(Text(arrow), placed.width, column.align)
-                elif column.align == "right":
-                    cell = Text.assemble(arrow, " ", _fit(Text(label), room, "right"))
+                elif column.align == "right":  # the arrow against its label, not at the far edge of the cell
+                    shown = _fit(Text(label), min(room, cell_len(label)), "right")
+                    cell = _fit(Text.assemble(arrow, " ", shown), placed.width, "right")
                 else:
                     cell = Text.assemble(_fit(Text(label), room, "left"), " ", arrow)
                 line.append(cell.plain, sorted_style)
