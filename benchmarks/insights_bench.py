@@ -2,7 +2,8 @@
 
 Measures (1) opening the monthly view: building the spend index over every bill, the figures, the table and the
 plotext chart, until the first frame with the chart is painted; (2) a range change (``[``), once the previous
-frame is on screen (one key press): figures, table and chart redrawn, until the chart is painted; (3) the index alone. Goals (issue "Spend insights"): ≤ 200 ms and ≤ 50 ms.
+frame is on screen (one key press): figures, table and chart redrawn, until the chart is painted;
+(3) the index alone. Goals (issue "Spend insights"): ≤ 200 ms and ≤ 50 ms.
 
 Run: ``python -m benchmarks.insights_bench [n]``.
 """
