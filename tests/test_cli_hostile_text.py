@@ -94,3 +94,32 @@ def test_csv_cells_are_formula_safe_like_the_exports(
         rows = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
         assert rows and all(row["description"][:1] not in ("=", "+", "-", "@", "\t", "\r") for row in rows), rows
         assert all(row["unitPrice"][:1] != "'" for row in rows)  # amounts stay numbers
+
+
+# --- the JSON writer: a listing encoded by msgspec is the very text json.dumps gives -----------------------
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ovh_invoices_tui.cli import output  # noqa: E402
+from ovh_invoices_tui.cli.output import write_json  # noqa: E402
+from tests.test_hostile_models import hostile_text, json_value  # noqa: E402
+
+_flat_value = st.one_of(
+    st.none(), st.booleans(), st.integers(-(2**70), 2**70), st.floats(), hostile_text,
+    st.sampled_from([HOSTILE, "\ud800x"]),  # a lone surrogate: msgspec refuses it, json.dumps writes it
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(records=st.one_of(
+    st.lists(st.dictionaries(st.one_of(hostile_text, st.sampled_from(["billId", "date"])), _flat_value), max_size=4),
+    json_value,
+    st.lists(st.dictionaries(st.text(max_size=4), json_value, max_size=3), max_size=3),
+))  # fmt: skip
+def test_json_output_is_what_json_dumps_writes(records: Any) -> None:
+    """Whatever the records (lone surrogates, controls, floats, nesting), the text is json.dumps', escaped."""
+    out = io.StringIO()
+    write_json(out, records)
+    expected = json.dumps(records, indent=2, ensure_ascii=False).translate(output._JSON_ESCAPES)
+    assert out.getvalue() == expected + "\n"

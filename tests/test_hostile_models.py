@@ -174,6 +174,13 @@ SAMPLES: dict[str, tuple[Callable[[Any], Any], str, dict[str, Any]]] = {
 }  # fmt: skip
 
 
+def field_values(model: Any) -> list[Any]:
+    """The values of a model's fields, a dataclass or a msgspec Struct (bills, debts, amounts)."""
+    if dataclasses.is_dataclass(model):
+        return [getattr(model, f.name) for f in dataclasses.fields(model)]
+    return [getattr(model, name) for name in model.__struct_fields__]
+
+
 def _parse_or_model_error(name: str, obj: Any, changed: set[str] | None) -> Any:
     """Parse ``obj``: either a value, or a ModelError naming the model and (one of) the changed fields."""
     parse, model, _ = SAMPLES[name]
@@ -215,7 +222,7 @@ def test_broken_prices_name_the_nested_field(name: str, data: st.DataObject) -> 
     if parsed is not None:  # what was accepted can be formatted (no Decimal overflow later)
         from ovh_invoices_tui.core.i18n import format_money
 
-        for value in (getattr(parsed, f.name) for f in dataclasses.fields(parsed)):
+        for value in field_values(parsed):
             if isinstance(value, Money):
                 format_money(value, "fr")
 

@@ -21,7 +21,8 @@ from ovh_invoices_tui.api.errors import (
 )
 from ovh_invoices_tui.api.http import httpx
 from ovh_invoices_tui.api.retry import RetryPolicy
-from ovh_invoices_tui.api.session import ApiSession, Params, RequestLog
+from ovh_invoices_tui.api.session import ApiResponse, ApiSession, Params, RequestLog
+from ovh_invoices_tui.core import wire
 from ovh_invoices_tui.core.models import (
     Account,
     Bill,
@@ -152,10 +153,10 @@ class OvhClient:
         order_id: int | None = None,
     ) -> AsyncIterator[Page[Bill]]:
         params = {"date.from": _when(date_from), "date.to": _when(date_to), "orderId": order_id}
-        return self._iter_objects("/me/bill", Bill.from_api, params)
+        return self._iter_objects("/me/bill", Bill.from_api, params, typed=Bill)
 
     def iter_debts(self) -> AsyncIterator[Page[Debt]]:
-        return self._iter_objects("/me/debtAccount/debt", Debt.from_api, None)
+        return self._iter_objects("/me/debtAccount/debt", Debt.from_api, None, typed=Debt)
 
     def iter_deposits(
         self, *, date_from: datetime | date | None = None, date_to: datetime | date | None = None
@@ -172,17 +173,29 @@ class OvhClient:
     def iter_bill_details(self, bill_id: str) -> AsyncIterator[Page[BillDetail]]:
         return self._iter_objects(f"/me/bill/{_seg(bill_id)}/details", BillDetail.from_api, None)
 
-    async def _iter_objects(self, path: str, parse: Callable[[Any], T], params: Params) -> AsyncIterator[Page[T]]:
+    async def _iter_objects(
+        self, path: str, parse: Callable[[Any], T], params: Params, *, typed: type[T] | None = None
+    ) -> AsyncIterator[Page[T]]:
+        """Every object of a listing, page by page; ``typed``: the model its pages can be decoded into at once
+        (:mod:`~ovh_invoices_tui.core.wire`), else each object is read by ``parse``."""
         if self.use_iceberg:
-            first = await self.session.call("GET", path, params=params, headers=iceberg.page_headers(1))
+            first = await self.session.call("GET", path, params=params, headers=iceberg.page_headers(1), lazy=True)
             total_header = first.headers.get(iceberg.ELEMENTS_HEADER)
-            if iceberg.is_object_list(first.data, total_header):
-                total = int(total_header) if total_header and total_header.isdigit() else None
+            total = int(total_header) if total_header and total_header.isdigit() else None
+            items = wire.decode_page(typed, first.content) if typed is not None else None
+            if items:  # a non-empty page of well-formed objects: the server honoured the mode
+                yield Page(items, total)
+                first_count = len(items)
+            elif iceberg.is_object_list(first.data, total_header):
                 yield _parse_page(first.data, parse, total)
-                pages = iceberg.remaining_pages(total or 0, len(first.data))
+                first_count = len(first.data)
+            else:
+                first_count = -1
+            if first_count >= 0:
+                pages = iceberg.remaining_pages(total or 0, first_count)
                 calls = (self._iceberg_page(path, params, n) for n in pages)
-                async for data in iceberg.as_completed(calls):
-                    yield _parse_page(data, parse, total)
+                async for response, number in iceberg.as_completed(calls):
+                    yield _read_page(path, response, number, parse, typed, total)
                 return
             ids = first.data
         else:
@@ -192,12 +205,9 @@ class OvhClient:
         async for page in self._fetch_each(path, ids, parse):
             yield page
 
-    async def _iceberg_page(self, path: str, params: Params, number: int) -> list[Any]:
-        response = await self.session.call("GET", path, params=params, headers=iceberg.page_headers(number))
-        data = response.data
-        if not isinstance(data, list):
-            raise ModelError(path, "<page>", f"page {number} is not a list")
-        return data
+    async def _iceberg_page(self, path: str, params: Params, number: int) -> tuple[ApiResponse, int]:
+        headers = iceberg.page_headers(number)
+        return await self.session.call("GET", path, params=params, headers=headers, lazy=True), number
 
     async def _fetch_each(self, path: str, ids: list[Any], parse: Callable[[Any], T]) -> AsyncIterator[Page[T]]:
         """The fallback: one GET per id (capped by the session's semaphore), pages as they complete.
@@ -433,3 +443,16 @@ def _parse_page(data: list[Any], parse: Callable[[Any], T], total: int | None) -
         except ModelError as exc:
             errors.append(exc)
     return Page(items, total, errors)
+
+
+def _read_page(
+    path: str, response: ApiResponse, number: int, parse: Callable[[Any], T], typed: type[T] | None, total: int | None
+) -> Page[T]:
+    """Page ``number`` of a listing: decoded at once when it can be, else object by object."""
+    items = wire.decode_page(typed, response.content) if typed is not None else None
+    if items is not None:
+        return Page(items, total)
+    data = response.data
+    if not isinstance(data, list):
+        raise ModelError(path, "<page>", f"page {number} is not a list")
+    return _parse_page(data, parse, total)

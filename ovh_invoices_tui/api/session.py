@@ -29,6 +29,7 @@ from ovh_invoices_tui.api.retry import RETRYABLE_STATUSES, RetryPolicy
 from ovh_invoices_tui.api.signing import signature, signed_headers
 
 USER_AGENT = f"ovh-invoices/{__version__}"
+_UNDECODED = object()  # ApiResponse.data not decoded yet
 QUERY_ID_HEADER = "X-Ovh-QueryID"
 Params = Mapping[str, Any] | Sequence[tuple[str, Any]] | None
 
@@ -50,13 +51,27 @@ class RequestLog:
     query_id: str | None
 
 
-@dataclass(frozen=True, slots=True)
 class ApiResponse:
-    """A successful answer: decoded JSON (None when empty) and headers."""
+    """A successful answer: its bytes, headers and status; ``data`` is the decoded JSON (None when empty).
 
-    data: Any
-    headers: httpx.Headers
-    status: int
+    The JSON is decoded on first use of ``data``, so a listing page can be decoded straight from ``content``
+    into typed objects instead (:mod:`ovh_invoices_tui.core.wire`).
+    """
+
+    __slots__ = ("_data", "content", "headers", "status")
+
+    def __init__(self, content: bytes, headers: httpx.Headers, status: int, data: Any = _UNDECODED) -> None:
+        self.content = content
+        self.headers = headers
+        self.status = status
+        self._data = data
+
+    @property
+    def data(self) -> Any:
+        """The decoded JSON; raises ApiError when the answer is not JSON."""
+        if self._data is _UNDECODED:
+            self._data = _decode(self.content)
+        return self._data
 
 
 class ApiSession:
@@ -132,8 +147,12 @@ class ApiSession:
         body: Any = None,
         headers: Mapping[str, str] | None = None,
         auth: bool = True,
+        lazy: bool = False,
     ) -> ApiResponse:
-        """``METHOD base_url+path?params`` with a compact JSON body; GETs retried, POSTs never."""
+        """``METHOD base_url+path?params`` with a compact JSON body; GETs retried, POSTs never.
+
+        With ``lazy`` the JSON is decoded only when ``data`` is first read (the caller may decode ``content``).
+        """
         method = method.upper()
         url = self.base_url + path + _query(params)
         content = b"" if body is None else json.dumps(body, separators=(",", ":")).encode("utf-8")
@@ -152,7 +171,9 @@ class ApiSession:
                 await asyncio.sleep(again.delay)
                 continue
             if response.status_code < 400:
-                return ApiResponse(_decode(raw), response.headers, response.status_code)
+                # eager by default: an answer that is not JSON fails here, where the call is made
+                data = _UNDECODED if lazy else _decode(raw)
+                return ApiResponse(raw, response.headers, response.status_code, data)
             error = self._error(response, raw)
             if auth and not self.uses_oauth2 and not resynced and _clock_suspect(error):
                 resynced = True

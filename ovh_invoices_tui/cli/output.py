@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TextIO
 
+import msgspec
+
 from ovh_invoices_tui.core.models import Money
 from ovh_invoices_tui.core.text import BIDI_CONTROLS, CONTROLS, clean
 from ovh_invoices_tui.export.cells import neutralise
@@ -64,8 +66,33 @@ def write_pairs(out: TextIO, pairs: Sequence[tuple[str, object]]) -> None:
 
 def write_json(out: TextIO, data: Any) -> None:
     """Indented JSON; text stays exact for scripts, but no character in it can steer a terminal."""
-    out.write(json.dumps(data, indent=2, ensure_ascii=False).translate(_JSON_ESCAPES))
+    out.write(_json_text(data).translate(_JSON_ESCAPES))
     out.write("\n")
+
+
+def _json_text(data: Any) -> str:
+    """``json.dumps(data, indent=2, ensure_ascii=False)``; a list of flat records (a listing of 100,000
+    invoices) is encoded by msgspec instead, ten times faster, to the very same text."""
+    if _flat_records(data):
+        try:
+            return msgspec.json.format(msgspec.json.encode(data), indent=2).decode()
+        except (msgspec.EncodeError, UnicodeError):  # e.g. a lone surrogate, which json.dumps writes as it is
+            pass
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+# Values both encoders write alike (floats are not: msgspec writes 1e16 where json writes 1e+16).
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
+def _flat_records(data: Any) -> bool:
+    """A list of dicts with text keys and text, integer, boolean or null values."""
+    scalars = _SCALARS
+    return (
+        type(data) is list
+        and all(type(record) is dict for record in data)
+        and all(type(key) is str and type(value) in scalars for record in data for key, value in record.items())
+    )
 
 
 def write_csv(out: TextIO, keys: Sequence[str], records: Sequence[Mapping[str, Any]]) -> None:

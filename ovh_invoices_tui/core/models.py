@@ -3,6 +3,11 @@
 Field names follow the API's schema (``billing.Bill``, ``debt.Debt`` …) in snake_case.
 Parsing is strict about structure (a malformed object raises :class:`ModelError` naming the
 object and the field) and lenient about vocabulary (an unknown enum value is kept as a string).
+
+The objects listed by the hundred thousand (``Money``, ``Bill``, ``Debt``, ``BillRow``) are msgspec Structs:
+a page of them is decoded straight from the response bytes (:mod:`ovh_invoices_tui.core.wire`), and they are
+smaller than dataclasses (no per-object GC header: they hold no cycle). Their ``from_api`` readers stay the
+reference, used for every object the typed decoder does not take as it is.
 """
 
 from __future__ import annotations
@@ -12,7 +17,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
+
+import msgspec
 
 UCENTS_PER_UNIT = 100_000_000  # priceInUcents = value × 10^8
 # Beyond a trillion units an amount is garbage, and formatting it would overflow Decimal's 28 digits.
@@ -22,6 +29,11 @@ MIN_YEAR, MAX_YEAR = 1900, 2999
 _INTEGER = re.compile(r"-?[0-9]{1,30}")  # ASCII digits only: "²".isdigit() is true but int("²") fails
 
 T = TypeVar("T")
+
+# What the typed decoder takes as it is; anything else goes through the readers below, which accept more
+# (ids as numbers, nulls, naive dates, amounts beyond 64 bits …) and name the field when they refuse.
+Ucents = Annotated[int, msgspec.Meta(ge=-(2**63 - 1), le=2**63 - 1)]  # always within MAX_UCENTS
+AwareDateTime = Annotated[datetime, msgspec.Meta(tz=True)]
 
 
 class ModelError(ValueError):
@@ -137,6 +149,11 @@ def parse_datetime(value: Any) -> datetime:
     """Parse the API's ISO 8601 date-times (``2024-01-15T10:30:00+01:00``; a bare date is midnight)."""
     if not isinstance(value, str):
         raise TypeError(value)
+    try:  # RFC 3339 first, read exactly as the typed decoder reads it (so both paths agree)
+        parsed: datetime = msgspec.convert(value, datetime)
+        return parsed
+    except msgspec.ValidationError:
+        pass
     if value.endswith("Z"):
         value = value[:-1] + "+00:00"
     if len(value) == 10:
@@ -147,11 +164,10 @@ def parse_datetime(value: Any) -> datetime:
 # --- money ---------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Money:
+class Money(msgspec.Struct, frozen=True, gc=False, rename={"ucents": "priceInUcents", "currency": "currencyCode"}):
     """An exact amount: integer micro-cents (10^-8 of the unit), the currency and the API's own text."""
 
-    ucents: int
+    ucents: Ucents
     currency: str
     text: str = ""
 
@@ -207,13 +223,12 @@ class Money:
 # --- billing objects -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Bill:
+class Bill(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """``billing.Bill``: an invoice. ``url``/``pdf_url``/``password`` are secrets (open the document)."""
 
     bill_id: str
     category: str
-    date: datetime
+    date: AwareDateTime
     order_id: int
     price_with_tax: Money
     price_without_tax: Money
@@ -285,14 +300,13 @@ class Payment:
         )
 
 
-@dataclass(frozen=True, slots=True)
-class Debt:
+class Debt(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     """``debt.Debt``: what is owed on one order (joined to its bill on ``order_id``)."""
 
     debt_id: int
     order_id: int
-    date: datetime
-    due_date: datetime | None
+    date: AwareDateTime
+    due_date: AwareDateTime | None
     status: str
     amount: Money
     due_amount: Money
@@ -581,8 +595,7 @@ def bill_balance(debt: Debt | None, currency: str) -> Money:
     return Money.zero(currency) if debt is None else debt.due_amount
 
 
-@dataclass(frozen=True, slots=True)
-class BillRow:
+class BillRow(msgspec.Struct, frozen=True, gc=False):
     """A bill with its debt joined: one row of the invoice list (status and balance as the console shows)."""
 
     bill: Bill

@@ -19,6 +19,8 @@ from datetime import date, datetime
 from functools import cache
 from typing import Any, TypeVar
 
+import msgspec
+
 from ovh_invoices_tui.core.models import Bill, Debt, Money
 
 T = TypeVar("T")
@@ -180,11 +182,22 @@ def to_json(obj: Any) -> str:
     return json.dumps(_plain(obj), separators=(",", ":"), ensure_ascii=False)
 
 
+def _field_names(kind: Any) -> list[str]:
+    """The attribute names of a model, a dataclass or a msgspec Struct (``Money``)."""
+    if issubclass(kind, msgspec.Struct):
+        return [f.name for f in msgspec.structs.fields(kind)]
+    return [f.name for f in dataclasses.fields(kind)]
+
+
+def _is_model(kind: Any) -> bool:
+    return isinstance(kind, type) and (dataclasses.is_dataclass(kind) or issubclass(kind, msgspec.Struct))
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
+    if _is_model(type(value)):
+        return {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
     if isinstance(value, list | tuple):
         return [_plain(item) for item in value]
     return value
@@ -249,10 +262,10 @@ def _decoder(kind: Any) -> Callable[[Any], Any]:
         return lambda value: date.fromisoformat(_check(str)(value))
     if kind in (str, int, bool):
         return _check(kind)
-    if isinstance(kind, type) and dataclasses.is_dataclass(kind):
+    if _is_model(kind):
         model: Any = kind
         hints = typing.get_type_hints(model)
-        readers = [(f.name, _decoder(hints[f.name])) for f in dataclasses.fields(model)]
+        readers = [(name, _decoder(hints[name])) for name in _field_names(model)]
 
         def read_object(value: Any) -> Any:
             if not isinstance(value, dict):

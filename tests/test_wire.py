@@ -1,0 +1,93 @@
+"""Pages decoded straight from the response bytes give exactly what the models' readers give, or step aside."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ovh_invoices_tui.core.models import Bill, Debt, ModelError
+from ovh_invoices_tui.core.wire import decode_page
+from ovh_invoices_tui.sandbox import SandboxConfig, create_app
+from tests.test_hostile_models import SAMPLES, apply, bill_json, json_value, mutations
+
+PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+# Dates the two parsers could read differently: lower-case RFC 3339, sub-microsecond digits, no offset, years
+# out of range, offsets beyond a day.
+ODD_DATES = [
+    "2024-03-01t10:00:00z", "2024-03-01T10:00:00.1234567+01:00", "2024-03-01T10:00:00.9999995Z",
+    "2024-03-01T10:00:00", "2024-03-01", "2024-03-01 10:00:00+01:00", "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z", "2024-03-01T10:00+01:00", "2024-03-01T10:00:00+24:00", "2024-03-01T23:59:60Z",
+    "2024-03-01T10:00:00-00:00", "20240301T100000Z",
+]  # fmt: skip
+
+
+def read_one_by_one(kind: Any, objects: list[Any]) -> list[Any]:
+    """What the reference readers make of the page: the objects they accept, in order."""
+    out = []
+    for obj in objects:
+        try:
+            out.append(kind.from_api(obj))
+        except ModelError:
+            out.append(None)
+    return out
+
+
+def check_page(kind: Any, objects: list[Any]) -> None:
+    decoded = decode_page(kind, json.dumps(objects).encode())
+    if decoded is not None:  # taken as it is: then every object is one the readers accept, with equal values
+        expected = read_one_by_one(kind, objects)
+        assert decoded == expected
+        assert [type(b.date.tzinfo) for b in decoded] == [type(b.date.tzinfo) for b in expected]
+
+
+@PROPERTY
+@given(objects=st.lists(mutations(sorted(bill_json())).map(lambda c: apply(bill_json(7), c)), max_size=3))
+def test_a_page_of_bills_decodes_as_the_readers_read_it(objects: list[dict[str, Any]]) -> None:
+    check_page(Bill, [bill_json(1), *objects, bill_json(2)])
+
+
+@PROPERTY
+@given(
+    field=st.sampled_from(["priceWithTax", "priceWithoutTax", "tax"]),
+    changes=mutations(["currencyCode", "text", "value", "priceInUcents"]),
+    ucents=st.one_of(st.integers(), st.integers(2**62, 2**80), st.integers(-(2**80), -(2**62))),
+)
+def test_amounts_decode_as_the_readers_read_them(field: str, changes: dict[str, Any], ucents: int) -> None:
+    bill = bill_json(3)
+    price = apply({**bill[field], "priceInUcents": ucents}, changes)
+    check_page(Bill, [bill_json(1), {**bill, field: price}])
+
+
+@PROPERTY
+@given(date=st.one_of(st.sampled_from(ODD_DATES), json_value), due=st.one_of(st.sampled_from(ODD_DATES), st.none()))
+def test_dates_decode_as_the_readers_read_them(date: Any, due: Any) -> None:
+    check_page(Bill, [bill_json(1, date=date)])
+    _, _, debt = SAMPLES["debt"]
+    check_page(Debt, [{**debt, "date": date}, {**debt, "dueDate": due}])
+
+
+@settings(max_examples=40, deadline=None)
+@given(objects=st.lists(json_value, max_size=3))
+def test_any_json_decodes_as_the_readers_read_it_or_steps_aside(objects: list[Any]) -> None:
+    check_page(Bill, objects)
+    check_page(Debt, objects)
+
+
+def test_the_sandbox_pages_are_decoded_at_once() -> None:
+    """The common case takes the fast path (else the whole cold load would silently be the slow one)."""
+    views = create_app(SandboxConfig(bills=300)).state.sandbox.views
+    page = "[" + ",".join(views.bill_raw(i) for i in range(300)) + "]"
+    decoded = decode_page(Bill, page.encode())
+    assert decoded is not None and decoded == read_one_by_one(Bill, json.loads(page))
+    debts = [views.debt(d) for d in create_app(SandboxConfig(bills=300)).state.sandbox.data.debts]
+    assert debts and decode_page(Debt, json.dumps(debts).encode()) == read_one_by_one(Debt, debts)
+
+
+def test_a_page_with_one_broken_object_steps_aside() -> None:
+    assert decode_page(Bill, json.dumps([bill_json(1), bill_json(2, orderId=None)]).encode()) is None
+    assert decode_page(Bill, b"[1, 2]") is None and decode_page(Bill, b"not json") is None
+    assert decode_page(Bill, b"\xff[]") is None
