@@ -156,3 +156,49 @@ def test_all_sorted_follows_the_sort_and_ignores_filters(store: Store) -> None:
     assert [i for i in ids(everything) if i in set(view_ids)] == view_ids
     store.toggle_sort("status")
     assert ids(store.all_sorted()) == ids(everything)[::-1]
+
+
+# --- pages arriving: kept sort orders completed by a merge give what one full sort gives ----------------------
+
+import itertools  # noqa: E402
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ovh_invoices_tui.state.invoices import SORT_COLUMNS  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 6), min_size=1, max_size=30),  # few distinct days: many equal keys
+    amounts=st.lists(st.sampled_from(["1.00", "2.50", "2.50", "9.99"]), min_size=30, max_size=30),
+    cuts=st.lists(st.integers(0, 30), max_size=4),
+    again=st.lists(st.integers(0, 29), max_size=3),  # bills listed a second time (the refresh's overlap)
+    sort=st.tuples(st.sampled_from(SORT_COLUMNS), st.booleans()),
+    debts_at=st.integers(0, 5),
+)
+def test_pages_added_one_by_one_show_what_one_batch_shows(
+    days: list[int], amounts: list[str], cuts: list[int], again: list[int], sort: tuple[str, bool], debts_at: int
+) -> None:
+    bills = [make_bill(n + 1, amounts[n], day=day) for n, day in enumerate(days)]
+    debts = [make_debt(bill, "1.00" if n % 3 else "0", "UNPAID" if n % 2 else "TO_BE_PAID")
+             for n, bill in enumerate(bills) if n % 4]  # fmt: skip
+    bounds = sorted({0, len(bills), *(c for c in cuts if c <= len(bills))})
+    pages = [bills[a:b] for a, b in itertools.pairwise(bounds)]
+    pages.append([bills[i] for i in again if i < len(bills)])
+    paged = Store()
+    paged.set_sort(Sort(*sort))
+    for number, page in enumerate(pages):
+        if number == debts_at:
+            paged.set_debts(debts)
+        paged.add_bills(page)
+        assert len(paged.view) == len({b.bill_id for p in pages[: number + 1] for b in p})
+    if debts_at >= len(pages):
+        paged.set_debts(debts)
+    whole = Store()
+    whole.add_bills(bills)
+    whole.set_debts(debts)
+    whole.set_sort(Sort(*sort))
+    assert ids(paged.view) == ids(whole.view)
+    assert [r.status for r in paged.view] == [r.status for r in whole.view]
+    assert paged.view_totals() == whole.view_totals()

@@ -112,11 +112,16 @@ _SORT_KEYS: dict[str, Callable[[BillRow], Any]] = {
 }
 
 
+# The sort columns that depend on a bill's debt (what set_debts changes).
+_JOINED_COLUMNS = frozenset({"balance", "status", "due_date"})
+
+
 class Store(Listing[BillRow, str, BillFilter, Change]):
     """Bills with their debt joined, the account and its balance, filters, sort, marks, and the view."""
 
     SORT_COLUMNS = SORT_COLUMNS
     DESCENDING_FIRST = frozenset({"date", "amount_ht", "amount_ttc", "balance"})
+    ROW_KEYED = frozenset(SORT_COLUMNS)  # a row holds its bill and its debt: nothing else sorts it
 
     def __init__(self) -> None:
         super().__init__(
@@ -175,6 +180,14 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         put(self._ttc, position, bill.price_with_tax.ucents)
         put(self._due, position, row.debt.due_amount.ucents if row.debt is not None else 0)
 
+    def _rows_appended(self, rows: list[BillRow]) -> None:
+        bills = [row.bill for row in rows]
+        self._currencies.update({bill.price_with_tax.currency for bill in bills})
+        self._days.extend([bill.date.date() for bill in bills])
+        self._ht.extend([bill.price_without_tax.ucents for bill in bills])
+        self._ttc.extend([bill.price_with_tax.ucents for bill in bills])
+        self._due.extend([row.debt.due_amount.ucents if row.debt is not None else 0 for row in rows])
+
     def _rows_reset(self) -> None:
         self._days = []
         self._currencies = set()
@@ -195,7 +208,8 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
                 if lookup(row.bill.order_id) is row.debt and row.debt_known is known
                 else BillRow(row.bill, lookup(row.bill.order_id), known)
                 for row in self.rows
-            ]
+            ],
+            stale_columns=_JOINED_COLUMNS,
         )
         self._due = [row.debt.due_amount.ucents if row.debt is not None else 0 for row in self.rows]
         self._rows_changed()

@@ -11,6 +11,7 @@ step through :meth:`Listing._row_stored` and :meth:`Listing._rows_reset`.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
@@ -93,6 +94,9 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
 
     SORT_COLUMNS: ClassVar[tuple[str, ...]] = ()
     DESCENDING_FIRST: ClassVar[frozenset[str]] = frozenset()  # columns whose first sort is descending
+    # Columns whose sort key depends on the row alone: their keys and sort orders are kept while rows are only
+    # appended (pages arriving), and merged with the new rows' instead of sorting everything again.
+    ROW_KEYED: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self, *, key: Callable[[RowT], KeyT], filter: FilterT, sort: Sort, changes: ListingChanges[ChangeT]
@@ -108,6 +112,8 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._index: dict[KeyT, int] = {}
         self._search_keys: list[str] = []  # one lower-case search key per row, for the quick filter
         self._sorted: dict[Sort, list[int]] = {}
+        self._keys: dict[str, list[Any]] = {}  # per ROW_KEYED column sorted by: the key of each row, by position
+        self._rows_replaced = False  # since the last _rows_changed: a stored row was replaced (keys are stale)
         self._view_indices: list[int] = []
         self._view_memo: dict[str, Any] = {}
 
@@ -127,6 +133,12 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
 
     def _row_stored(self, position: int, row: RowT) -> None:
         """``row`` was stored at ``position`` (appended when ``position`` was ``len(rows) - 1`` and new)."""
+
+    def _rows_appended(self, rows: list[RowT]) -> None:
+        """``rows`` were appended at the end, in this order (by default: :meth:`_row_stored` for each)."""
+        start = len(self.rows) - len(rows)
+        for offset, row in enumerate(rows):
+            self._row_stored(start + offset, row)
 
     def _rows_reset(self) -> None:
         """Every row was forgotten: per-row columns go too."""
@@ -151,19 +163,32 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         return self._index.get(key)
 
     def _store_rows(self, rows: Iterable[RowT]) -> None:
-        """Add or replace rows by id; call :meth:`_rows_changed` afterwards (once for the whole batch)."""
-        stored, index, key, stored_hook = self.rows, self._index, self._key, self._row_stored
+        """Add or replace rows by id; call :meth:`_rows_changed` afterwards (once for the whole batch).
+
+        New rows are appended in one go (their per-row columns extended at once); a replaced row is stored
+        in place, and the sort keys are then computed again.
+        """
+        stored, index, key = self.rows, self._index, self._key
         search_keys, search_key = self._search_keys, self._search_key
+        appended: list[RowT] = []
         for row in rows:
             row_key = key(row)
             position = index.get(row_key)
             if position is None:
-                position = index[row_key] = len(stored)
-                stored.append(row)
+                index[row_key] = len(stored) + len(appended)
+                appended.append(row)
             else:
+                if position >= len(stored):  # twice in the same batch: the last one wins
+                    appended[position - len(stored)] = row
+                    continue
+                self._rows_replaced = True
                 stored[position] = row
-            put(search_keys, position, search_key(row))
-            stored_hook(position, row)
+                search_keys[position] = search_key(row)
+                self._row_stored(position, row)
+        if appended:
+            stored.extend(appended)
+            search_keys.extend(map(search_key, appended))
+            self._rows_appended(appended)
 
     def _refresh_search_key(self, key: KeyT) -> None:
         """What the row with id ``key`` is searched by changed (names learnt later, say)."""
@@ -171,9 +196,16 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         if position is not None:
             self._search_keys[position] = self._search_key(self.rows[position])
 
-    def _replace_all_rows(self, rows: list[RowT]) -> None:
-        """The same rows (same ids, same positions) with new contents, e.g. after a join changed."""
+    def _replace_all_rows(self, rows: list[RowT], stale_columns: Iterable[str] | None = None) -> None:
+        """The same rows (same ids, same positions) with new contents, e.g. after a join changed.
+
+        ``stale_columns``: the only columns whose sort keys may have changed (None: any of them).
+        """
         self.rows = rows
+        stale = set(self.SORT_COLUMNS if stale_columns is None else stale_columns)
+        for column in stale:
+            self._keys.pop(column, None)
+        self._sorted = {sort: order for sort, order in self._sorted.items() if sort.column not in stale}
 
     def _forget_rows(self) -> None:
         """Forget every row (the filter and the sort stay; marks are the caller's choice)."""
@@ -182,13 +214,24 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._index.clear()
         self._search_keys = []
         self._sorted.clear()
+        self._keys.clear()
         self._view_indices = []
         self._view_memo.clear()
         self._rows_reset()
 
     def _rows_changed(self) -> None:
-        """Rows were added, replaced or forgotten: sort orders are stale; recompute the view and announce it."""
-        self._sorted.clear()
+        """Rows were added, replaced or forgotten: recompute the view and announce it.
+
+        Sort orders are stale, but while rows were only appended, those of :attr:`ROW_KEYED` columns are
+        kept, to be completed with the new rows when next needed.
+        """
+        if self._rows_replaced:
+            self._rows_replaced = False
+            self._sorted.clear()
+            self._keys.clear()
+        else:
+            keyed = self.ROW_KEYED
+            self._sorted = {sort: order for sort, order in self._sorted.items() if sort.column in keyed}
         self._recompute(full=True)
         self._emit(self._changes.rows, self._changes.view)
 
@@ -242,21 +285,43 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
     def resort(self) -> None:
         """What the sort depends on changed outside the rows: forget the sort orders and recompute the view."""
         self._sorted.clear()
+        self._keys.clear()
         self._recompute(full=True)
 
     def _sorted_indices(self) -> list[int]:
-        """Every index in the current sort order (cached per sort; a reversed sort reuses its opposite)."""
-        order = self._sorted.get(self.sort)
+        """Every index in the current sort order (cached per sort; a reversed sort reuses its opposite; an
+        order that misses the rows appended since is completed by a merge)."""
+        sort, count = self.sort, len(self.rows)
+        order = self._sorted.get(sort)
+        if order is not None and len(order) == count:
+            return order
         if order is None:
-            opposite = self._sorted.get(self.sort.reversed())
-            if opposite is not None:
+            opposite = self._sorted.get(sort.reversed())
+            if opposite is not None and len(opposite) == count:
                 order = opposite[::-1]
             else:
-                key = self._sort_key(self.sort.column)
-                rows = self.rows
-                order = sorted(range(len(rows)), key=lambda i: key(rows[i]), reverse=self.sort.descending)
-            self._sorted[self.sort] = order
+                order = sorted(range(count), key=self._position_key(sort.column), reverse=sort.descending)
+        else:
+            # The sorted run of the rows known, then the new rows sorted: Python's sort merges the two runs in
+            # one linear pass, to the same order as sorting everything (stable: equal keys by position).
+            key = self._position_key(sort.column)
+            order = sorted(
+                order + sorted(range(len(order), count), key=key, reverse=sort.descending),
+                key=key,
+                reverse=sort.descending,
+            )
+        self._sorted[sort] = order
         return order
+
+    def _position_key(self, column: str) -> Callable[[int], Any]:
+        """The sort key of the row at a position: from a list kept per row for :attr:`ROW_KEYED` columns."""
+        rows, key = self.rows, self._sort_key(column)
+        if column not in self.ROW_KEYED:
+            return lambda i: key(rows[i])
+        keys = self._keys.setdefault(column, [])
+        if len(keys) < len(rows):
+            keys.extend(map(key, itertools.islice(rows, len(keys), None)))
+        return keys.__getitem__
 
     def _recompute(self, *, full: bool) -> None:
         candidates = self._sorted_indices() if full else self._view_indices
