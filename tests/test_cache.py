@@ -317,6 +317,48 @@ def test_garbage_file_is_rebuilt_with_a_notice(tmp_path: Path) -> None:
         assert cache.load_bills() == [make_bill(1)] and cache.notices == []
 
 
+def _version_1_record(fields: list[str]) -> str:
+    return SEP.join(fields)
+
+
+def _version_1_amount(money: Money) -> str:
+    return f"{money.ucents}{MONEY_SEP}{money.currency}{MONEY_SEP}{money.text}"
+
+
+def test_a_version_1_cache_is_upgraded_not_lost(tmp_path: Path) -> None:
+    """The cache of the previous version (records as separated fields) opens with every bill, debt and mark."""
+    path = tmp_path / "c.sqlite3"
+    bills = [make_bill(n, f"{n}.25") for n in range(1, 30)]
+    debts = [make_debt(bills[2], "3.25"), msgspec.structs.replace(make_debt(bills[5], "1.00"), due_date=bills[9].date)]
+    with BillCache.open(path) as cache:
+        cache.save_bills(bills)
+        cache.save_state(debts=debts)
+        cache.set_meta("seen_until", "2024-01-20T00:00:00+00:00")
+    with sqlite3.connect(path) as db:  # as version 1 wrote them
+        db.executemany("UPDATE bill SET record = ? WHERE bill_id = ?", [(_version_1_record([
+            b.bill_id, b.category, b.date.isoformat(), str(b.order_id), _version_1_amount(b.price_with_tax),
+            _version_1_amount(b.price_without_tax), _version_1_amount(b.tax), b.url, b.pdf_url, b.password,
+        ]), b.bill_id) for b in bills])  # fmt: skip
+        db.execute("DELETE FROM debt")
+        db.executemany("INSERT INTO debt VALUES (?)", [(_version_1_record([
+            str(d.debt_id), str(d.order_id), d.date.isoformat(), d.due_date.isoformat() if d.due_date else "",
+            d.status, *(_version_1_amount(m) for m in (d.amount, d.due_amount, d.pending_amount, d.todo_amount,
+                                                      d.unmatured_amount)),
+        ]),) for d in debts])  # fmt: skip
+        db.execute("PRAGMA user_version = 1")
+    with BillCache.open(path) as cache:
+        state = cache.load_state()
+        assert cache.take_notices() == []
+        assert sorted(state.bills, key=lambda b: b.bill_id) == bills and state.debts == debts
+        assert cache.meta("seen_until") == "2024-01-20T00:00:00+00:00"
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        db.execute("UPDATE bill SET record = 'garbage' WHERE bill_id = ?", (bills[0].bill_id,))
+        db.execute("PRAGMA user_version = 1")
+    with BillCache.open(path) as cache:  # a version 1 row that cannot be read: rebuilt, said so
+        assert any("rebuilt" in n for n in cache.take_notices()) and cache.load_bills() == []
+
+
 def test_other_schema_version_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "c.sqlite3"
     with BillCache.open(path) as cache:

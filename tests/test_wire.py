@@ -9,9 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from ovh_invoices_tui.core.models import Bill, Debt, ModelError
-from ovh_invoices_tui.core.wire import decode_page
+from ovh_invoices_tui.core.wire import Shared, decode_page
 from ovh_invoices_tui.sandbox import SandboxConfig, create_app
-from tests.test_hostile_models import SAMPLES, apply, bill_json, json_value, mutations
+from tests.test_hostile_models import SAMPLES, apply, bill_json, json_value, mutations, price
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -91,3 +91,17 @@ def test_a_page_with_one_broken_object_steps_aside() -> None:
     assert decode_page(Bill, json.dumps([bill_json(1), bill_json(2, orderId=None)]).encode()) is None
     assert decode_page(Bill, b"[1, 2]") is None and decode_page(Bill, b"not json") is None
     assert decode_page(Bill, b"\xff[]") is None
+
+
+def test_equal_amounts_and_words_of_a_listing_are_kept_once() -> None:
+    """A third of a bill's memory: 100,000 bills hold only as many amounts as there are different ones."""
+    shared = Shared()
+    page = [bill_json(n) for n in range(1, 4)]
+    first = decode_page(Bill, json.dumps(page).encode(), shared)
+    second = decode_page(Bill, json.dumps([bill_json(9, tax=price("2.00"))]).encode(), shared)
+    assert first is not None and second is not None
+    assert first == read_one_by_one(Bill, page)  # the values are the readers' ones
+    assert first[0].price_with_tax is first[2].price_with_tax and first[0].tax is second[0].tax
+    assert first[0].category is first[1].category
+    other = decode_page(Bill, json.dumps([bill_json(5, tax={**price("2.00"), "text": "2,00 €"})]).encode(), shared)
+    assert other is not None and other[0].tax.text == "2,00 €"  # an equal sum written otherwise stays itself

@@ -116,7 +116,7 @@ def _bills_list_options(parser: argparse.ArgumentParser) -> None:
 
 @command("bills", "list", help="list invoices with their status and balance", configure=_bills_list_options)
 async def bills_list(ctx: CliContext) -> int:
-    async with ctx.client() as client:
+    async with ctx.client(share_amounts=False) as client:  # printed, then gone: no memory to save
         if ctx.args.format == "table":
             rows, lang = await asyncio.gather(load_bill_rows(ctx, client), ctx.language(client))
         else:

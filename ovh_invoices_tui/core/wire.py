@@ -15,9 +15,68 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from ovh_invoices_tui.core.models import MAX_YEAR, MIN_YEAR, Bill, Debt
+from ovh_invoices_tui.core.models import MAX_YEAR, MIN_YEAR, Bill, Debt, Money
 
 T = TypeVar("T")
+_set = msgspec.structs.force_setattr  # the only way to share a part between frozen Structs once decoded
+
+
+_DEBT_AMOUNTS = ("amount", "due_amount", "pending_amount", "todo_amount", "unmatured_amount")
+
+
+class Shared:
+    """Equal amounts and repeated words shared by the objects of a listing, as the cache always did.
+
+    A decoder builds a new ``Money`` (and its currency and text) for every amount and a new string for every
+    category: 100,000 bills are 300,000 amounts, but only tens of thousands of different ones. Sharing them
+    saves about a third of a bill's memory. Keep one ``Shared`` for the pages of one listing.
+    """
+
+    __slots__ = ("_money", "_words")
+
+    def __init__(self) -> None:
+        self._money: dict[int, Money] = {}  # by micro-cents: a cheap key, then equality checked
+        self._words: dict[str, str] = {}
+
+    def bills(self, bills: Iterable[Bill]) -> None:
+        money, words = self._money.setdefault, self._words.setdefault
+        for bill in bills:  # inlined: this runs 100,000 times in a cold load
+            a = bill.price_with_tax
+            b = money(a.ucents, a)
+            if b is not a and b == a:
+                _set(bill, "price_with_tax", b)
+            a = bill.price_without_tax
+            b = money(a.ucents, a)
+            if b is not a and b == a:
+                _set(bill, "price_without_tax", b)
+            a = bill.tax
+            b = money(a.ucents, a)
+            if b is not a and b == a:
+                _set(bill, "tax", b)
+            category = words(bill.category, bill.category)
+            if category is not bill.category:
+                _set(bill, "category", category)
+
+    def debts(self, debts: Iterable[Debt]) -> None:
+        amount, word = self._amount, self._word
+        for debt in debts:
+            for name in _DEBT_AMOUNTS:
+                amount(debt, name, getattr(debt, name))
+            word(debt, "status", debt.status)
+
+    def _amount(self, owner: Any, name: str, money: Money) -> None:
+        shared = self._money.setdefault(money.ucents, money)
+        if shared is not money and shared == money:
+            _set(owner, name, shared)
+
+    def _word(self, owner: Any, name: str, text: str) -> None:
+        shared = self._words.setdefault(text, text)
+        if shared is not text:
+            _set(owner, name, shared)
+
+    def share(self, kind: type, items: list[Any]) -> None:
+        """Share the parts of ``items``, objects of ``kind`` (Bill or Debt)."""
+        (self.bills if kind is Bill else self.debts)(items)
 
 
 def _bill_dates_plausible(bills: Iterable[Bill]) -> bool:
@@ -50,11 +109,31 @@ def _decoder(kind: type[T]) -> msgspec.json.Decoder[list[T]]:
     return decoder
 
 
-def decode_page(kind: type[T], content: bytes) -> list[T] | None:
+def decode_page(kind: type[T], content: bytes, shared: Shared | None = None) -> list[T] | None:
     """The objects of a JSON array of ``kind`` (see :func:`has_typed_decoder`), or None when any object of
     the page is not the plain well-formed case (read the page with ``kind.from_api`` then)."""
     try:
         items = _decoder(kind).decode(content)
     except (msgspec.DecodeError, ValueError):  # ValueError: bytes that are not UTF-8
         return None
-    return items if _CHECKS[kind](items) else None
+    if not _CHECKS[kind](items):
+        return None
+    if shared is not None:
+        shared.share(kind, items)
+    return items
+
+
+def decode_trusted(kind: type[T], content: bytes | str, shared: Shared | None = None) -> list[T]:
+    """A JSON array of ``kind`` this application wrote itself (the cache); raises ``msgspec.DecodeError``."""
+    items = _decoder(kind).decode(content)
+    if shared is not None:
+        shared.share(kind, items)
+    return items
+
+
+def encode(obj: Any) -> bytes:
+    """Compact JSON of a model Struct, in the API's own shape (what :func:`decode_trusted` reads back)."""
+    return _ENCODER.encode(obj)
+
+
+_ENCODER = msgspec.json.Encoder()

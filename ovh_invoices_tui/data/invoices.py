@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NetworkError
+from ovh_invoices_tui.core.memory import release_free_memory
 from ovh_invoices_tui.core.models import Account, Bill, BillDetail, Debt, DebtBalance, ModelError
 from ovh_invoices_tui.data.cache.profile import check_account
 from ovh_invoices_tui.state.invoices import LoadProgress, Store
@@ -62,6 +63,7 @@ async def load_all(client: OvhClient, store: Store) -> None:
             task.cancel()
         raise
     store.set_progress(LoadProgress(loaded=loaded, total=total if total is not None else loaded, done=True))
+    release_free_memory()  # the pages decoded on the way
 
 
 # --- with the local cache ---------------------------------------------------------------------------
@@ -134,6 +136,7 @@ async def _show_cached(store: Store, cache: BillCache) -> CachedState:
         with store.batch():
             store.add_bills(rest)
             store.set_progress(LoadProgress(loaded=len(store.rows), total=len(store.rows), from_cache=True))
+        release_free_memory()  # the records read on the way
     return cached
 
 
@@ -179,9 +182,10 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache, 
         store.set_debts(debts)
         store.add_load_errors(errors)
 
-    await asyncio.to_thread(cache.save_refresh, fresh, account=account, balance=balance, debts=debts)
     count = len(store.rows)
-    store.set_progress(LoadProgress(loaded=count, total=count, done=True))
+    store.set_progress(LoadProgress(loaded=count, total=count, done=True))  # shown at once, then saved
+    await asyncio.to_thread(cache.save_refresh, fresh, account=account, balance=balance, debts=debts)
+    release_free_memory()  # the pages and records decoded on the way
     return len(fresh)
 
 

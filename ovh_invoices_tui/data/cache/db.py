@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import operator
 import os
 import signal
 import sqlite3
@@ -30,12 +31,15 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ovh_invoices_tui.core.models import Account, Bill, BillDetail, Debt, DebtBalance, Deposit, Payment, Refund
 from ovh_invoices_tui.data.cache.codec import (
+    RECORD,
     CorruptRow,
     bill_row,
     bills_from_records,
     debt_row,
     debts_from_records,
     from_json,
+    legacy_bills,
+    legacy_debts,
     list_from_json,
     to_json,
 )
@@ -47,7 +51,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: bills and debts as JSON records (1: fields joined by a separator, upgraded on open)
 _IN_MEMORY = Path(":memory:")  # the path of an unbound cache (never a file: nothing to delete)
 SUFFIX = ".sqlite3"
 DIR_MODE = 0o700
@@ -217,7 +221,7 @@ class BillCache:
 
     def load_bills(self) -> list[Bill]:
         """Every cached bill (100,000 in a few hundred milliseconds)."""
-        return self._read(lambda db: bills_from_records(db.execute("SELECT record FROM bill")), [])
+        return self._read(_all_bills, [])
 
     def bill_count(self) -> int:
         return self._read(lambda db: int(db.execute("SELECT count(*) FROM bill").fetchone()[0]), 0)
@@ -228,10 +232,9 @@ class BillCache:
 
     def save_bills(self, bills: Iterable[Bill]) -> None:
         """Insert or replace bills, in one transaction."""
-        rows = [bill_row(bill) for bill in bills]
-        if not rows:
-            return
-        self._write(lambda db: db.executemany("INSERT OR REPLACE INTO bill VALUES (?, ?, ?)", rows))
+        ordered = _in_id_order(bills)
+        if ordered:
+            self._write(lambda db: db.executemany(_INSERT_BILL, map(bill_row, ordered)))
 
     def save_refresh(
         self, bills: Iterable[Bill], *, account: Account, balance: DebtBalance, debts: Iterable[Debt]
@@ -240,11 +243,11 @@ class BillCache:
 
         Saved apart, a crash between the two would leave bills without their debts, shown "Paid".
         """
-        rows = [bill_row(bill) for bill in bills]
+        ordered = _in_id_order(bills)
         write_state = self._state_writer(account=account, balance=balance, debts=debts)
 
         def write(db: sqlite3.Connection) -> None:
-            db.executemany("INSERT OR REPLACE INTO bill VALUES (?, ?, ?)", rows)
+            db.executemany(_INSERT_BILL, map(bill_row, ordered))
             _test_hook("bills-written")
             write_state(db)
 
@@ -296,13 +299,15 @@ class BillCache:
             keys = ("account", "balance", "saved_at", _DEBTS_SAVED)
             meta = dict(db.execute(f"SELECT key, value FROM meta WHERE key IN {keys}"))
             if newest is None:
-                bills = bills_from_records(db.execute("SELECT record FROM bill"))
+                bills = _all_bills(db)
                 total = len(bills)
             else:
-                query = "SELECT record FROM bill ORDER BY ts DESC LIMIT ?"
+                query = f"SELECT {RECORD} FROM bill ORDER BY ts DESC LIMIT ?"
                 bills = bills_from_records(db.execute(query, (newest,)))
                 total = int(db.execute("SELECT count(*) FROM bill").fetchone()[0])
-            debts = debts_from_records(db.execute("SELECT record FROM debt")) if _DEBTS_SAVED in meta else None
+            debts = None  # never saved with the bills: every bill's state is unknown
+            if _DEBTS_SAVED in meta:
+                debts = debts_from_records(db.execute(f"SELECT {RECORD} FROM debt"))
             saved_at = meta.get("saved_at")
             return CachedState(
                 total=total,
@@ -413,7 +418,7 @@ class BillCache:
             for start in range(0, len(wanted), 500):  # SQLite caps the parameters of one statement
                 chunk = wanted[start : start + 500]
                 marks = ",".join("?" * len(chunk))
-                found += bills_from_records(db.execute(f"SELECT record FROM bill WHERE bill_id IN ({marks})", chunk))
+                found += bills_from_records(db.execute(f"SELECT {RECORD} FROM bill WHERE bill_id IN ({marks})", chunk))
             return {bill.bill_id: bill for bill in found}
 
         return self._read(read, {})
@@ -471,6 +476,21 @@ class _Incompatible(Exception):
 
 def _rebuilt_notice(path: Path, reason: str) -> str:
     return f"The local cache {path.name} could not be read ({reason}): it was rebuilt, invoices reload from the API"
+
+
+def _in_id_order(bills: Iterable[Bill]) -> list[Bill]:
+    """Bills in id order: SQLite then appends to its pages rather than splitting them (a stable sort: of a
+    bill listed twice, the last one is still written last). Encoded one by one as SQLite takes them, no list
+    of 100,000 records is ever held."""
+    return sorted(bills, key=_BILL_ID)
+
+
+_BILL_ID = operator.attrgetter("bill_id")
+_INSERT_BILL = "INSERT OR REPLACE INTO bill VALUES (?, ?, ?)"
+
+
+def _all_bills(db: sqlite3.Connection) -> list[Bill]:
+    return bills_from_records(db.execute(f"SELECT {RECORD} FROM bill"))
 
 
 def _set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
@@ -538,6 +558,10 @@ def _use_wal(db: sqlite3.Connection) -> None:
 def _create_schema(db: sqlite3.Connection) -> None:
     """Inside the creating transaction: make the tables of a new file, check an existing one's version."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if version == 1:
+        _upgrade_records(db)
+        db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        return
     if version not in (0, SCHEMA_VERSION):
         raise _Incompatible(f"schema version {version}, expected {SCHEMA_VERSION}")
     if version == 0:
@@ -547,6 +571,18 @@ def _create_schema(db: sqlite3.Connection) -> None:
         for statement in _TABLES:
             db.execute(statement)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _upgrade_records(db: sqlite3.Connection) -> None:
+    """Version 1 to 2, inside the creating transaction: every bill and debt record rewritten as JSON."""
+    try:
+        bills = legacy_bills(db.execute("SELECT record FROM bill"))
+        debts = legacy_debts(db.execute("SELECT record FROM debt"))
+    except CorruptRow as exc:
+        raise _Incompatible(f"schema version 1, unreadable: {exc}") from None
+    db.executemany("UPDATE bill SET record = ? WHERE bill_id = ?", [(bill_row(b)[2], b.bill_id) for b in bills])
+    db.execute("DELETE FROM debt")
+    db.executemany("INSERT INTO debt VALUES (?)", [debt_row(debt) for debt in debts])
 
 
 def is_damaged(path: Path) -> str | None:
