@@ -184,8 +184,9 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache, 
 
     count = len(store.rows)
     store.set_progress(LoadProgress(loaded=count, total=count, done=True))  # shown at once, then saved
+    release_free_memory()  # the pages decoded on the way
     await asyncio.to_thread(cache.save_refresh, fresh, account=account, balance=balance, debts=debts)
-    release_free_memory()  # the pages and records decoded on the way
+    release_free_memory()  # the records written
     return len(fresh)
 
 
