@@ -162,6 +162,7 @@ def test_all_sorted_follows_the_sort_and_ignores_filters(store: Store) -> None:
 
 import itertools  # noqa: E402
 
+import msgspec  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
@@ -202,3 +203,21 @@ def test_pages_added_one_by_one_show_what_one_batch_shows(
     assert ids(paged.view) == ids(whole.view)
     assert [r.status for r in paged.view] == [r.status for r in whole.view]
     assert paged.view_totals() == whole.view_totals()
+
+
+def test_the_oldest_overdue_invoice_is_the_one_due_longest_ago() -> None:
+    from datetime import timedelta
+
+    from ovh_invoices_tui.core.filters import days_overdue
+
+    bills = [make_bill(n, day=n) for n in range(1, 40)]
+    late = [msgspec.structs.replace(make_debt(bills[n], due), due_date=bills[n].date + timedelta(days=30))
+            for n, due in ((5, "1.00"), (9, "2.00"), (12, "0"), (20, "-1.00"), (30, "3.00"))]  # fmt: skip
+    store = Store()
+    store.add_bills(bills)
+    store.set_debts(late)
+    today = date(2024, 3, 1)
+    expected = max(((row, days_overdue(row, today)) for row in store.rows if days_overdue(row, today)),
+                   key=lambda pair: pair[1])  # fmt: skip
+    assert store.oldest_overdue(today) == expected and expected[0].bill.bill_id == bills[5].bill_id
+    assert store.oldest_overdue(date(2024, 1, 2)) is None  # nothing due yet

@@ -7,6 +7,7 @@ into ``rows``; per-row keys are precomputed so a quick-filter keystroke on 100,0
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -244,7 +245,9 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     def oldest_overdue(self, today: date) -> tuple[BillRow, int] | None:
         """The bill whose due date is the oldest among those still due past it, and how many days late."""
         oldest: tuple[BillRow, int] | None = None
-        for row in self.rows:
+        rows = self.rows
+        # Only rows with something due can be late: the screen asks at every page of a load, so skip the rest.
+        for row in map(rows.__getitem__, itertools.compress(range(len(rows)), self._due)):
             late = days_overdue(row, today)
             if late is not None and (oldest is None or late > oldest[1]):
                 oldest = (row, late)
