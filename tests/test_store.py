@@ -175,11 +175,13 @@ from ovh_invoices_tui.state.invoices import SORT_COLUMNS  # noqa: E402
     amounts=st.lists(st.sampled_from(["1.00", "2.50", "2.50", "9.99"]), min_size=30, max_size=30),
     cuts=st.lists(st.integers(0, 30), max_size=4),
     again=st.lists(st.integers(0, 29), max_size=3),  # bills listed a second time (the refresh's overlap)
+    changed=st.lists(st.tuples(st.integers(0, 29), st.integers(0, 6)), max_size=3),  # … with another date
     sort=st.tuples(st.sampled_from(SORT_COLUMNS), st.booleans()),
     debts_at=st.integers(0, 5),
 )
 def test_pages_added_one_by_one_show_what_one_batch_shows(
-    days: list[int], amounts: list[str], cuts: list[int], again: list[int], sort: tuple[str, bool], debts_at: int
+    days: list[int], amounts: list[str], cuts: list[int], again: list[int], changed: list[tuple[int, int]],
+    sort: tuple[str, bool], debts_at: int,
 ) -> None:
     bills = [make_bill(n + 1, amounts[n], day=day) for n, day in enumerate(days)]
     debts = [make_debt(bill, "1.00" if n % 3 else "0", "UNPAID" if n % 2 else "TO_BE_PAID")
@@ -187,6 +189,8 @@ def test_pages_added_one_by_one_show_what_one_batch_shows(
     bounds = sorted({0, len(bills), *(c for c in cuts if c <= len(bills))})
     pages = [bills[a:b] for a, b in itertools.pairwise(bounds)]
     pages.append([bills[i] for i in again if i < len(bills)])
+    later = [make_bill(i + 1, "7.77", day=day) for i, day in changed if i < len(bills)]
+    pages.append(later)
     paged = Store()
     paged.set_sort(Sort(*sort))
     for number, page in enumerate(pages):
@@ -196,8 +200,8 @@ def test_pages_added_one_by_one_show_what_one_batch_shows(
         assert len(paged.view) == len({b.bill_id for p in pages[: number + 1] for b in p})
     if debts_at >= len(pages):
         paged.set_debts(debts)
-    whole = Store()
-    whole.add_bills(bills)
+    whole = Store()  # every bill at once, as last listed, in the same positions
+    whole.add_bills({bill.bill_id: bill for bill in [*bills, *later]}.values())
     whole.set_debts(debts)
     whole.set_sort(Sort(*sort))
     assert ids(paged.view) == ids(whole.view)

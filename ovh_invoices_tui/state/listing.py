@@ -113,7 +113,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._search_keys: list[str] = []  # one lower-case search key per row, for the quick filter
         self._sorted: dict[Sort, list[int]] = {}
         self._keys: dict[str, list[Any]] = {}  # per ROW_KEYED column sorted by: the key of each row, by position
-        self._rows_replaced = False  # since the last _rows_changed: a stored row was replaced (keys are stale)
+        self._replaced: list[int] = []  # positions of the rows replaced since the last _rows_changed
         self._view_indices: list[int] = []
         self._view_memo: dict[str, Any] = {}
 
@@ -181,7 +181,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
                 if position >= len(stored):  # twice in the same batch: the last one wins
                     appended[position - len(stored)] = row
                     continue
-                self._rows_replaced = True
+                self._replaced.append(position)
                 stored[position] = row
                 search_keys[position] = search_key(row)
                 self._row_stored(position, row)
@@ -215,6 +215,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._search_keys = []
         self._sorted.clear()
         self._keys.clear()
+        self._replaced = []
         self._view_indices = []
         self._view_memo.clear()
         self._rows_reset()
@@ -222,16 +223,24 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
     def _rows_changed(self) -> None:
         """Rows were added, replaced or forgotten: recompute the view and announce it.
 
-        Sort orders are stale, but while rows were only appended, those of :attr:`ROW_KEYED` columns are
-        kept, to be completed with the new rows when next needed.
+        Sort orders are stale, but those of :attr:`ROW_KEYED` columns are kept, to be completed with the new
+        rows when next needed, unless a replaced row changed its key in that column (a bill listed again as it
+        was, the refresh's overlap, moves nothing).
         """
-        if self._rows_replaced:
-            self._rows_replaced = False
-            self._sorted.clear()
-            self._keys.clear()
-        else:
-            keyed = self.ROW_KEYED
-            self._sorted = {sort: order for sort, order in self._sorted.items() if sort.column in keyed}
+        keyed, keys, rows = self.ROW_KEYED, self._keys, self.rows
+        moved: set[str] = set()
+        for column, column_keys in keys.items():
+            key = self._sort_key(column)
+            for position in self._replaced:
+                if position < len(column_keys):
+                    new = key(rows[position])
+                    if new != column_keys[position]:
+                        column_keys[position] = new
+                        moved.add(column)
+        self._replaced = []
+        self._sorted = {
+            sort: order for sort, order in self._sorted.items() if sort.column in keyed and sort.column not in moved
+        }
         self._recompute(full=True)
         self._emit(self._changes.rows, self._changes.view)
 
