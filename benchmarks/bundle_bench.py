@@ -18,7 +18,9 @@ from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.data.invoices import load_all
 from ovh_invoices_tui.export import export_bills_pdf_bundle
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.state.invoices import Store
 
 

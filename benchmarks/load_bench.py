@@ -38,7 +38,9 @@ from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.core.models import Account, Bill, Debt, DebtBalance
 from ovh_invoices_tui.data.cache.db import BillCache
 from ovh_invoices_tui.data.invoices import load_all
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.state.invoices import Store
 
 NOW = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)  # a fixed "today": the same data at every run

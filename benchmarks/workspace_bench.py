@@ -22,7 +22,7 @@ from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
 from ovh_invoices_tui.core.filters import BillFilter
 from ovh_invoices_tui.data.clients import make_client
-from ovh_invoices_tui.sandbox import SandboxConfig
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.state.invoices import LoadProgress, Sort
 from ovh_invoices_tui.widgets.bill_table import BillTable
 

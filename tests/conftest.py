@@ -58,7 +58,7 @@ def isolated(tmp_path: Path, tmp_path_factory: pytest.TempPathFactory, monkeypat
 
 @pytest.fixture
 def sandbox_config() -> Any:
-    from ovh_invoices_tui.sandbox import SandboxConfig
+    from ovh_invoices_tui.sandbox.config import SandboxConfig
 
     return SandboxConfig(bills=120, seed=7)
 

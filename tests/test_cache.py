@@ -35,7 +35,8 @@ from ovh_invoices_tui.data.cache.db import SCHEMA_VERSION, BillCache, file_mode
 from ovh_invoices_tui.data.cache.profile import account_binding, cache_path, clear_caches, safe_name, sandbox_now
 from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import CACHE_OVERLAP, load_all, load_with_cache
-from ovh_invoices_tui.sandbox import SandboxConfig, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
 from tests.factories import make_bill, make_debt
 

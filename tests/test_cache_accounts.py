@@ -25,8 +25,10 @@ from ovh_invoices_tui.config import Profile, Settings, load_settings, resolve_pr
 from ovh_invoices_tui.data.cache.profile import cache_path, open_profile_cache
 from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import load_with_cache
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
 from ovh_invoices_tui.sandbox.accounts import account
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.state.invoices import Store
 from tests.conftest import wait_loaded
 

@@ -22,7 +22,7 @@ from ovh_invoices_tui.core.models import PAID, UNKNOWN
 from ovh_invoices_tui.data.cache.db import KILL_AT_ENV, BillCache
 from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import load_all, load_with_cache
-from ovh_invoices_tui.sandbox import SandboxConfig
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.state.invoices import Store
 from tests.test_cache import offline_client
 
@@ -37,7 +37,7 @@ _LOAD = textwrap.dedent(
     from ovh_invoices_tui.config import demo_profile
     from ovh_invoices_tui.data.cache.db import BillCache
     from ovh_invoices_tui.data.invoices import load_with_cache
-    from ovh_invoices_tui.sandbox import SandboxConfig
+    from ovh_invoices_tui.sandbox.config import SandboxConfig
     from ovh_invoices_tui.state.invoices import Store
 
     async def main(path, bills, seed, now):

@@ -12,7 +12,9 @@ import pytest
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import load_settings
 from ovh_invoices_tui.data import clients as factory
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 
 
 def demo_toml(config: Path, bills: int = 60) -> None:

@@ -12,7 +12,9 @@ from ovh_invoices_tui.api.errors import AuthenticationError, NotGrantedError
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import Profile, demo_profile
 from ovh_invoices_tui.data.clients import make_client
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 
 
 async def _count(client: OvhClient) -> tuple[int, int, int]:

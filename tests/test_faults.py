@@ -23,7 +23,9 @@ from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.cli.core import EXIT_NETWORK
 from ovh_invoices_tui.data import clients as factory
 from ovh_invoices_tui.data.invoices import load_all
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.sandbox.state import SandboxState
 from ovh_invoices_tui.state.invoices import Store
 from tests.conftest import wait_loaded

@@ -14,7 +14,7 @@ from ovh_invoices_tui.core.filters import FilterInputError, parse_date_range
 from ovh_invoices_tui.core.i18n import format_count, t_count
 from ovh_invoices_tui.core.operation_labels import operation_label, operation_status_label
 from ovh_invoices_tui.data.cache.db import BillCache
-from ovh_invoices_tui.sandbox import SandboxConfig
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen

@@ -12,8 +12,9 @@ import pytest
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
-from ovh_invoices_tui.sandbox import SandboxConfig, credentials
+from ovh_invoices_tui.sandbox import credentials
 from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.state.invoices import Change
 from ovh_invoices_tui.widgets.bill_table import BillTable

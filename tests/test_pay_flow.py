@@ -15,7 +15,9 @@ from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
 from ovh_invoices_tui.core.models import PAID
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.screens.order_result import OrderResult, OutcomeUnknown
 from ovh_invoices_tui.screens.pay_dialog import PayDialog

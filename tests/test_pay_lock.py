@@ -21,7 +21,9 @@ from ovh_invoices_tui.cli.core import EXIT_BUSY
 from ovh_invoices_tui.config import Profile
 from ovh_invoices_tui.data.account_lock import HOLD_ENV, IN_PROGRESS, AccountLock
 from ovh_invoices_tui.data.cache.profile import payment_lock_path
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.screens.pay_dialog import PayDialog
 from tests.conftest import wait_for, wait_loaded
 from tests.test_pay_flow import build, notices, open_dialog

@@ -21,7 +21,9 @@ from ovh_invoices_tui.data.cache.profile import cache_path
 from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.invoices import CACHE_OVERLAP
 from ovh_invoices_tui.data.payments import load_payments, paid_bill_ids
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.state.payments import LoadState, PaymentsStore
 from tests.conftest import wait_for, wait_loaded
 

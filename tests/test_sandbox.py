@@ -13,7 +13,9 @@ import httpx
 import pytest
 from starlette.applications import Starlette
 
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 
 from .schema import assert_valid
 

@@ -14,8 +14,10 @@ from ovh_invoices_tui.api.errors import AuthenticationError
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.config import load_settings
 from ovh_invoices_tui.data.clients import make_client
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
 from ovh_invoices_tui.sandbox.accounts import AccountSpec, demo_accounts, serve_accounts
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 
 from .test_sandbox import NOW, Bearer, Signer, bulk, client_for
 

@@ -6,8 +6,8 @@ import json
 from dataclasses import asdict
 from datetime import UTC, datetime
 
-from ovh_invoices_tui.sandbox import SandboxConfig
 from ovh_invoices_tui.sandbox.catalogue import bill_lines
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.sandbox.generator import generate
 from ovh_invoices_tui.sandbox.serialize import Views
 

@@ -13,7 +13,7 @@ import pytest
 
 from ovh_invoices_tui.cli import main as cli
 from ovh_invoices_tui.cli.core import EXIT_CONFIG, EXIT_USAGE
-from ovh_invoices_tui.sandbox import SandboxConfig
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 
 
 @pytest.fixture

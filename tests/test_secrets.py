@@ -26,7 +26,9 @@ from ovh_invoices_tui.data import documents
 from ovh_invoices_tui.data.cache.db import BillCache
 from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.permissions import check_private
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text
 

@@ -23,7 +23,7 @@ def fixed_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 def sandbox_config() -> Any:
-    from ovh_invoices_tui.sandbox import SandboxConfig
+    from ovh_invoices_tui.sandbox.config import SandboxConfig
 
     return SandboxConfig(bills=300, seed=11, now=FIXED_NOW)
 
@@ -184,7 +184,9 @@ def _overview_app(tmp_path: Any) -> Any:
     from ovh_invoices_tui.config import Settings
     from ovh_invoices_tui.data.accounts import demo_account_profiles
     from ovh_invoices_tui.data.clients import make_client
-    from ovh_invoices_tui.sandbox import SandboxConfig, create_app, demo_accounts
+    from ovh_invoices_tui.sandbox.accounts import demo_accounts
+    from ovh_invoices_tui.sandbox.app import create_app
+    from ovh_invoices_tui.sandbox.config import SandboxConfig
 
     profiles = demo_account_profiles(bills=120)
     sandbox = create_app(SandboxConfig(bills=120, now=FIXED_NOW, accounts=demo_accounts(42, 120)))

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from ovh_invoices_tui.core.models import Bill, Debt, ModelError
 from ovh_invoices_tui.core.wire import Shared, decode_page
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from tests.test_hostile_models import SAMPLES, apply, bill_json, json_value, mutations, price
 
 PROPERTY = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

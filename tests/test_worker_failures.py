@@ -22,7 +22,9 @@ from ovh_invoices_tui import debug_log
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
-from ovh_invoices_tui.sandbox import SandboxConfig, create_app, credentials
+from ovh_invoices_tui.sandbox import credentials
+from ovh_invoices_tui.sandbox.app import create_app
+from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.screens import worker_failures
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.payment_detail import PaymentDetailScreen

@@ -327,7 +327,7 @@ def configured_profiles(settings: Settings, *, demo: bool = False) -> list[Profi
 def demo_account_profiles(seed: int = 42, bills: int = 500) -> list[Profile]:
     """The ``--demo`` accounts: one in-process sandbox serving four accounts that cover the overview
     (overdue invoices, a failed payment, all paid in another currency, credentials rejected)."""
-    from ovh_invoices_tui.sandbox import demo_accounts
+    from ovh_invoices_tui.sandbox.accounts import demo_accounts
 
     names = {"FR": "demo-boutique", "GB": "demo-bikes", "CA": "demo-erable", "US": "demo-desert"}
     return [

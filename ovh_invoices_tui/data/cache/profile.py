@@ -135,7 +135,7 @@ def demo_client_factory(cache: BillCache | None) -> Callable[..., OvhClient]:
         if key not in apps:
             config = dataclasses.replace(sandbox_config_for(profile), now=sandbox_now(cache) if cache else None)
             if profile.sandbox_account is not None:
-                from ovh_invoices_tui.sandbox import demo_accounts
+                from ovh_invoices_tui.sandbox.accounts import demo_accounts
 
                 config = dataclasses.replace(config, accounts=demo_accounts(config.seed, config.bills))
             apps[key] = create_app(config)
