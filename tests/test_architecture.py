@@ -67,8 +67,9 @@ def imported(name: str, path: Path, known: set[str]) -> Iterator[str]:
                 stem = ".".join([*base, node.module] if node.module else base)
             else:
                 stem = node.module or ""
-            # `from pkg import mod` imports the module pkg.mod when there is one, else a name of pkg
-            targets = [f"{stem}.{alias.name}" if f"{stem}.{alias.name}" in known else stem for alias in node.names]
+            # `from pkg import mod` imports the module pkg.mod when there is one, else a name of pkg; either way
+            # it runs pkg's __init__ first, so a package whose __init__ imports its own modules closes a circle
+            targets = [stem, *(f"{stem}.{alias.name}" for alias in node.names if f"{stem}.{alias.name}" in known)]
         else:
             continue
         for target in targets:
