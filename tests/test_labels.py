@@ -11,7 +11,7 @@ import ovh_invoices_tui
 from ovh_invoices_tui.core.i18n import CATALOGUE, has_label
 
 PACKAGE = Path(ovh_invoices_tui.__file__).parent
-FRENCH_ONLY = ("command.help.",)  # the English stands on the command itself
+FRENCH_ONLY = ("command.help.", "binding.", "binding_help.")  # the English stands on the command or binding
 
 
 def _fields(text: str) -> set[str]:

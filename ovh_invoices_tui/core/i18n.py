@@ -15,7 +15,7 @@ _CURRENCY_SYMBOLS = {"EUR": "€", "USD": "$", "CAD": "$", "GBP": "£", "AUD": "
 
 CATALOGUE = Path(__file__).with_name("labels.toml")  # every label, in both languages, side by side
 
-_LABELS: dict[str, dict[str, str]] = {}  # the catalogue, read on first use, then what register() adds
+_LABELS: dict[str, dict[str, str]] = {}  # the catalogue, read on first use
 
 
 def _labels() -> dict[str, dict[str, str]]:
@@ -32,7 +32,7 @@ def _read_catalogue() -> None:
     import tomllib
 
     with CATALOGUE.open("rb") as catalogue:
-        _LABELS.update({**tomllib.load(catalogue), **_LABELS})
+        _LABELS.update(tomllib.load(catalogue))
     _catalogue_read = True
 
 
@@ -45,11 +45,6 @@ def t(key: str, lang: str = "en", /, **values: object) -> str:
 
 def has_label(key: str) -> bool:
     return key in _labels()
-
-
-def register(labels: dict[str, dict[str, str]]) -> None:
-    """Add labels computed at run time (the catalogue holds the ones written by hand)."""
-    _LABELS.update(labels)
 
 
 def status_label(status: str, lang: str = "en") -> str:

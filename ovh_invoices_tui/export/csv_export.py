@@ -44,13 +44,6 @@ DialectName = Literal["auto", "excel-fr", "rfc4180"]
 # deposit id → ids of the bills it paid, or a function of the deposit giving them
 PaidBills = Mapping[str, Sequence[str]] | Callable[[Deposit], Sequence[str]]
 
-i18n.register(
-    {
-        "col.url": {"en": "URL", "fr": "URL"},
-        "col.pdf_url": {"en": "PDF URL", "fr": "URL du PDF"},
-        "col.password": {"en": "Password", "fr": "Mot de passe"},
-    }
-)
 
 BILL_COLUMNS = (
     "col.reference",

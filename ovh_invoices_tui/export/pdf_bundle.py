@@ -47,17 +47,6 @@ Progress = Callable[[int, int], None]
 OnFailure = Literal["skip", "stop"]
 T = TypeVar("T")
 
-i18n.register(
-    {
-        "export.bundle.not_pdf": {
-            "en": "the server did not send a PDF",
-            "fr": "le serveur n'a pas envoyé de PDF",
-        },
-        "export.bundle.unreadable": {"en": "unreadable PDF: {error}", "fr": "PDF illisible : {error}"},
-        "export.bundle.encrypted": {"en": "password-protected PDF", "fr": "PDF protégé par mot de passe"},
-        "export.bundle.no_pages": {"en": "PDF without pages", "fr": "PDF sans page"},
-    }
-)
 
 _REASON_MAX = 300
 

@@ -25,26 +25,6 @@ from ovh_invoices_tui.export.results import ExportResult, Failure, Totals
 
 __all__ = ["RenderedSummary", "SummaryHeader", "export_bills_pdf", "pdf_text", "render_bills_pdf", "write_bills_pdf"]
 
-i18n.register(
-    {
-        "export.pdf.title": {"en": "Invoice summary", "fr": "Récapitulatif des factures"},
-        "export.pdf.account": {"en": "Account: {account}", "fr": "Compte : {account}"},
-        "export.pdf.scope": {"en": "Scope: {scope}", "fr": "Périmètre : {scope}"},
-        "export.pdf.generated": {"en": "Generated on {when}", "fr": "Généré le {when}"},
-        "export.pdf.count": {"en": "{count} invoice(s)", "fr": "{count} facture(s)"},
-        "export.pdf.total": {"en": "Total {currency}", "fr": "Total {currency}"},
-        "export.pdf.empty": {"en": "No invoice.", "fr": "Aucune facture."},
-        "export.pdf.page": {"en": "Page {page}/{pages}", "fr": "Page {page}/{pages}"},
-        "export.pdf.not_included": {"en": "Not included", "fr": "Non incluses"},
-        "export.pdf.not_included_note": {
-            "en": "The PDF of these invoices could not be downloaded: they are listed in the summary "
-            "but not attached to this document.",
-            "fr": "Le PDF de ces factures n'a pas pu être téléchargé : elles figurent dans le récapitulatif "
-            "mais ne sont pas jointes à ce document.",
-        },
-        "export.pdf.reason": {"en": "Reason", "fr": "Motif"},
-    }
-)
 
 # Layout (mm, A4 portrait).
 _MARGIN = 10.0
