@@ -245,10 +245,14 @@ async def test_help_detail_and_api_log_in_french(make_app) -> None:
     app = make_app(lang=None)
     async with app.run_test(size=(120, 60)) as pilot:
         await wait_loaded(app, pilot)
+        await pilot.pause()
+        footer = screen_text(app).splitlines()[-1]
+        assert "Chercher" in footer and "Payer" in footer and "Search" not in footer, footer
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
         assert "Trier par Montant TTC" in text and "amount_ttc (" not in text
+        assert "Recherche rapide (référence, commande, services)" in text and "Quick filter" not in text
         await pilot.press("escape")
         await pilot.pause(0.1)
 
