@@ -20,7 +20,6 @@ from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from ovh_invoices_tui.actions.commands import run_command
-from ovh_invoices_tui.actions.registry import actions_for
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
@@ -41,9 +40,8 @@ from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.debug_log import log_failure
 from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.export.jobs import ExportKind, Scope
-from ovh_invoices_tui.screens import cancel_dialog, export_dialog, pay_dialog, payments, refunds
+from ovh_invoices_tui.screens import action_menu, cancel_dialog, export_dialog, pay_dialog, payments, refunds
 from ovh_invoices_tui.screens.accounts import AccountsScreen
-from ovh_invoices_tui.screens.action_menu import ActionMenu
 from ovh_invoices_tui.screens.command_line import CommandLine, CommandProvider
 from ovh_invoices_tui.screens.detail import DetailScreen
 from ovh_invoices_tui.screens.help import HelpScreen
@@ -308,17 +306,7 @@ class OvhInvoicesApp(App[int]):
         self.push_screen(DetailScreen(self.session, bill_id))
 
     def open_action_menu(self, bill_id: str) -> None:
-        def chosen(action_id: str | None) -> None:
-            row = self.session.store.row(bill_id) if action_id is not None else None
-            if row is None:
-                return
-            for action, reason in actions_for(self, row):
-                if action.id == action_id and reason is None:
-                    result = action.run(self, row)
-                    if isinstance(result, Awaitable):
-                        self.run_io(result)
-
-        self.push_screen(ActionMenu(bill_id), chosen)
+        action_menu.open_action_menu(self, bill_id)
 
     def open_invoice(self, reference: str) -> None:
         """``:open REF``: put the cursor on the invoice (clearing filters that hide it) and open it."""

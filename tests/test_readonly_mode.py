@@ -42,9 +42,11 @@ async def test_menus_show_money_actions_disabled_with_the_reason(tmp_path: Path)
         text = screen_text(app)
         assert "Pay this invoice's balance  — read-only mode" in text
         assert "Request cancellation  — read-only mode" in text
-        await pilot.press("dollar_sign", "x")  # their keys do nothing
+        await pilot.press("dollar_sign", "x")  # their keys do nothing but say why
         await pilot.pause()
         assert isinstance(app.screen, ActionMenu)
+        said = [n.message for n in app._notifications]
+        assert "“Request cancellation” is not available: read-only mode" in said, said
         await pilot.press("escape", "b")
         await pilot.pause()
         assert isinstance(app.screen, BulkMenu)
@@ -52,4 +54,6 @@ async def test_menus_show_money_actions_disabled_with_the_reason(tmp_path: Path)
         await pilot.press("dollar_sign")
         await pilot.pause()
         assert isinstance(app.screen, BulkMenu)
+        said = [n.message for n in app._notifications]
+        assert "“Pay my balance now” is not available: read-only mode" in said, said
     assert _posts(h.state) == 0
