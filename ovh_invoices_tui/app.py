@@ -380,6 +380,8 @@ class OvhInvoicesApp(App[int]):
         session.store.clear()
         session.payments.clear()
         self._loaded_profile = profile.name
+        if self.explicit_lang is None:  # speak the account's language from this notice on, when the cache knows it
+            self._apply_language(self._cached_account_language() or self.lang)
         self.notify(t("app.switched", self.lang, name=name))
         self.load()
 

@@ -15,9 +15,7 @@ from tests.conftest import wait_for, wait_loaded
 from tests.screen_text import screen_text
 
 
-@pytest.fixture
-def accounts_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
-    """An app on three accounts: two sandboxes (different seeds, one read-only) and one nobody answers."""
+def _accounts_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str | None) -> Any:
     from ovh_invoices_tui.app import OvhInvoicesApp
     from ovh_invoices_tui.data.cache.db import BillCache
     from ovh_invoices_tui.data.cache.profile import demo_client_factory
@@ -36,8 +34,14 @@ def accounts_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
         options.setdefault("retries", 0)  # the unreachable account fails at once
         return factory(profile, **options)
 
-    return OvhInvoicesApp(settings=settings, profile=main, lang="en", client_factory=client_factory, cache=cache,
+    return OvhInvoicesApp(settings=settings, profile=main, lang=lang, client_factory=client_factory, cache=cache,
                           accounts=[main, filiale, broken])  # fmt: skip
+
+
+@pytest.fixture
+def accounts_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """An app on three accounts: two sandboxes (different seeds, one read-only) and one nobody answers."""
+    return _accounts_app(tmp_path, monkeypatch, "en")
 
 
 async def overview_refreshed(app: Any, pilot: Any) -> AccountsScreen:
@@ -176,3 +180,18 @@ async def test_new_since_the_last_visit_is_flagged_until_the_user_leaves_the_acc
         cache = open_profile_cache(main)
         assert cache is not None and seen_marks(cache)[0] == newest
         cache.close()
+
+
+async def test_opening_an_account_speaks_its_language_from_the_first_notice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _accounts_app(tmp_path, monkeypatch, None)  # no --lang: each account's own language (French here)
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await overview_refreshed(app, pilot)
+        assert app.lang == "en"  # the overview, before any account is open
+        table = screen.query_one(AccountTable)
+        table.move_cursor(next(i for i, row in enumerate(app.accounts_store.view) if row.profile == "filiale"))
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert "Profil filiale activé" in said and "Switched to profile filiale" not in said, said
