@@ -363,7 +363,7 @@ class OvhInvoicesApp(App[int]):
             self.notify(str(exc), severity="error")
             return
         if profile is None:
-            self.notify(f"Profile {name}: no credentials", severity="error")
+            self.notify(t("app.no_credentials", self.lang, name=name), severity="error")
             return
         session, old = self.session, self.session.client
         self.profile = profile
