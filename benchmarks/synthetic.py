@@ -25,7 +25,7 @@ def make_row(
     # VAT rounded to the cent like real invoices (sub-cent HT values keep their digits).
     tax = ht_ucents * vat_rate_percent // 100 // 1_000_000 * 1_000_000
     ttc = ht_ucents + tax
-    bill = Bill(
+    bill = Bill.make(
         bill_id=bill_id,
         category="autorenew",
         date=when,

@@ -16,7 +16,7 @@ def money(amount: str, currency: str = "EUR") -> Money:
 def make_bill(number: int, ht: str = "10.00", *, day: int | None = None, order_id: int | None = None) -> Bill:
     base = money(ht)
     tax = Money(base.ucents // 5, base.currency)
-    return Bill(
+    return Bill.make(
         bill_id=f"FR{number:08d}",
         category="autorenew",
         date=datetime(2024, 1, 1, 3, 0, tzinfo=PARIS) + timedelta(days=day if day is not None else number),

@@ -353,11 +353,42 @@ def test_a_version_1_cache_is_upgraded_not_lost(tmp_path: Path) -> None:
         assert sorted(state.bills, key=lambda b: b.bill_id) == bills and state.debts == debts
         assert cache.meta("seen_until") == "2024-01-20T00:00:00+00:00"
     with sqlite3.connect(path) as db:
-        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
         db.execute("UPDATE bill SET record = 'garbage' WHERE bill_id = ?", (bills[0].bill_id,))
         db.execute("PRAGMA user_version = 1")
     with BillCache.open(path) as cache:  # a version 1 row that cannot be read: rebuilt, said so
         assert any("rebuilt" in n for n in cache.take_notices()) and cache.load_bills() == []
+
+
+def test_a_version_2_cache_keeps_its_links_compact_once_upgraded(tmp_path: Path) -> None:
+    """Version 2 recorded each bill's links whole: upgraded, they are kept as their base, the same links come
+    back (and a bill whose links follow no pattern keeps them as they were)."""
+    path = tmp_path / "c.sqlite3"
+    base = "https://www.ovh.com/cgi-bin/order/facture"
+    ovh = [make_bill(n) for n in range(1, 6)]
+    ovh = [
+        Bill.make(b.bill_id, b.category, b.date, b.order_id, b.price_with_tax, b.price_without_tax, b.tax,
+                  f"{base}.cgi?reference={b.bill_id}&passwd=pw{n}", f"{base}.pdf?reference={b.bill_id}&passwd=pw{n}",
+                  f"pw{n}")
+        for n, b in enumerate(ovh)
+    ]  # fmt: skip
+    bills = [*ovh, make_bill(9)]
+    with BillCache.open(path) as cache:
+        cache.save_bills(bills)
+    whole = {b.bill_id: msgspec.structs.replace(b, stored_url=b.url, stored_pdf_url=b.pdf_url) for b in bills}
+    with sqlite3.connect(path) as db:  # as version 2 wrote them: the links as the API gave them
+        db.executemany("UPDATE bill SET record = ? WHERE bill_id = ?", [
+            (msgspec.json.encode(b), bill_id) for bill_id, b in whole.items()
+        ])  # fmt: skip
+        db.execute("PRAGMA user_version = 2")
+    with BillCache.open(path) as cache:
+        back = sorted(cache.load_bills(), key=lambda b: b.bill_id)
+        assert cache.take_notices() == []
+    assert back == bills and [(b.url, b.pdf_url) for b in back] == [(b.url, b.pdf_url) for b in bills]
+    with sqlite3.connect(path) as db:
+        assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        records = dict(db.execute("SELECT bill_id, CAST(record AS TEXT) FROM bill").fetchall())
+    assert all("passwd" not in records[b.bill_id] for b in ovh) and "passwd=secret" in records[bills[-1].bill_id]
 
 
 def test_other_schema_version_is_rebuilt(tmp_path: Path) -> None:

@@ -33,7 +33,7 @@ def generated_bills(count: int, seed: int = 3) -> list[Bill]:
         ttc = ht + ht // 5 + rng.randrange(0, 7)
         when = datetime(2024, 1, 1, tzinfo=UTC).timestamp() + rng.randrange(0, 3 * 365 * 86400)
         bills.append(
-            Bill(
+            Bill.make(
                 bill_id=f"FR{number:08d}",
                 category=rng.choice(CATEGORIES),
                 date=datetime.fromtimestamp(when, UTC),

@@ -106,3 +106,48 @@ def test_equal_amounts_and_words_of_a_listing_are_kept_once() -> None:
     assert first[0].category is first[1].category
     other = decode_page(Bill, json.dumps([bill_json(5, tax={**price("2.00"), "text": "2,00 €"})]).encode(), shared)
     assert other is not None and other[0].tax.text == "2,00 €"  # an equal sum written otherwise stays itself
+
+
+OVH_BASE = "https://www.ovh.com/cgi-bin/order/facture"
+
+
+def ovh_links(n: int, password: str = "e5c77865", base: str = OVH_BASE) -> dict[str, str]:
+    """A bill's links as OVHcloud gives them: the reference and password in the query of both."""
+    query = f"?reference=FR{n:08d}&passwd={password}"
+    return {"url": f"{base}.cgi{query}", "pdfUrl": f"{base}.pdf{query}", "password": password}
+
+
+def test_ovh_document_links_are_kept_as_their_base_and_given_back_whole() -> None:
+    """Two thirds of a bill's memory were its links: a bill following OVHcloud's pattern keeps only the base,
+    one string for the whole listing, and still gives the very links the API sent."""
+    page = [bill_json(n, **ovh_links(n, f"{n:08x}")) for n in range(1, 5)]
+    decoded = decode_page(Bill, json.dumps(page).encode())
+    assert decoded is not None and decoded == read_one_by_one(Bill, page)
+    assert [(b.url, b.pdf_url, b.password) for b in decoded] == [(o["url"], o["pdfUrl"], o["password"]) for o in page]
+    assert len({id(b.stored_url) for b in decoded}) == 1 and {b.stored_pdf_url for b in decoded} == {""}
+    assert "passwd" not in decoded[0].stored_url
+
+
+def test_links_off_the_pattern_are_kept_exactly_as_sent() -> None:
+    """Another password, reference or path in either link, a link starting with the storage mark: all literal."""
+    good = ovh_links(1)
+    odd = [
+        {**good, "password": "other"},
+        {**good, "url": good["url"].replace("FR00000001", "FR00000002")},
+        {**good, "pdfUrl": good["pdfUrl"].replace(".pdf?", ".cgi?")},
+        {**good, "pdfUrl": good["pdfUrl"] + "&x=1"},
+        {**good, "url": "\x00" + good["url"]},
+        {**good, "url": "\x00\x00x", "pdfUrl": "\x00"},
+        {**good, "url": good["url"].replace("facture", "f.cgi?reference=FR00000001&passwd=e5c77865")},
+        ovh_links(1, base="ftp://www.ovh.com/cgi-bin/order/facture"),
+        {**good, "url": "", "pdfUrl": ""},
+    ]
+    for links in odd:
+        objects = [bill_json(1, **links), bill_json(2, **ovh_links(2))]
+        check_page(Bill, objects)
+        for source in (decode_page(Bill, json.dumps(objects).encode()), read_one_by_one(Bill, objects)):
+            if source is not None:
+                assert (source[0].url, source[0].pdf_url, source[0].password) == (
+                    links["url"], links["pdfUrl"], links["password"]
+                ), links
+                assert (source[1].url, source[1].pdf_url) == (ovh_links(2)["url"], ovh_links(2)["pdfUrl"])

@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Annotated, Any, TypeVar
 
 import msgspec
@@ -223,8 +224,44 @@ class Money(msgspec.Struct, frozen=True, gc=False, rename={"ucents": "priceInUce
 # --- billing objects -----------------------------------------------------------------------------
 
 
+# A bill's document links, as OVHcloud (and the sandbox) give them, are ``<base>.cgi?<query>`` and
+# ``<base>.pdf?<query>`` with ``<query>`` = ``reference=<billId>&passwd=<password>``: 300 bytes a bill that its id
+# and password already say. Such a bill keeps only ``LINK_MARK + <base>`` (one string shared by every bill) and
+# rebuilds its links when asked. A link the API gave starting with LINK_MARK itself is kept behind a second one.
+LINK_MARK = "\x00"
+_LINK_QUERY = "reference={}&passwd={}"
+
+
+@lru_cache(maxsize=64)  # bounded: a listing of a different base per bill stays correct, uncompacted
+def _marked_base(base: str) -> str:
+    """``LINK_MARK + base``, the same string object for every bill of a base (a handful per account)."""
+    return LINK_MARK + base
+
+
+def stored_links(bill_id: str, url: str, pdf_url: str, password: str) -> tuple[str, str]:
+    """How a bill keeps its ``url`` and ``pdf_url`` (see :class:`Bill`): compact when they follow the pattern."""
+    if url.startswith(LINK_MARK):
+        return LINK_MARK + url, pdf_url
+    base, cgi, query = url.rpartition(".cgi?")
+    if (
+        cgi
+        and base.startswith(("https://", "http://"))
+        and query == _LINK_QUERY.format(bill_id, password)
+        and len(pdf_url) == len(url)
+        and pdf_url.startswith(base)
+        and pdf_url.endswith(query)
+        and pdf_url[len(base) : len(base) + 5] == ".pdf?"
+    ):
+        return _marked_base(base), ""
+    return url, pdf_url
+
+
 class Bill(msgspec.Struct, frozen=True, gc=False, rename="camel"):
-    """``billing.Bill``: an invoice. ``url``/``pdf_url``/``password`` are secrets (open the document)."""
+    """``billing.Bill``: an invoice. ``url``/``pdf_url``/``password`` are secrets (open the document).
+
+    ``stored_url``/``stored_pdf_url`` are the links as kept (:func:`stored_links`; what the cache records hold);
+    read ``url`` and ``pdf_url``. Build a bill from the API's links with :meth:`make`.
+    """
 
     bill_id: str
     category: str
@@ -233,14 +270,53 @@ class Bill(msgspec.Struct, frozen=True, gc=False, rename="camel"):
     price_with_tax: Money
     price_without_tax: Money
     tax: Money
-    url: str
-    pdf_url: str
+    stored_url: str = msgspec.field(name="url")
+    stored_pdf_url: str = msgspec.field(name="pdfUrl")
     password: str
+
+    @property
+    def url(self) -> str:
+        """The document's HTML page, as the API gave it."""
+        stored = self.stored_url
+        if not stored.startswith(LINK_MARK):
+            return stored
+        if stored.startswith(LINK_MARK, 1):
+            return stored[1:]
+        return f"{stored[1:]}.cgi?reference={self.bill_id}&passwd={self.password}"
+
+    @property
+    def pdf_url(self) -> str:
+        """The document's PDF, as the API gave it."""
+        stored = self.stored_url
+        if stored.startswith(LINK_MARK) and not stored.startswith(LINK_MARK, 1):
+            return f"{stored[1:]}.pdf?reference={self.bill_id}&passwd={self.password}"
+        return self.stored_pdf_url
+
+    @classmethod
+    def make(
+        cls,
+        bill_id: str,
+        category: str,
+        date: datetime,
+        order_id: int,
+        price_with_tax: Money,
+        price_without_tax: Money,
+        tax: Money,
+        url: str,
+        pdf_url: str,
+        password: str,
+    ) -> Bill:
+        """A bill from its fields as the API names them (its links stored as :func:`stored_links` says)."""
+        stored_url, stored_pdf_url = stored_links(bill_id, url, pdf_url, password)
+        return cls(
+            bill_id, category, date, order_id, price_with_tax, price_without_tax, tax, stored_url, stored_pdf_url,
+            password,
+        )  # fmt: skip
 
     @classmethod
     def from_api(cls, obj: Any) -> Bill:
         r = _Reader("billing.Bill", obj, "billId")
-        return cls(
+        return cls.make(
             bill_id=r.string("billId"),
             category=r.string("category", nullable=True) or "",
             date=r.datetime("date"),

@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 
 import msgspec
 
-from ovh_invoices_tui.core.models import MAX_YEAR, MIN_YEAR, Bill, Debt, Money
+from ovh_invoices_tui.core.models import LINK_MARK, MAX_YEAR, MIN_YEAR, Bill, Debt, Money, stored_links
 
 T = TypeVar("T")
 _set = msgspec.structs.force_setattr  # the only way to share a part between frozen Structs once decoded
@@ -79,8 +79,35 @@ class Shared:
         (self.bills if kind is Bill else self.debts)(items)
 
 
-def _bill_dates_plausible(bills: Iterable[Bill]) -> bool:
-    return all(MIN_YEAR <= bill.date.year <= MAX_YEAR for bill in bills)
+def compact_links(bills: Iterable[Bill]) -> None:
+    """Store the links of bills decoded from the API as :func:`~ovh_invoices_tui.core.models.stored_links` says
+    (those following OVHcloud's pattern keep only their shared base); never for bills read back from the cache."""
+    cgi = pdf = marked = ""  # the last base seen, ending in ".cgi?" / ".pdf?", and as stored: nearly every bill's
+    for bill in bills:  # inlined for the common case: this runs 100,000 times in a cold load
+        url, other = bill.stored_url, bill.stored_pdf_url
+        if cgi and url.startswith(cgi):
+            query = f"reference={bill.bill_id}&passwd={bill.password}"
+            if (
+                len(url) == len(cgi) + len(query)
+                and url.endswith(query)
+                and len(other) == len(url)
+                and other.startswith(pdf)
+                and other.endswith(query)
+            ):
+                _set(bill, "stored_url", marked)
+                _set(bill, "stored_pdf_url", "")
+                continue
+        stored, pdf_stored = stored_links(bill.bill_id, url, other, bill.password)
+        if stored is not url:
+            _set(bill, "stored_url", stored)
+            _set(bill, "stored_pdf_url", pdf_stored)
+            if stored.startswith(LINK_MARK) and not stored.startswith(LINK_MARK, 1):
+                marked, cgi, pdf = stored, stored[1:] + ".cgi?", stored[1:] + ".pdf?"
+
+
+def _bills_plain(bills: Iterable[Bill]) -> bool:
+    # A link starting with LINK_MARK is kept escaped (models.stored_links): the readers do that.
+    return all(MIN_YEAR <= bill.date.year <= MAX_YEAR and not bill.stored_url.startswith(LINK_MARK) for bill in bills)
 
 
 def _debt_dates_plausible(debts: Iterable[Debt]) -> bool:
@@ -91,7 +118,7 @@ def _debt_dates_plausible(debts: Iterable[Debt]) -> bool:
 
 
 # What msgspec cannot say in a type (the years a date may have): checked once the page is decoded.
-_CHECKS: dict[type, Callable[[Any], bool]] = {Bill: _bill_dates_plausible, Debt: _debt_dates_plausible}
+_CHECKS: dict[type, Callable[[Any], bool]] = {Bill: _bills_plain, Debt: _debt_dates_plausible}
 
 
 def has_typed_decoder(kind: type) -> bool:
@@ -118,6 +145,8 @@ def decode_page(kind: type[T], content: bytes, shared: Shared | None = None) -> 
         return None
     if not _CHECKS[kind](items):
         return None
+    if kind is Bill:
+        compact_links(items)  # type: ignore[arg-type]
     if shared is not None:
         shared.share(kind, items)
     return items

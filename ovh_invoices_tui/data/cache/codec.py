@@ -2,7 +2,9 @@
 
 Bills and debts (the big lists) are JSON records in the API's shape, decoded by msgspec straight into
 ``Bill``/``Debt``/``Money``: the validating API readers are skipped, since the cache only ever holds what
-they already accepted. The smaller objects (deposits, refunds, bill details, the account and its balance)
+they already accepted. A bill's ``url`` and ``pdfUrl`` are recorded as the bill keeps them
+(:func:`~ovh_invoices_tui.core.models.stored_links`: only a shared base when they follow OVHcloud's pattern).
+The smaller objects (deposits, refunds, bill details, the account and its balance)
 are JSON built from their dataclass fields. Any row that does not decode raises :class:`CorruptRow`; the
 cache is then rebuilt.
 """
@@ -110,11 +112,19 @@ def legacy_bills(records: Iterable[Sequence[Any]]) -> list[Bill]:
     try:
         for (record,) in records:
             bill_id, category, when, order_id, a, b, c, url, pdf_url, password = _legacy_fields(record)
-            out.append(Bill(bill_id, category, datetime.fromisoformat(when), int(order_id), _legacy_money(a),
-                            _legacy_money(b), _legacy_money(c), url, pdf_url, password))  # fmt: skip
+            out.append(Bill.make(bill_id, category, datetime.fromisoformat(when), int(order_id), _legacy_money(a),
+                                 _legacy_money(b), _legacy_money(c), url, pdf_url, password))  # fmt: skip
     except (TypeError, ValueError) as exc:
         raise CorruptRow(f"bill record: {exc}") from None
     return out
+
+
+def compact_bill_records(records: Iterable[Sequence[Any]]) -> list[tuple[bytes, str]]:
+    """``(record, bill_id)`` of version 2 bill records whose links the bills now keep compactly (the rest
+    are already as version 3 writes them); raises CorruptRow."""
+    bills = _from_records(Bill, records)
+    wire.compact_links(bills)  # version 2 recorded the links as the API gave them
+    return [(bill_row(bill)[2], bill.bill_id) for bill in bills]
 
 
 def legacy_debts(records: Iterable[Sequence[Any]]) -> list[Debt]:

@@ -35,6 +35,7 @@ from ovh_invoices_tui.data.cache.codec import (
     CorruptRow,
     bill_row,
     bills_from_records,
+    compact_bill_records,
     debt_row,
     debts_from_records,
     from_json,
@@ -51,7 +52,9 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 
-SCHEMA_VERSION = 2  # 2: bills and debts as JSON records (1: fields joined by a separator, upgraded on open)
+# 3: bills' document links kept compact (2: as the API gave them; 1: fields joined by a separator); older
+# versions are upgraded on open.
+SCHEMA_VERSION = 3
 _IN_MEMORY = Path(":memory:")  # the path of an unbound cache (never a file: nothing to delete)
 SUFFIX = ".sqlite3"
 DIR_MODE = 0o700
@@ -558,8 +561,8 @@ def _use_wal(db: sqlite3.Connection) -> None:
 def _create_schema(db: sqlite3.Connection) -> None:
     """Inside the creating transaction: make the tables of a new file, check an existing one's version."""
     version = int(db.execute("PRAGMA user_version").fetchone()[0])
-    if version == 1:
-        _upgrade_records(db)
+    if version in (1, 2):
+        (_upgrade_records if version == 1 else _upgrade_links)(db)
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
         return
     if version not in (0, SCHEMA_VERSION):
@@ -573,8 +576,17 @@ def _create_schema(db: sqlite3.Connection) -> None:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
 
+def _upgrade_links(db: sqlite3.Connection) -> None:
+    """Version 2 to 3, inside the creating transaction: bill records rewritten with their links compact."""
+    try:
+        records = compact_bill_records(db.execute(f"SELECT {RECORD} FROM bill"))
+    except CorruptRow as exc:
+        raise _Incompatible(f"schema version 2, unreadable: {exc}") from None
+    db.executemany("UPDATE bill SET record = ? WHERE bill_id = ?", records)
+
+
 def _upgrade_records(db: sqlite3.Connection) -> None:
-    """Version 1 to 2, inside the creating transaction: every bill and debt record rewritten as JSON."""
+    """Version 1 to 3, inside the creating transaction: every bill and debt record rewritten as JSON."""
     try:
         bills = legacy_bills(db.execute("SELECT record FROM bill"))
         debts = legacy_debts(db.execute("SELECT record FROM debt"))
