@@ -7,7 +7,6 @@ handles the navigation messages screens post (:mod:`ovh_invoices_tui.screens.nav
 from __future__ import annotations
 
 import asyncio
-from collections import deque
 from collections.abc import Awaitable, Callable, Sequence
 from typing import Any, Literal
 
@@ -21,7 +20,6 @@ from textual.worker import Worker, WorkerState
 
 from ovh_invoices_tui.actions.commands import run_command
 from ovh_invoices_tui.api.client import OvhClient
-from ovh_invoices_tui.api.session import RequestLog
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
 from ovh_invoices_tui.core.accounts import AccountState
 from ovh_invoices_tui.core.filters import BillFilter
@@ -33,10 +31,11 @@ from ovh_invoices_tui.data.cache.codec import CorruptRow, from_json
 from ovh_invoices_tui.data.cache.db import BillCache
 
 # cache_profile also registers the cache.* labels
-from ovh_invoices_tui.data.cache.profile import clear_caches, demo_client_factory, open_profile_cache, payment_lock
+from ovh_invoices_tui.data.cache.profile import open_profile_cache, payment_lock
 from ovh_invoices_tui.data.clients import make_client
-from ovh_invoices_tui.data.invoices import load_all, load_with_cache, refresh_balance, refresh_with_cache
+from ovh_invoices_tui.data.invoices import refresh_balance, refresh_with_cache
 from ovh_invoices_tui.data.session import AccountSession
+from ovh_invoices_tui.data.workspace import StartedLoad, load_account, profile_client, request_log
 from ovh_invoices_tui.debug_log import log_failure
 from ovh_invoices_tui.debug_log import tee as also_log_requests
 from ovh_invoices_tui.export.jobs import ExportKind, Scope
@@ -50,7 +49,7 @@ from ovh_invoices_tui.screens.navigation import OpenActionMenu, OpenDetail
 from ovh_invoices_tui.screens.viewer import DocumentViewer
 from ovh_invoices_tui.screens.worker_failures import WorkerFailed, describe_failure
 from ovh_invoices_tui.state.accounts import AccountsStore
-from ovh_invoices_tui.state.invoices import Change, LoadProgress
+from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
 from ovh_invoices_tui.widgets.binding_labels import localise_bindings
 
 ClientFactory = Callable[..., OvhClient]
@@ -90,7 +89,9 @@ class OvhInvoicesApp(App[int]):
         client_factory: ClientFactory = make_client,
         cache: BillCache | None = None,
         accounts: Sequence[Profile] = (),
+        started: StartedLoad | None = None,
     ) -> None:
+        """``started``: the profile's load, begun before the app (its client and store become the session's)."""
         super().__init__()
         # Several accounts: the overview comes first and the workspace loads the account chosen there.
         self.account_profiles = list(accounts)
@@ -102,9 +103,10 @@ class OvhInvoicesApp(App[int]):
         self.explicit_lang = lang or profile.language or settings.language
         self.lang = language_of(self.explicit_lang) if self.explicit_lang else "en"
         self.client_factory = client_factory
-        self.request_log: deque[RequestLog] = deque(maxlen=500)
+        self._started = started
+        self.request_log = started.requests if started is not None else request_log()
         self.session = AccountSession(
-            client=self._make_client(profile),
+            client=started.client if started is not None else self._make_client(profile),
             profile_name=profile.name,
             endpoint_label=_endpoint_label(profile),
             download_dir=settings.download_dir,
@@ -113,14 +115,14 @@ class OvhInvoicesApp(App[int]):
             readonly=readonly or settings.readonly or profile.readonly,
             # One money flow at a time, one POST per flow; one payment at a time across processes of the account.
             guard=ActionGuard(account_lock=payment_lock(profile)),
+            store=started.store if started is not None else Store(),
         )
         self.session.store.subscribe(self._account_changed)  # first: the screens then paint in its language
 
     # --- set-up ---------------------------------------------------------------------------------
 
     def _make_client(self, profile: Profile) -> OvhClient:
-        timeout = {"timeout": self.settings.timeout} if self.settings.timeout else {}  # the config's `timeout`
-        return self.client_factory(profile, on_request=also_log_requests(self.request_log.append), **timeout)
+        return profile_client(self.client_factory, profile, self.settings, also_log_requests(self.request_log.append))
 
     @property
     def profile_names(self) -> Sequence[str]:
@@ -133,7 +135,10 @@ class OvhInvoicesApp(App[int]):
     def on_mount(self) -> None:
         if self.settings.keymap:
             self.set_keymap(dict(self.settings.keymap))
-        if self.explicit_lang is None and self.session.cache is not None:
+        account = self.session.store.account  # already known when the load began before the app
+        if self.explicit_lang is None and account is not None:
+            self.lang = language_of(account.language)
+        elif self.explicit_lang is None and self.session.cache is not None:
             self.lang = self._cached_account_language() or self.lang  # the first paint in the account's language
         self.push_screen(InvoicesScreen(self.session))
         if self.account_profiles:
@@ -187,26 +192,22 @@ class OvhInvoicesApp(App[int]):
         """Load everything of the current profile, page by page, into the store."""
         session = self.session
         store, cache = session.store, session.cache
-        try:
-            if cache is None:
-                await load_all(session.client, store)
-            else:
-                for bill_id, names in cache.service_names().items():  # searchable from the first keystroke
-                    store.set_services(bill_id, names)
-                from ovh_invoices_tui.data.accounts import seen_marks
+        started, self._started = self._started, None
 
-                store.set_seen_until(seen_marks(cache)[0])  # what is newer is flagged "new"
-                loaded = await load_with_cache(
-                    session.client,
-                    store,
-                    cache,
-                    on_notice=lambda text: self.notify(text, severity="warning"),
-                    lang=self.lang if self.explicit_lang else None,
-                )
-                if loaded.offline:
-                    session.readonly = True
-                    store.set_progress(store.progress)  # repaint the bar with its READ-ONLY badge
-                    self.notify(t("cache.offline", self.lang, error=loaded.offline), severity="warning", timeout=15)
+        def tell(text: str) -> None:
+            self.notify(text, severity="warning")
+
+        try:
+            if started is not None and started.task is not None and started.store is store:
+                started.tell_to(tell)
+                loaded = await started.task  # cancelling this worker cancels it too
+            else:
+                lang = self.lang if self.explicit_lang else None
+                loaded = await load_account(session.client, store, cache, on_notice=tell, lang=lang)
+            if loaded is not None and loaded.offline:
+                session.readonly = True
+                store.set_progress(store.progress)  # repaint the bar with its READ-ONLY badge
+                self.notify(t("cache.offline", self.lang, error=loaded.offline), severity="warning", timeout=15)
         except Exception as exc:  # an unreadable answer too: the list must leave "loading…" and say why
             error = describe_failure(exc, self.lang)
             store.set_progress(LoadProgress(store.progress.loaded, store.progress.total, done=True, error=error))
@@ -488,34 +489,3 @@ class OvhInvoicesApp(App[int]):
 
 def _endpoint_label(profile: Profile) -> str:
     return "sandbox" if profile.demo else profile.endpoint
-
-
-def run_app(
-    *,
-    settings: Settings,
-    profile: Profile,
-    readonly: bool = False,
-    lang: str | None = None,
-    use_cache: bool = True,
-    accounts: Sequence[Profile] = (),
-) -> int:
-    """Run the terminal app until the user quits; returns the exit code.
-
-    With ``accounts`` (two or more profiles) it opens on the accounts overview; ``profile`` is then the first.
-    """
-    demo = [p for p in (profile, *accounts) if p.demo]
-    if use_cache:
-        # The in-process sandbox is born anew at each start (what was paid in it last time is gone):
-        # a cache kept from an earlier run would show payments and dates that no longer exist.
-        for each in {p.name: p for p in demo}.values():
-            clear_caches(each)
-    cache = open_profile_cache(profile) if use_cache else None
-    factory = demo_client_factory(cache) if demo else make_client
-    app = OvhInvoicesApp(settings=settings, profile=profile, readonly=readonly, lang=lang, client_factory=factory,
-                         cache=cache, accounts=accounts)  # fmt: skip
-    try:
-        result = app.run()
-    finally:
-        if app.session.cache is not None:
-            app.session.cache.close()
-    return int(result or 0)

@@ -111,7 +111,8 @@ def test_tui_launch_passes_settings(monkeypatch: pytest.MonkeyPatch, isolated: P
 
     import types
 
-    monkeypatch.setitem(__import__("sys").modules, "ovh_invoices_tui.app", types.SimpleNamespace(run_app=fake_run_app))
+    launch = types.SimpleNamespace(run_app=fake_run_app)
+    monkeypatch.setitem(__import__("sys").modules, "ovh_invoices_tui.launch", launch)
     assert cli.main(["--readonly", "--lang", "fr", "--no-cache"]) == 0
     assert seen["profile"].name == "play" and seen["readonly"] is True
     assert seen["lang"] == "fr" and seen["use_cache"] is False

@@ -310,7 +310,7 @@ def launch_tui(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_AUTH
         profile = demo_profile()
     debug_log.add_profile_secrets(profile)  # also from ovh.conf / OVH_* (not in settings.profiles)
-    from ovh_invoices_tui.app import run_app
+    from ovh_invoices_tui.launch import run_app
 
     readonly = bool(args.readonly or settings.readonly or profile.readonly)
     lang = args.lang or profile.language or settings.language
