@@ -71,15 +71,57 @@ async def test_the_first_screen_shows_the_newest_bills_after_every_page(
     settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path)
     app = OvhInvoicesApp(settings=settings, profile=demo_profile(), client_factory=client, lang="en")
     async with app.run_test(size=(100, 30)) as pilot:
-        await wait_for(lambda: len(app.session.store.rows) == PAGE, pilot)
-        for number in sorted(transport.release, reverse=True):  # the last pages first, then the others
-            transport.release[number].set()
-            await wait_for(lambda n=number: len(app.session.store.rows) >= BILLS - (n - 2) * PAGE, pilot)
-        await wait_loaded(app, pilot)
         table = app.screen.query_one(BillTable)
+        await wait_for(lambda: len(table.rows) == PAGE, pilot)
+        # the last pages first, then the others; each once the list shows the one before (a load is drawn at
+        # most every LOADING_REDRAW_S: pages let go together would be drawn together)
+        for number in sorted(transport.release, reverse=True):
+            transport.release[number].set()
+            await wait_for(lambda n=number: len(table.rows) >= BILLS - (n - 2) * PAGE, pilot)
+        await wait_loaded(app, pilot)
         newest = app.session.store.view[0].bill
         first_line = next(line for line in screen_lines(app) if "FR" in line)
     assert [count for count, _, _ in tops if count > 0][:1] == [PAGE]  # the first page was on screen alone
     assert len({count for count, _, _ in tops}) == BILLS // PAGE
     assert [(count, top) for count, top, newest_id in tops if top != newest_id] == []
     assert table.cursor_row == 0 and newest.bill_id in first_line
+
+
+async def test_pages_arriving_together_are_drawn_together_and_the_end_of_the_load_at_once(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    config = SandboxConfig(bills=BILLS, seed=23, now=datetime(2026, 12, 1, tzinfo=UTC))
+    transport = PagesOnCue(config)
+    drawn: list[tuple[int, bool]] = []  # (rows in the table, load done) at each drawing of new rows
+    screen_saw = InvoicesScreen._on_store_change
+
+    def after_the_screen(screen: InvoicesScreen, changes: set[Change]) -> None:
+        screen_saw(screen, changes)
+        if changes & {Change.ROWS, Change.PROGRESS}:
+            drawn.append((len(screen.query_one(BillTable).rows), screen.session.store.progress.done))
+
+    def client(profile: Any, **options: Any) -> OvhClient:
+        return OvhClient(
+            credentials.INPROCESS_BASE_URL,
+            application_key=credentials.APPLICATION_KEY,
+            application_secret=credentials.APPLICATION_SECRET,
+            consumer_key=credentials.CONSUMER_KEY,
+            transport=transport,
+            **options,
+        )
+
+    monkeypatch.setattr(InvoicesScreen, "_on_store_change", after_the_screen)
+    # a drawing interval longer than the whole load, however busy the machine: the pages are surely held
+    monkeypatch.setattr("ovh_invoices_tui.screens.invoices.LOADING_REDRAW_S", 60.0)
+    settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path)
+    app = OvhInvoicesApp(settings=settings, profile=demo_profile(), client_factory=client, lang="en")
+    async with app.run_test(size=(100, 30)) as pilot:
+        table = app.screen.query_one(BillTable)
+        await wait_for(lambda: len(table.rows) == PAGE, pilot)  # the first page is drawn alone, at once
+        for release in transport.release.values():  # every other page at once
+            release.set()
+        await wait_loaded(app, pilot)
+    # the other pages were held (drawn with the account, when /me answered, else not before the end), and the
+    # end of the load was drawn at once, complete (not a minute later)
+    assert len({count for count, _ in drawn if count > PAGE}) <= 2 < BILLS // PAGE - 1
+    assert drawn[-1] == (BILLS, True)

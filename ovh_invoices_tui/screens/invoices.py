@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.timer import Timer
 from textual.widgets import Footer
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
@@ -20,6 +23,10 @@ from ovh_invoices_tui.widgets.bill_table import BillTable
 from ovh_invoices_tui.widgets.filter_bar import FilterBar
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.status_line import StatusLine
+
+# While the pages of a load arrive, the list is drawn again at most this often: each drawing costs the event loop
+# some 15 ms that the next pages wait for. The first rows and the end of the load are drawn at once.
+LOADING_REDRAW_S = 0.1
 
 
 class InvoicesScreen(ListScreen):
@@ -62,6 +69,9 @@ class InvoicesScreen(ListScreen):
         super().__init__()
         self.session = session
         self._unsubscribe: list[object] = []
+        self._held: set[Change] = set()  # what a load changed that is not drawn yet
+        self._held_timer: Timer | None = None
+        self._rows_drawn_at: float | None = None  # when rows were last drawn (monotonic)
 
     @property
     def host(self) -> ActionHost:
@@ -93,8 +103,8 @@ class InvoicesScreen(ListScreen):
 
     def on_mount(self) -> None:
         store = self.session.store
-        self._unsubscribe.append(store.subscribe(self._on_store_change))
-        self._on_store_change(set(Change))
+        self._unsubscribe.append(store.subscribe(self._store_changed))
+        self._show_changes(set(Change))
         self.list_table().focus()
 
     def apply_language(self) -> None:
@@ -103,13 +113,35 @@ class InvoicesScreen(ListScreen):
         self.query_one(BillTable).set_language(lang)
         self.query_one(FilterBar).set_language(lang)
         self.quick_input().placeholder = t("invoices.quick", lang)
-        self._on_store_change(set(Change))
+        self._show_changes(set(Change))
 
     def on_unmount(self) -> None:
         for unsubscribe in self._unsubscribe:
             unsubscribe()  # type: ignore[operator]
 
     # --- store → widgets ------------------------------------------------------------------------
+
+    def _store_changed(self, changes: set[Change]) -> None:
+        """Rows a load brings are drawn at most every :data:`LOADING_REDRAW_S`; anything else at once."""
+        drawn_at = self._rows_drawn_at
+        if Change.ROWS in changes and not self.session.store.progress.done and drawn_at is not None:
+            wait = LOADING_REDRAW_S - (time.monotonic() - drawn_at)
+            if wait > 0 or self._held_timer is not None:
+                self._held |= changes
+                if self._held_timer is None:
+                    self._held_timer = self.set_timer(wait, self._show_changes)
+                return
+        self._show_changes(changes)
+
+    def _show_changes(self, changes: set[Change] | None = None) -> None:
+        """Draw ``changes`` and whatever was held back (all of it when the timer calls)."""
+        if self._held_timer is not None:
+            self._held_timer.stop()
+            self._held_timer = None
+        changes, self._held = self._held | (changes or set()), set()
+        if self.session.store.rows:
+            self._rows_drawn_at = time.monotonic()
+        self._on_store_change(changes)
 
     def _on_store_change(self, changes: set[Change]) -> None:
         app, session = self.host, self.session
