@@ -101,7 +101,7 @@ def _status_rank(row: BillRow) -> tuple[str, int]:
 _SORT_KEYS: dict[str, Callable[[BillRow], Any]] = {
     "reference": lambda r: r.bill.bill_id,
     "order": lambda r: r.bill.order_id,
-    "date": lambda r: (r.bill.date.timestamp(), r.bill.bill_id),
+    "date": lambda r: (r.bill.date, r.bill.bill_id),  # aware (fixed offsets): as instants, minus timestamp()
     "amount_ht": lambda r: r.bill.price_without_tax.ucents,
     "amount_ttc": lambda r: r.bill.price_with_tax.ucents,
     "balance": lambda r: r.balance.ucents,
