@@ -170,6 +170,36 @@ async def test_one_profile_pointed_at_two_accounts_shows_each_only_its_own(
     assert cache_path(profile_a) != cache_path(profile_b)
 
 
+async def test_credentials_never_seen_list_the_bills_while_me_names_the_account(
+    sandboxes: Sandboxes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cold start does not wait for /me before listing: /me is answered only once the listing has begun."""
+    listing_started = asyncio.Event()
+    counted = sandboxes.transport
+
+    def transport(base_url: str) -> httpx.AsyncBaseTransport:
+        inner = counted(base_url)
+
+        class MeAfterTheListing(httpx.AsyncBaseTransport):
+            async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+                if request.url.path.endswith("/me/bill"):
+                    listing_started.set()
+                elif request.url.path.endswith("/me"):
+                    await asyncio.wait_for(listing_started.wait(), 5)
+                return await inner.handle_async_request(request)
+
+        return MeAfterTheListing()
+
+    monkeypatch.setattr(sandboxes, "transport", transport)
+    profile = point_at(monkeypatch, A_URL)
+    shown, notices, from_cache = await open_tui(profile, tmp_path)
+    assert shown == await sandboxes.bill_ids(A_URL) and from_cache == 0 and notices == []
+    cache = open_profile_cache(profile)  # bound to the account /me named, and holding its bills
+    assert cache is not None and cache.bound and cache.path == cache_path(profile)
+    assert cache.bill_count() == len(shown)
+    cache.close()
+
+
 async def test_the_cli_says_once_when_the_profile_reaches_another_account(
     sandboxes: Sandboxes, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -13,11 +13,12 @@ from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.api.errors import NetworkError
 from ovh_invoices_tui.core.memory import release_free_memory
 from ovh_invoices_tui.core.models import Account, Bill, BillDetail, Debt, DebtBalance, ModelError
+from ovh_invoices_tui.data.cache.db import CachedState
 from ovh_invoices_tui.data.cache.profile import check_account
 from ovh_invoices_tui.state.invoices import LoadProgress, Store
 
 if TYPE_CHECKING:
-    from ovh_invoices_tui.data.cache.db import BillCache, CachedState
+    from ovh_invoices_tui.data.cache.db import BillCache
 
 log = logging.getLogger(__name__)
 
@@ -99,12 +100,17 @@ async def load_with_cache(
     down (:class:`NetworkError`) and a cache to show, the store keeps the cached state, marked ``offline``;
     with nothing cached the error is raised.
     """
-    if not cache.bound:  # credentials never seen: no cached row shows before /me names the account
-        await check_account(client, cache, lang)  # offline, the NetworkError says there is nothing to show
-    cached = await _show_cached(store, cache)
+    binding = None
+    if not cache.bound:
+        # Credentials never seen: no cached row may show before /me names the account, and no listing can start
+        # from a cached date: /me is asked while everything is listed (offline, both fail: nothing to show).
+        binding = asyncio.create_task(check_account(client, cache, lang))
+        cached = CachedState()
+    else:
+        cached = await _show_cached(store, cache)
     _tell(cache, on_notice)
     try:
-        fetched = await refresh_with_cache(client, store, cache, lang=lang)
+        fetched = await refresh_with_cache(client, store, cache, lang=lang, binding=binding)
     except NetworkError as exc:
         if not cached.bills:
             raise
@@ -140,18 +146,26 @@ async def _show_cached(store: Store, cache: BillCache) -> CachedState:
     return cached
 
 
-async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache, *, lang: str | None = None) -> int:
+async def refresh_with_cache(
+    client: OvhClient,
+    store: Store,
+    cache: BillCache,
+    *,
+    lang: str | None = None,
+    binding: asyncio.Task[str | None] | None = None,
+) -> int:
     """List the bills newer than the cache's, re-read debts, balance and account; save all; returns bills read.
 
     Nothing is saved unless every call succeeded: pages arrive in any order, and a partial save would move
-    the "newest cached bill" past bills never read.
+    the "newest cached bill" past bills never read. ``binding``: the /me check of credentials never seen, under
+    way (:func:`check_account`): everything is listed meanwhile, and saved once it has bound the cache.
     """
-    if not cache.verified and await check_account(client, cache, lang):
+    if binding is None and not cache.verified and await check_account(client, cache, lang):
         # /me names another account than the cache these credentials reached last: drop its rows at once,
         # show what the right account's own cache holds
         store.clear()
         await _show_cached(store, cache)
-    newest = await asyncio.to_thread(cache.newest_bill_date)
+    newest = None if binding is not None else await asyncio.to_thread(cache.newest_bill_date)
     date_from = None if newest is None else newest - CACHE_OVERLAP
     from_cache = newest is not None and bool(store.rows)
     account_task = _account_task(client, store)
@@ -171,10 +185,13 @@ async def refresh_with_cache(client: OvhClient, store: Store, cache: BillCache, 
                     store.set_progress(LoadProgress(loaded=len(fresh), total=total))
         account = await account_task
         balance, debts, errors = await state_task
+        if binding is not None:
+            await binding  # the cache is the account's before anything is saved in it
     except BaseException:
-        for task in (account_task, state_task):
+        tasks = [account_task, state_task, *([binding] if binding is not None else [])]
+        for task in tasks:
             task.cancel()
-        await asyncio.gather(account_task, state_task, return_exceptions=True)
+        await asyncio.gather(*tasks, return_exceptions=True)
         raise
     with store.batch():
         store.set_account(account)
