@@ -323,6 +323,37 @@ async def test_iceberg_pages_fetched_concurrently() -> None:
     assert len({b.bill_id for p in pages for b in p.items}) == 12_001
 
 
+async def test_a_long_listing_leaves_room_for_the_calls_made_beside_it() -> None:
+    """Twenty pages of bills never take every request slot: the debts' next page, the balance … go on meanwhile."""
+    total = 20 * 5000
+    release = asyncio.Event()
+    waiting: list[int] = []
+
+    async def handler(request: httpx.Request) -> httpx.Response:
+        if request.url.path == "/1.0/auth/time":
+            return httpx.Response(200, json=SERVER_TIME)
+        if request.url.path == "/1.0/me/beside":
+            return httpx.Response(200, json={"answered": True})
+        number = int(request.headers["X-Pagination-Number"])
+        if number > 1:
+            waiting.append(number)
+            await release.wait()
+        start = (number - 1) * 5000
+        items = [bill_json(n) for n in range(start, min(total, start + 5000))]
+        return httpx.Response(200, json=items, headers={"X-Pagination-Elements": str(total)})
+
+    async def every_page(client: OvhClient) -> int:
+        return sum([len(page.items) async for page in client.iter_bills()])
+
+    async with make_client(handler) as client:
+        listing = asyncio.create_task(every_page(client))
+        while len(waiting) < 6:  # the listing's pages hold what slots they may, waiting for their answers
+            await asyncio.sleep(0.01)
+        assert await asyncio.wait_for(client.get("/me/beside"), 5) == {"answered": True}
+        release.set()
+        assert await listing == total
+
+
 async def test_iceberg_server_page_size_smaller() -> None:
     seen: list[int] = []
     api = FakeApi(iceberg_handler(250, seen, page_size=100))

@@ -55,6 +55,9 @@ class _Transient:
 
 
 FALLBACK_PAGE_SIZE = 200  # objects per Page when fetched one by one
+# The pages of one listing in flight at once: fewer than the session's 8, so the calls made beside a long listing
+# (the next page of the debts, the balance) are not queued behind its twenty pages.
+LISTING_IN_FLIGHT = 6
 
 
 @dataclass(frozen=True)
@@ -198,7 +201,8 @@ class OvhClient:
                 first_count = -1
             if first_count >= 0:
                 pages = iceberg.remaining_pages(total or 0, first_count)
-                calls = (self._iceberg_page(path, params, n) for n in pages)
+                limiter = asyncio.Semaphore(LISTING_IN_FLIGHT)
+                calls = (self._iceberg_page(path, params, n, limiter) for n in pages)
                 async for response, number in iceberg.as_completed(calls):
                     yield _read_page(path, response, number, parse, typed, total, shared)
                 return
@@ -210,9 +214,12 @@ class OvhClient:
         async for page in self._fetch_each(path, ids, parse):
             yield page
 
-    async def _iceberg_page(self, path: str, params: Params, number: int) -> tuple[ApiResponse, int]:
+    async def _iceberg_page(
+        self, path: str, params: Params, number: int, limiter: asyncio.Semaphore
+    ) -> tuple[ApiResponse, int]:
         headers = iceberg.page_headers(number)
-        return await self.session.call("GET", path, params=params, headers=headers, lazy=True), number
+        async with limiter:
+            return await self.session.call("GET", path, params=params, headers=headers, lazy=True), number
 
     async def _fetch_each(self, path: str, ids: list[Any], parse: Callable[[Any], T]) -> AsyncIterator[Page[T]]:
         """The fallback: one GET per id (capped by the session's semaphore), pages as they complete.
