@@ -161,6 +161,7 @@ def test_all_sorted_follows_the_sort_and_ignores_filters(store: Store) -> None:
 # --- pages arriving: kept sort orders completed by a merge give what one full sort gives ----------------------
 
 import itertools  # noqa: E402
+from typing import Any  # noqa: E402
 
 import msgspec  # noqa: E402
 from hypothesis import given, settings  # noqa: E402
@@ -225,3 +226,29 @@ def test_the_oldest_overdue_invoice_is_the_one_due_longest_ago() -> None:
                    key=lambda pair: pair[1])  # fmt: skip
     assert store.oldest_overdue(today) == expected and expected[0].bill.bill_id == bills[5].bill_id
     assert store.oldest_overdue(date(2024, 1, 2)) is None  # nothing due yet
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    days=st.lists(st.integers(0, 3), min_size=2, max_size=25),  # many bills of the very same instant
+    order=st.randoms(use_true_random=False),
+    cuts=st.lists(st.integers(0, 25), max_size=4),
+    descending=st.booleans(),
+)
+def test_bills_of_the_same_instant_sort_by_reference_whatever_their_arrival(
+    days: list[int], order: Any, cuts: list[int], descending: bool
+) -> None:
+    """The date sort keeps only the bill's own date-time (no tuple): bills of one instant still follow their reference,
+    as a whole sort, a merge of pages and a reversed order alike."""
+    bills = [make_bill(n + 1, day=day) for n, day in enumerate(days)]
+    arrival = list(bills)
+    order.shuffle(arrival)
+    bounds = sorted({0, len(arrival), *(c for c in cuts if c <= len(arrival))})
+    store = Store()
+    store.set_sort(Sort("date", descending))
+    for a, b in itertools.pairwise(bounds):
+        store.add_bills(arrival[a:b])
+    expected = sorted(bills, key=lambda b: (b.date, b.bill_id), reverse=descending)
+    assert ids(store.view) == [b.bill_id for b in expected]
+    store.reverse_sort()
+    assert ids(store.view) == [b.bill_id for b in reversed(expected)]

@@ -151,3 +151,18 @@ def test_links_off_the_pattern_are_kept_exactly_as_sent() -> None:
                     links["url"], links["pdfUrl"], links["password"]
                 ), links
                 assert (source[1].url, source[1].pdf_url) == (ovh_links(2)["url"], ovh_links(2)["pdfUrl"])
+
+
+def test_bills_read_back_share_their_currency_and_link_base() -> None:
+    """Read back from the cache (already compact), 100,000 bills hold one link base and one currency string,
+    not one each."""
+    from ovh_invoices_tui.data.cache.codec import bill_row, bills_from_records
+
+    page = [bill_json(n, priceWithTax=price(f"{n}.00"), **ovh_links(n, f"{n:08x}")) for n in range(1, 6)]
+    decoded = decode_page(Bill, json.dumps(page).encode(), Shared())
+    assert decoded is not None
+    back = bills_from_records([(bill_row(bill)[2],) for bill in decoded])
+    assert back == decoded and [b.url for b in back] == [o["url"] for o in page]
+    assert len({id(b.stored_url) for b in back}) == 1
+    amounts = [m for b in back for m in (b.price_with_tax, b.price_without_tax, b.tax)]
+    assert len({id(m.currency) for m in amounts}) == 1

@@ -28,8 +28,9 @@ class Shared:
     """Equal amounts and repeated words shared by the objects of a listing, as the cache always did.
 
     A decoder builds a new ``Money`` (and its currency and text) for every amount and a new string for every
-    category: 100,000 bills are 300,000 amounts, but only tens of thousands of different ones. Sharing them
-    saves about a third of a bill's memory. Keep one ``Shared`` for the pages of one listing.
+    category, currency and compact link base: 100,000 bills are 300,000 amounts, but only tens of thousands of
+    different ones. Sharing them saves about a third of a bill's memory. Keep one ``Shared`` for the pages of
+    one listing.
     """
 
     __slots__ = ("_money", "_words")
@@ -43,19 +44,30 @@ class Shared:
         for bill in bills:  # inlined: this runs 100,000 times in a cold load
             a = bill.price_with_tax
             b = money(a.ucents, a)
-            if b is not a and b == a:
+            if b is a:  # a new amount, kept: its currency is shared (a string each, else)
+                _set(a, "currency", words(a.currency, a.currency))
+            elif b == a:
                 _set(bill, "price_with_tax", b)
             a = bill.price_without_tax
             b = money(a.ucents, a)
-            if b is not a and b == a:
+            if b is a:
+                _set(a, "currency", words(a.currency, a.currency))
+            elif b == a:
                 _set(bill, "price_without_tax", b)
             a = bill.tax
             b = money(a.ucents, a)
-            if b is not a and b == a:
+            if b is a:
+                _set(a, "currency", words(a.currency, a.currency))
+            elif b == a:
                 _set(bill, "tax", b)
             category = words(bill.category, bill.category)
             if category is not bill.category:
                 _set(bill, "category", category)
+            url = bill.stored_url
+            if url.startswith(LINK_MARK):  # compact links (read back from the cache): one base for all
+                base = words(url, url)
+                if base is not url:
+                    _set(bill, "stored_url", base)
 
     def debts(self, debts: Iterable[Debt]) -> None:
         amount, word = self._amount, self._word
@@ -66,7 +78,9 @@ class Shared:
 
     def _amount(self, owner: Any, name: str, money: Money) -> None:
         shared = self._money.setdefault(money.ucents, money)
-        if shared is not money and shared == money:
+        if shared is money:
+            _set(money, "currency", self._words.setdefault(money.currency, money.currency))
+        elif shared == money:
             _set(owner, name, shared)
 
     def _word(self, owner: Any, name: str, text: str) -> None:

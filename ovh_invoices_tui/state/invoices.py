@@ -8,6 +8,7 @@ into ``rows``; per-row keys are precomputed so a quick-filter keystroke on 100,0
 from __future__ import annotations
 
 import itertools
+from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -101,7 +102,7 @@ def _status_rank(row: BillRow) -> tuple[str, int]:
 _SORT_KEYS: dict[str, Callable[[BillRow], Any]] = {
     "reference": lambda r: r.bill.bill_id,
     "order": lambda r: r.bill.order_id,
-    "date": lambda r: (r.bill.date, r.bill.bill_id),  # aware (fixed offsets): as instants, minus timestamp()
+    "date": lambda r: r.bill.date,  # the bill's own aware date-time (compared as instants); ties: Store._tie_key
     "amount_ht": lambda r: r.bill.price_without_tax.ucents,
     "amount_ttc": lambda r: r.bill.price_with_tax.ucents,
     "balance": lambda r: r.balance.ucents,
@@ -123,6 +124,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     SORT_COLUMNS = SORT_COLUMNS
     DESCENDING_FIRST = frozenset({"date", "amount_ht", "amount_ttc", "balance"})
     ROW_KEYED = frozenset(SORT_COLUMNS)  # a row holds its bill and its debt: nothing else sorts it
+    TIED = frozenset({"date"})  # bills of the same instant: by reference
 
     def __init__(self) -> None:
         super().__init__(
@@ -139,7 +141,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self._debts: dict[int, Debt] = {}
         self._debts_known = False  # until a whole list of debts is set, no bill can be called paid
         self._services: dict[str, str] = {}
-        self._days: list[date] = []
+        self._days = array("i")  # each bill's day (its proleptic ordinal), for the date filter
         # Per-row amounts in micro-cents, parallel to rows, so totals of 100,000 rows are a few sums.
         self._currencies: set[str] = set()  # every currency seen (one, on a real account)
         self._ht: list[int] = []
@@ -188,7 +190,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self._all_ttc += ttc
         self._all_due += due
         self._currencies.add(bill.price_with_tax.currency)
-        put(self._days, position, bill.date.date())
+        put(self._days, position, bill.date.toordinal())
         put(self._ht, position, ht)
         put(self._ttc, position, ttc)
         put(self._due, position, due)
@@ -196,7 +198,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     def _rows_appended(self, rows: list[BillRow]) -> None:
         bills = [row.bill for row in rows]
         self._currencies.update({bill.price_with_tax.currency for bill in bills})
-        self._days.extend([bill.date.date() for bill in bills])
+        self._days.extend([bill.date.toordinal() for bill in bills])
         ht = [bill.price_without_tax.ucents for bill in bills]
         ttc = [bill.price_with_tax.ucents for bill in bills]
         due = [row.debt.due_amount.ucents if row.debt is not None else 0 for row in rows]
@@ -208,7 +210,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         self._all_due += sum(due)
 
     def _rows_reset(self) -> None:
-        self._days = []
+        self._days = array("i")
         self._currencies = set()
         self._ht, self._ttc, self._due = [], [], []
         self._all_ht = self._all_ttc = self._all_due = 0
@@ -276,6 +278,9 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
     def _sort_key(self, column: str) -> Callable[[BillRow], Any]:
         return _SORT_KEYS[column]
 
+    def _tie_key(self, column: str) -> Callable[[BillRow], Any]:
+        return bill_key  # bills of the same instant: by reference
+
     def _refine(self, indices: list[int]) -> list[int]:
         f = self.filter
         rows = self.rows
@@ -285,7 +290,7 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         if f.order:
             order = f.order.strip()
             indices = [i for i in indices if order in str(rows[i].bill.order_id)]
-        indices = within(indices, self._days, f.date_from, f.date_to)
+        indices = within(indices, self._days, _ordinal(f.date_from), _ordinal(f.date_to))
         if f.status.value != "all":
             indices = [i for i in indices if f.accepts_status(rows[i])]
         if f.bill_ids is not None:
@@ -339,6 +344,10 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
         if self.account is not None:
             return self.account.currency_code
         return self.rows[0].bill.price_with_tax.currency if self.rows else "EUR"
+
+
+def _ordinal(day: date | None) -> int | None:
+    return None if day is None else day.toordinal()
 
 
 def toggle_new(store: Store) -> None:

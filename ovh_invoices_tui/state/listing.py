@@ -12,7 +12,8 @@ step through :meth:`Listing._row_stored` and :meth:`Listing._rows_reset`.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Hashable, Iterable, Sequence
+import operator
+from collections.abc import Callable, Hashable, Iterable, MutableSequence, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
@@ -55,7 +56,7 @@ class ListingChanges(Generic[ChangeT]):
     marks: ChangeT
 
 
-def put(column: list[ValueT], position: int, value: ValueT) -> None:
+def put(column: MutableSequence[ValueT], position: int, value: ValueT) -> None:
     """Store ``value`` at ``position`` of a per-row column, appending when ``position`` is one past its end."""
     if position == len(column):
         column.append(value)
@@ -97,6 +98,9 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
     # Columns whose sort key depends on the row alone: their keys and sort orders are kept while rows are only
     # appended (pages arriving), and merged with the new rows' instead of sorting everything again.
     ROW_KEYED: ClassVar[frozenset[str]] = frozenset()
+    # Columns whose key leaves ties that :meth:`_tie_key` orders: a key that is a part of the row itself (a date
+    # the row holds anyway) then costs a row 8 bytes, not a tuple.
+    TIED: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(
         self, *, key: Callable[[RowT], KeyT], filter: FilterT, sort: Sort, changes: ListingChanges[ChangeT]
@@ -110,6 +114,9 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._key = key
         self._changes = changes
         self._index: dict[KeyT, int] = {}
+        # The position ints 0 … len(rows) - 1, one object each, shared by the index and every sort order and view
+        # (each would otherwise hold its own 32-byte copies).
+        self._positions: list[int] = []
         self._search_keys: list[str] = []  # one lower-case search key per row, for the quick filter
         self._sorted: dict[Sort, list[int]] = {}
         self._keys: dict[str, list[Any]] = {}  # per ROW_KEYED column sorted by: the key of each row, by position
@@ -121,6 +128,10 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
 
     def _sort_key(self, column: str) -> Callable[[RowT], Any]:
         """How rows compare on ``column``."""
+        raise NotImplementedError
+
+    def _tie_key(self, column: str) -> Callable[[RowT], Any]:
+        """How rows of equal keys compare on a :attr:`TIED` column."""
         raise NotImplementedError
 
     def _search_key(self, row: RowT) -> str:
@@ -171,11 +182,13 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         stored, index, key = self.rows, self._index, self._key
         search_keys, search_key = self._search_keys, self._search_key
         appended: list[RowT] = []
+        positions = self._positions
         for row in rows:
             row_key = key(row)
             position = index.get(row_key)
             if position is None:
-                index[row_key] = len(stored) + len(appended)
+                index[row_key] = new = len(stored) + len(appended)
+                positions.append(new)
                 appended.append(row)
             else:
                 if position >= len(stored):  # twice in the same batch: the last one wins
@@ -212,6 +225,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self.rows = []
         self.view = []
         self._index.clear()
+        self._positions = []
         self._search_keys = []
         self._sorted.clear()
         self._keys.clear()
@@ -309,17 +323,36 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
             if opposite is not None and len(opposite) == count:
                 order = opposite[::-1]
             else:
-                order = sorted(range(count), key=self._position_key(sort.column), reverse=sort.descending)
+                key = self._position_key(sort.column)
+                order = self._ties_broken(sorted(self._positions, key=key, reverse=sort.descending), sort, key)
         else:
             # The sorted run of the rows known, then the new rows sorted: Python's sort merges the two runs in
             # one linear pass, to the same order as sorting everything (stable: equal keys by position).
             key = self._position_key(sort.column)
             order = sorted(
-                order + sorted(range(len(order), count), key=key, reverse=sort.descending),
+                order + sorted(self._positions[len(order) :], key=key, reverse=sort.descending),
                 key=key,
                 reverse=sort.descending,
             )
+            order = self._ties_broken(order, sort, key)
         self._sorted[sort] = order
+        return order
+
+    def _ties_broken(self, order: list[int], sort: Sort, key: Callable[[int], Any]) -> list[int]:
+        """``order`` (sorted on a :attr:`TIED` column by ``key``) with each run of equal keys in :meth:`_tie_key`
+        order (in the sort's direction)."""
+        if sort.column not in self.TIED or len(order) < 2:
+            return order
+        values = list(map(key, order))
+        if not any(map(operator.eq, values, itertools.islice(values, 1, None))):  # the usual case: no two equal
+            return order
+        rows, tie = self.rows, self._tie_key(sort.column)
+        start = 0
+        for end in range(1, len(values) + 1):
+            if end == len(values) or values[end] != values[start]:
+                if end - start > 1:
+                    order[start:end] = sorted(order[start:end], key=lambda i: tie(rows[i]), reverse=sort.descending)
+                start = end
         return order
 
     def _position_key(self, column: str) -> Callable[[int], Any]:
