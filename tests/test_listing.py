@@ -8,8 +8,10 @@ from enum import StrEnum
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, within
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, utf8, within
 
 
 @dataclass(frozen=True)
@@ -248,3 +250,13 @@ def test_filter_helpers_keep_order_and_open_sides() -> None:
     assert within([0, 1], values) == [0, 1]
     assert containing([1, 0], ["fr123\x00abc", "fr999\x00xyz"], "XY") == [1]
     assert grows("fr1", "FR12") and not grows("fr12", "fr1")
+
+
+@given(keys=st.lists(st.text(max_size=8), min_size=1, max_size=6), text=st.text(min_size=1, max_size=3))
+def test_search_keys_kept_as_utf8_match_as_the_text_does(keys: list[str], text: str) -> None:
+    """Search keys are kept as UTF-8 bytes (16 bytes a row less): any text, accents, emoji or a lone surrogate
+    the API sent, matches exactly the rows its text form would."""
+    lowered = [key.lower() for key in keys]
+    indices = list(range(len(keys)))
+    assert containing(indices, [utf8(key) for key in lowered], text) == containing(indices, lowered, text)
+    assert containing([0], [utf8("facture été \ud800")], "ÉTÉ \ud800") == [0]

@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from ovh_invoices_tui.core.i18n import t
-from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, utf8
 
 
 class AccountChange(StrEnum):
@@ -110,7 +110,7 @@ class AccountsStore(Listing[Any, str, AccountFilter, AccountChange]):
             sort=Sort("due"),  # the accounts that owe the most first: where attention goes
             changes=ListingChanges(AccountChange.ROWS, AccountChange.VIEW, AccountChange.MARKS),
         )
-        self._search_keys: list[str] = []
+        self._search_keys: list[bytes] = []
         self.refreshed = 0  # accounts whose refresh ended (answered or failed) in the current round
         self.expected = 0
 
@@ -139,7 +139,7 @@ class AccountsStore(Listing[Any, str, AccountFilter, AccountChange]):
         text = " ".join(
             [row.profile, row.endpoint, (s.nichandle or "") if s else "", row.problem.text if row.problem else ""]
         )
-        put(self._search_keys, position, text.lower())
+        put(self._search_keys, position, utf8(text.lower()))
 
     def _rows_reset(self) -> None:
         self._search_keys = []

@@ -279,7 +279,7 @@ class BillCache:
     def _state_writer(
         *, account: Account | None, balance: DebtBalance | None, debts: Iterable[Debt] | None
     ) -> Callable[[sqlite3.Connection], None]:
-        rows = None if debts is None else [debt_row(debt) for debt in debts]
+        kept = None if debts is None else list(debts)  # encoded one by one as SQLite takes them, like bills
 
         def write(db: sqlite3.Connection) -> None:
             now = datetime.now(UTC).isoformat()
@@ -287,9 +287,9 @@ class BillCache:
                 _set_meta(db, "account", to_json(account))
             if balance is not None:
                 _set_meta(db, "balance", to_json(balance))
-            if rows is not None:
+            if kept is not None:
                 db.execute("DELETE FROM debt")
-                db.executemany("INSERT INTO debt VALUES (?)", rows)
+                db.executemany("INSERT INTO debt VALUES (?)", map(debt_row, kept))
                 _set_meta(db, _DEBTS_SAVED, now)
             _set_meta(db, "saved_at", now)
 
