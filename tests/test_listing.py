@@ -106,6 +106,15 @@ def test_rows_are_indexed_by_id_and_replaced_in_place(items: Items) -> None:
     assert keys(items.view) == ["a", "b", "c", "d", "e", "f"]
 
 
+def test_rows_added_are_sorted_into_the_view_only_when_it_is_read(items: Items) -> None:
+    assert items.refined == []  # loaded, never looked at
+    for n in range(3):  # pages of a load, faster than the screen draws them
+        items.add([Item(f"p{n}", f"page {n}", n)])
+    assert items.refined == []
+    assert keys(items.view)[-3:] == ["p0", "p1", "p2"] and items.refined == [8]  # once, when read
+    assert len(items.view_indices) == 8 and items.refined == [8]
+
+
 def test_sort_toggles_direction_and_starts_descending_where_declared(items: Items) -> None:
     items.toggle_sort("size")  # a new column: descending first for sizes
     assert [row.size for row in items.view] == [5, 5, 3, 2, 1]
@@ -123,10 +132,10 @@ def test_a_filter_keeps_the_sort_and_a_growing_quick_text_filters_only_the_view(
     items.set_sort(Sort("size", True))
     items.set_filter(ItemFilter("A"))  # any case
     assert keys(items.view) == ["b", "a", "d"]  # banana, apple, date: by (size, key), descending
-    assert items.refined == [5, 5]  # loading, then the sort; a text grown from "" needs no full pass
-    items.set_filter(items.with_quick("an"))  # grows: the 3 rows of the view are searched, no full pass
+    assert items.refined == [5]  # the sort (loading computed no view: none was read); a text grown from "" needs
+    items.set_filter(items.with_quick("an"))  # no full pass: it grows, the 3 rows of the view are searched
     assert keys(items.view) == ["b"]
-    assert items.refined == [5, 5]
+    assert items.refined == [5]
     items.set_filter(ItemFilter("e", min_size=3))  # not a narrowing: every row again, then the rest of the filter
     assert keys(items.view) == ["a", "c"]  # apple 5, cherry 3 (date 1 and elderberry 2 too small)
     assert items.refined[-1] == 4  # apple, cherry, date, elderberry contain "e"

@@ -99,7 +99,9 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
     """Rows by id, a filter, a sort (column + direction), marks (a set of ids) and the view they derive.
 
     ``view`` is the list of rows the filter keeps, in sort order; ``view_indices`` the same as indices into
-    ``rows``. Every change is announced through :class:`Observable` with the kinds named by ``changes``.
+    ``rows``. Every change is announced through :class:`Observable` with the kinds named by ``changes``. When
+    rows change the view is computed again only once read: pages of a load arriving faster than the screen
+    draws them are not sorted into a view nobody looks at.
     """
 
     SORT_COLUMNS: ClassVar[tuple[str, ...]] = ()
@@ -116,7 +118,8 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
     ) -> None:
         super().__init__()
         self.rows: list[RowT] = []
-        self.view: list[RowT] = []
+        self._view: list[RowT] = []
+        self._view_stale = False  # rows changed since the view was computed
         self.filter: FilterT = filter
         self.sort = sort
         self.marked: set[KeyT] = set()
@@ -129,7 +132,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._sorted: dict[Sort, list[int]] = {}
         self._keys: dict[str, list[Any]] = {}  # per ROW_KEYED column sorted by: the key of each row, by position
         self._replaced: list[int] = []  # positions of the rows replaced since the last _rows_changed
-        self._view_indices: list[int] = []
+        self._indices: list[int] = []
         self._view_memo: dict[str, Any] = {}
 
     # --- hooks for subclasses --------------------------------------------------------------------
@@ -229,13 +232,14 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
     def _forget_rows(self) -> None:
         """Forget every row (the filter and the sort stay; marks are the caller's choice)."""
         self.rows = []
-        self.view = []
+        self._view = []
+        self._view_stale = False
         self._index.clear()
         self._search_keys = []
         self._sorted.clear()
         self._keys.clear()
         self._replaced = []
-        self._view_indices = []
+        self._indices = []
         self._view_memo.clear()
         self._rows_reset()
 
@@ -260,7 +264,8 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._sorted = {
             sort: order for sort, order in self._sorted.items() if sort.column in keyed and sort.column not in moved
         }
-        self._recompute(full=True)
+        self._view_stale = True
+        self._view_memo.clear()
         self._emit(self._changes.rows, self._changes.view)
 
     # --- filter and sort -------------------------------------------------------------------------
@@ -273,7 +278,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         # A quick text that only grows, the rest unchanged: the current view is filtered further.
         narrowing = grows(old.quick, new_filter.quick) and new_filter == replace(old, quick=new_filter.quick)
         self.filter = new_filter
-        self._recompute(full=not narrowing)
+        self._recompute(full=not narrowing or self._view_stale)
         self._emit(self._changes.view)
 
     def with_quick(self, text: str) -> FilterT:
@@ -372,22 +377,36 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         return keys.__getitem__
 
     def _recompute(self, *, full: bool) -> None:
-        candidates = self._sorted_indices() if full else self._view_indices
+        candidates = self._sorted_indices() if full else self._indices
         indices = containing(candidates, self._search_keys, self.filter.quick)
         if full:
             indices = self._refine(indices)
         if indices is candidates:
             indices = list(indices)  # the sort cache is never handed out
-        self._view_indices = indices
+        self._indices = indices
+        self._view_stale = False
         self._view_memo.clear()
         rows = self.rows
-        self.view = [rows[i] for i in indices]
+        self._view = [rows[i] for i in indices]
         self._view_recomputed()
+
+    @property
+    def view(self) -> list[RowT]:
+        """The rows the filter keeps, in sort order (do not modify)."""
+        if self._view_stale:
+            self._recompute(full=True)
+        return self._view
 
     @property
     def view_indices(self) -> Sequence[int]:
         """The view as indices into ``rows``."""
         return self._view_indices
+
+    @property
+    def _view_indices(self) -> list[int]:
+        if self._view_stale:
+            self._recompute(full=True)
+        return self._indices
 
     def view_memo(self, name: str, compute: Callable[[], ValueT]) -> ValueT:
         """``compute()`` once per view (totals, say): forgotten when the view changes."""
