@@ -125,3 +125,33 @@ async def test_pages_arriving_together_are_drawn_together_and_the_end_of_the_loa
     # end of the load was drawn at once, complete (not a minute later)
     assert len({count for count, _ in drawn if count > PAGE}) <= 2 < BILLS // PAGE - 1
     assert drawn[-1] == (BILLS, True)
+
+
+async def test_a_refresh_joins_the_debts_to_the_bills_as_soon_as_they_are_read(tmp_path: Any) -> None:
+    from ovh_invoices_tui.data.cache.db import BillCache
+    from ovh_invoices_tui.data.invoices import refresh_with_cache
+    from ovh_invoices_tui.state.invoices import Store
+
+    config = SandboxConfig(bills=BILLS, seed=23, now=datetime(2026, 12, 1, tzinfo=UTC))
+    transport = PagesOnCue(config)
+    client = OvhClient(
+        credentials.INPROCESS_BASE_URL,
+        application_key=credentials.APPLICATION_KEY,
+        application_secret=credentials.APPLICATION_SECRET,
+        consumer_key=credentials.CONSUMER_KEY,
+        transport=transport,
+    )
+    store = Store()
+    with BillCache.open(tmp_path / "cache.sqlite3") as cache:
+        refresh = asyncio.create_task(refresh_with_cache(client, store, cache))
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + 10
+        while store.balance is None or len(store.rows) < PAGE:  # the other pages of bills are held
+            assert loop.time() < deadline, "the balance and the debts waited for the whole listing"
+            await asyncio.sleep(0.01)
+        assert len(store.rows) == PAGE and all(row.debt_known for row in store.rows)  # statuses known already
+        for release in transport.release.values():
+            release.set()
+        assert await refresh == BILLS
+    assert len(store.rows) == BILLS and all(row.debt_known for row in store.rows) and store.progress.done
+    await client.aclose()

@@ -169,7 +169,7 @@ async def refresh_with_cache(
     date_from = None if newest is None else newest - CACHE_OVERLAP
     from_cache = newest is not None and bool(store.rows)
     account_task = _account_task(client, store)
-    state_task = asyncio.create_task(_balance_and_debts(client))
+    state_task = _state_task(client, store)
     fresh: list[Bill] = []
     total: int | None = None
     try:
@@ -184,7 +184,7 @@ async def refresh_with_cache(
                 else:
                     store.set_progress(LoadProgress(loaded=len(fresh), total=total))
         account = await account_task
-        balance, debts, errors = await state_task
+        balance, debts, _ = await state_task
         if binding is not None:
             await binding  # the cache is the account's before anything is saved in it
     except BaseException:
@@ -193,15 +193,10 @@ async def refresh_with_cache(
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         raise
-    with store.batch():
-        store.set_account(account)
-        store.set_balance(balance)
-        store.set_debts(debts)
-        store.add_load_errors(errors)
-
+    # the account, the balance and the debts are in the store already: put there as each was read
     count = len(store.rows)
     store.set_progress(LoadProgress(loaded=count, total=count, done=True))  # shown at once, then saved
-    release_free_memory()  # the pages decoded on the way
+    await asyncio.to_thread(release_free_memory)  # the pages decoded on the way; the list is drawn meanwhile
     await asyncio.to_thread(cache.save_refresh, fresh, account=account, balance=balance, debts=debts)
     release_free_memory()  # the records written
     return len(fresh)
@@ -236,6 +231,24 @@ def _account_task(client: OvhClient, store: Store) -> asyncio.Task[Account]:
 async def _balance_and_debts(client: OvhClient) -> tuple[DebtBalance, list[Debt], list[ModelError]]:
     balance, (debts, errors) = await asyncio.gather(client.debt_account(), load_debts(client))
     return balance, debts, errors
+
+
+def _state_task(client: OvhClient, store: Store) -> asyncio.Task[tuple[DebtBalance, list[Debt], list[ModelError]]]:
+    """Balance and debts, put in the store as soon as both are read: the bills listed after them come joined
+    (no pass over every row once the last page is in)."""
+
+    def publish(task: asyncio.Task[tuple[DebtBalance, list[Debt], list[ModelError]]]) -> None:
+        if task.cancelled() or task.exception() is not None:
+            return
+        balance, debts, errors = task.result()
+        with store.batch():
+            store.set_balance(balance)
+            store.set_debts(debts)
+            store.add_load_errors(errors)
+
+    task = asyncio.create_task(_balance_and_debts(client))
+    task.add_done_callback(publish)
+    return task
 
 
 def _tell(cache: BillCache, on_notice: Callable[[str], object] | None) -> None:
