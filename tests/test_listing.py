@@ -11,7 +11,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, utf8, within
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, grows, put, within
+from ovh_invoices_tui.state.search import SearchKeys, utf8
 
 
 @dataclass(frozen=True)
@@ -257,15 +258,30 @@ def test_filter_helpers_keep_order_and_open_sides() -> None:
     assert within([3, 2, 1, 0], values, 3, None) == [3, 2, 0]
     assert within([0, 1, 2, 3], values, None, 3) == [1, 3]
     assert within([0, 1], values) == [0, 1]
-    assert containing([1, 0], ["fr123\x00abc", "fr999\x00xyz"], "XY") == [1]
+    keys = SearchKeys()
+    keys.extend(["fr123\x00abc", "fr999\x00xyz"])
+    assert keys.containing([1, 0], "XY") == [1] and keys.containing([1, 0], "") == [1, 0]
     assert grows("fr1", "FR12") and not grows("fr12", "fr1")
 
 
-@given(keys=st.lists(st.text(max_size=8), min_size=1, max_size=6), text=st.text(min_size=1, max_size=3))
-def test_search_keys_kept_as_utf8_match_as_the_text_does(keys: list[str], text: str) -> None:
-    """Search keys are kept as UTF-8 bytes (16 bytes a row less): any text, accents, emoji or a lone surrogate
-    the API sent, matches exactly the rows its text form would."""
+@given(
+    keys=st.lists(st.text(max_size=40) | st.sampled_from(["fr00000001\x00123\x00", "a\nb", "x" * 31]), max_size=8),
+    changed=st.lists(st.tuples(st.integers(0, 7), st.text(max_size=40)), max_size=3),
+    text=st.text(min_size=1, max_size=3) | st.sampled_from(["\n", "A\nB", "FR0", "x" * 32]),
+)
+def test_search_keys_match_exactly_as_the_texts_do(keys: list[str], changed: list[tuple[int, str]], text: str) -> None:
+    """Kept in one array of fixed slots (32 bytes a row, not 72), keys of any length and content, set again
+    later, match exactly the rows a plain ``text in key`` would: never across a slot's end nor into the next row."""
     lowered = [key.lower() for key in keys]
-    indices = list(range(len(keys)))
-    assert containing(indices, [utf8(key) for key in lowered], text) == containing(indices, lowered, text)
-    assert containing([0], [utf8("facture été \ud800")], "ÉTÉ \ud800") == [0]
+    search = SearchKeys()
+    search.extend(lowered)
+    for position, key in changed:
+        if position <= len(lowered):
+            search[position] = key.lower()
+            lowered[position:position + 1] = [key.lower()]
+    indices = list(range(len(lowered)))[::-1]
+    assert len(search) == len(lowered) and [search[i] for i in indices] == [utf8(lowered[i]) for i in indices]
+    assert search.containing(indices, text) == [i for i in indices if text.lower() in lowered[i]]
+    accents = SearchKeys()
+    accents.extend(["facture été \ud800", "autre"])
+    assert accents.containing([0, 1], "ÉTÉ \ud800") == [0]

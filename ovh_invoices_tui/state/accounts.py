@@ -12,7 +12,7 @@ from enum import StrEnum
 from typing import Any
 
 from ovh_invoices_tui.core.i18n import t
-from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, containing, grows, put, utf8
+from ovh_invoices_tui.state.listing import Listing, ListingChanges, Sort, grows
 
 
 class AccountChange(StrEnum):
@@ -110,7 +110,6 @@ class AccountsStore(Listing[Any, str, AccountFilter, AccountChange]):
             sort=Sort("due"),  # the accounts that owe the most first: where attention goes
             changes=ListingChanges(AccountChange.ROWS, AccountChange.VIEW, AccountChange.MARKS),
         )
-        self._search_keys: list[bytes] = []
         self.refreshed = 0  # accounts whose refresh ended (answered or failed) in the current round
         self.expected = 0
 
@@ -134,19 +133,16 @@ class AccountsStore(Listing[Any, str, AccountFilter, AccountChange]):
     def _sort_key(self, column: str) -> Callable[[Any], Any]:
         return _SORT_KEYS[column]
 
-    def _row_stored(self, position: int, row: Any) -> None:
+    def _search_key(self, row: Any) -> str:
         s = row.summary
         text = " ".join(
             [row.profile, row.endpoint, (s.nichandle or "") if s else "", row.problem.text if row.problem else ""]
         )
-        put(self._search_keys, position, utf8(text.lower()))
-
-    def _rows_reset(self) -> None:
-        self._search_keys = []
+        return text.lower()
 
     def _select(self, indices: list[int], *, narrowing: bool) -> list[int]:
         f = self.filter
-        indices = containing(indices, self._search_keys, f.quick)
+        indices = self._search_keys.containing(indices, f.quick)
         if f.show is not Show.ALL and not narrowing:
             keep = _SHOWN[f.show]
             rows = self.rows

@@ -18,6 +18,7 @@ from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Generic, Protocol, TypeVar
 
 from ovh_invoices_tui.state.observable import Observable
+from ovh_invoices_tui.state.search import SearchKeys
 
 
 class QuickFiltered(Protocol):
@@ -62,23 +63,6 @@ def put(column: MutableSequence[ValueT], position: int, value: ValueT) -> None:
         column.append(value)
     else:
         column[position] = value
-
-
-def utf8(text: str) -> bytes:
-    """``text`` in UTF-8, lone surrogates kept: a search key as bytes costs a row 16 bytes less than a str, and
-    one text contains another exactly when their UTF-8 forms do."""
-    return text.encode("utf-8", "surrogatepass")
-
-
-def containing(indices: list[int], keys: Sequence[str] | Sequence[bytes], text: str) -> list[int]:
-    """The indices whose lower-case search key (text, or its :func:`utf8`) contains ``text`` (any case); all of
-    them for no text."""
-    if not text:
-        return indices
-    needle: Any = text.lower()
-    if keys and isinstance(keys[0], bytes):
-        needle = utf8(needle)
-    return [i for i in indices if needle in keys[i]]
 
 
 def within(indices: list[int], values: Sequence[Any], low: Any = None, high: Any = None) -> list[int]:
@@ -128,7 +112,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         # Where each row is: its values, in insertion order, are the position ints 0 … len(rows) - 1, one object
         # each, that every sort order and view share (each would otherwise hold its own 32-byte copies).
         self._index: dict[KeyT, int] = {}
-        self._search_keys: list[bytes] = []  # one lower-case search key per row (utf8), for the quick filter
+        self._search_keys = SearchKeys()  # one lower-case search key per row, for the quick filter
         self._sorted: dict[Sort, list[int]] = {}
         self._keys: dict[str, list[Any]] = {}  # per ROW_KEYED column sorted by: the key of each row, by position
         self._replaced: list[int] = []  # positions of the rows replaced since the last _rows_changed
@@ -205,18 +189,18 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
                     continue
                 self._replaced.append(position)
                 stored[position] = row
-                search_keys[position] = utf8(search_key(row))
+                search_keys[position] = search_key(row)
                 self._row_stored(position, row)
         if appended:
             stored.extend(appended)
-            search_keys.extend([utf8(search_key(row)) for row in appended])
+            search_keys.extend(map(search_key, appended))
             self._rows_appended(appended)
 
     def _refresh_search_key(self, key: KeyT) -> None:
         """What the row with id ``key`` is searched by changed (names learnt later, say)."""
         position = self._index.get(key)
         if position is not None:
-            self._search_keys[position] = utf8(self._search_key(self.rows[position]))
+            self._search_keys[position] = self._search_key(self.rows[position])
 
     def _replace_all_rows(self, rows: list[RowT], stale_columns: Iterable[str] | None = None) -> None:
         """The same rows (same ids, same positions) with new contents, e.g. after a join changed.
@@ -235,7 +219,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         self._view = []
         self._view_stale = False
         self._index.clear()
-        self._search_keys = []
+        self._search_keys = SearchKeys()
         self._sorted.clear()
         self._keys.clear()
         self._replaced = []
@@ -378,7 +362,7 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
 
     def _recompute(self, *, full: bool) -> None:
         candidates = self._sorted_indices() if full else self._indices
-        indices = containing(candidates, self._search_keys, self.filter.quick)
+        indices = self._search_keys.containing(candidates, self.filter.quick)
         if full:
             indices = self._refine(indices)
         if indices is candidates:
