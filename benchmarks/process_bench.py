@@ -129,11 +129,27 @@ async def raw_listing(url: str, bills: int) -> float:
     return time.perf_counter() - started
 
 
-def _rss_mb(pid: int) -> float:
+def _rss_mb(pid: int, field: str = "VmRSS") -> float:
+    """Resident memory of ``pid`` now (``VmRSS``) or at its peak (``VmHWM``), in MiB."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1]) / 1024
     return 0.0
+
+
+def _settle(fd: int, quiet: float = 1.0, longest: float = 10.0) -> None:
+    """Read the terminal until the app has drawn nothing for ``quiet`` seconds (its refresh and cache write
+    over), ``longest`` at most."""
+    deadline = time.perf_counter() + longest
+    while time.perf_counter() < deadline:
+        ready, _, _ = select.select([fd], [], [], quiet)
+        if not ready:
+            return
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
 
 
 def in_pty(
@@ -141,7 +157,8 @@ def in_pty(
     cwd: Path, timeout: float = 120.0,
 ) -> dict[str, float | None]:  # fmt: skip
     """Run ``command`` in a 120×40 pseudo-terminal; seconds until ``first`` and ``done`` appear on screen, and the
-    process's resident memory when ``done`` (or ``first``) is seen. The app is then asked to quit (``q``)."""
+    process's resident memory once ``done`` is seen and the app has gone quiet (or when ``first`` is seen), and its
+    peak. The app is then asked to quit (``q``)."""
     pid, fd = pty.fork()
     if pid == 0:  # the child: a shell would do the same exec
         os.chdir(cwd)
@@ -149,7 +166,7 @@ def in_pty(
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
     started = time.perf_counter()
     seen = b""
-    result: dict[str, float | None] = {"first_s": None, "done_s": None, "rss_mb": None}
+    result: dict[str, float | None] = {"first_s": None, "done_s": None, "rss_mb": None, "rss_peak_mb": None}
     deadline = started + timeout
     try:
         while time.perf_counter() < deadline:
@@ -170,8 +187,9 @@ def in_pty(
                         break
                 if done is not None and result["first_s"] is not None and done.search(seen):
                     result["done_s"] = now
-                    time.sleep(0.3)  # let the last repaint and the cache write settle before reading memory
+                    _settle(fd)  # memory is read once the load is over: refresh, cache write, last repaint
                     result["rss_mb"] = _rss_mb(pid)
+                    result["rss_peak_mb"] = _rss_mb(pid, "VmHWM")
                     break
     finally:
         try:
@@ -248,6 +266,8 @@ def bench_processes(bills: int = 100_000, latency_ms: int = 50, runs: int = 5) -
             out["tui_warm_loaded_s"] = _median(warms, "done_s")
             out["tui_rss_fresh_mb"] = _median(colds, "rss_mb")
             out["tui_rss_cached_mb"] = _median(warms, "rss_mb")
+            out["tui_rss_peak_fresh_mb"] = _median(colds, "rss_peak_mb")
+            out["tui_rss_peak_cached_mb"] = _median(warms, "rss_peak_mb")
             bare = [sys.executable, "-c", BARE_APP]
             out["bare_textual_s"] = _median(
                 [in_pty(bare, env, re.compile(rb"static line 29"), None, folder) for _ in range(runs)], "first_s"

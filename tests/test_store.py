@@ -114,6 +114,23 @@ def test_debts_refresh_replaces_status(store: Store) -> None:
     assert store.row("FR00000003").status == "PAID"
 
 
+def test_a_refresh_listing_the_same_bills_and_debts_keeps_every_row_as_it_is(store: Store) -> None:
+    """Listed again unchanged (a refresh's overlap, the cache's first screen read twice), bills and debts leave
+    the rows as they are: the same objects, nothing freed and rebuilt; only what changed is replaced."""
+    before = list(store.rows)
+    bills = [make_bill(n, f"{n}.50") for n in range(1, 21)]  # equal, not the same objects
+    store.add_bills(bills)
+    store.set_debts([make_debt(bills[2], "3.60"), make_debt(bills[4], "6.60", "TO_BE_PAID")])
+    assert all(now is then for now, then in zip(store.rows, before, strict=True))
+    store.add_bills([make_bill(7, "99.00")])
+    store.set_debts([make_debt(bills[2], "1.00"), make_debt(bills[4], "6.60", "TO_BE_PAID")])
+    replaced = {row.bill.bill_id for row, then in zip(store.rows, before, strict=True) if row is not then}
+    assert replaced == {"FR00000007", "FR00000003"}
+    assert store.row("FR00000003").balance.value == Decimal("1")
+    assert store.row("FR00000007").bill.price_without_tax.value == 99
+    assert ids(store.view)[:2] == ["FR00000020", "FR00000019"]
+
+
 def test_date_range_parsing() -> None:
     assert parse_date_range("2024-03") == (date(2024, 3, 1), date(2024, 3, 31))
     assert parse_date_range("01/02/2024..") == (date(2024, 2, 1), None)

@@ -217,7 +217,10 @@ class Store(Listing[BillRow, str, BillFilter, Change]):
 
     def set_debts(self, debts: Iterable[Debt], *, replace_all: bool = True) -> None:
         """Join debts to bills on ``orderId``; with ``replace_all`` a bill absent from ``debts`` is paid."""
-        incoming = {debt.order_id: debt for debt in debts}
+        known_debts = self._debts
+        # A debt equal to the one already joined keeps that object: its row stays as it is (no new row, no
+        # sort key computed again, no memory freed and taken again for the same thing after each refresh).
+        incoming = {debt.order_id: _same(known_debts.get(debt.order_id), debt) for debt in debts}
         if replace_all:
             self._debts = incoming
             self._debts_known = True
@@ -353,3 +356,7 @@ def _ordinal(day: date | None) -> int | None:
 def toggle_new(store: Store) -> None:
     """Show only the invoices newer than the last visit, or everything again."""
     store.set_filter(replace(store.filter, new_only=not store.filter.new_only))
+
+
+def _same(kept: Debt | None, new: Debt) -> Debt:
+    return kept if kept is not None and kept == new else new

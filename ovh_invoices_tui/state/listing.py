@@ -187,6 +187,8 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
                 if position >= len(stored):  # twice in the same batch: the last one wins
                     appended[position - len(stored)] = row
                     continue
+                if stored[position] == row:  # listed again unchanged (a refresh's overlap): nothing to redo
+                    continue
                 self._replaced.append(position)
                 stored[position] = row
                 search_keys[position] = search_key(row)
