@@ -27,7 +27,7 @@ _DEBT_AMOUNTS = ("amount", "due_amount", "pending_amount", "todo_amount", "unmat
 class Shared:
     """Equal amounts and repeated words shared by the objects of a listing, as the cache always did.
 
-    A decoder builds a new ``Money`` (and its currency and text) for every amount and a new string for every
+    A decoder builds a new ``Money`` (and its currency) for every amount and a new string for every
     category, currency and compact link base: 100,000 bills are 300,000 amounts, but only tens of thousands of
     different ones. Sharing them saves about a third of a bill's memory. Keep one ``Shared`` for the pages of
     one listing.

@@ -156,7 +156,7 @@ def _legacy_money(field: str) -> Money:
     ucents, currency, text = json.loads(field) if field.startswith("[") else field.split(MONEY_SEP, 2)
     if type(currency) is not str or type(text) is not str:
         raise CorruptRow(f"amount {field!r:.40}")
-    return Money(int(ucents), currency, text)
+    return Money(int(ucents), currency)  # the text is checked, not kept (see Money)
 
 
 # --- everything else: JSON of the dataclass fields ----------------------------------------------------
