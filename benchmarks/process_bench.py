@@ -226,6 +226,28 @@ Bare().run()
 """
 
 
+# The yardstick of the memory figures: Textual's own DataTable holding the same 100,000 rows of seven columns
+# (reference, order, date, amounts, balance, status) as text, drawn in the same terminal.
+DATATABLE_APP = """
+import sys
+from textual.app import App
+from textual.widgets import DataTable
+N = int(sys.argv[1])
+class Table(App):
+    def compose(self):
+        yield DataTable()
+    def on_mount(self):
+        table = self.query_one(DataTable)
+        table.add_columns("Reference", "Order", "Date", "Excl. tax", "Incl. tax", "Balance", "Status")
+        table.add_rows((f"FR{i:08d}", str(150_000_000 + i), f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+                        f"{i % 997}.{i % 100:02d} €", f"{i % 1201}.{i % 100:02d} €", "0.00 €", "Paid")
+                       for i in range(N))
+    def on_key(self, event):
+        self.exit()
+Table().run()
+"""
+
+
 def bench_processes(bills: int = 100_000, latency_ms: int = 50, runs: int = 5) -> dict[str, Any]:
     out: dict[str, Any] = {"bills": bills, "latency_ms": latency_ms}
     out["python_pass_s"] = median_wall([sys.executable, "-c", "pass"])
@@ -268,6 +290,8 @@ def bench_processes(bills: int = 100_000, latency_ms: int = 50, runs: int = 5) -
             out["tui_rss_cached_mb"] = _median(warms, "rss_mb")
             out["tui_rss_peak_fresh_mb"] = _median(colds, "rss_peak_mb")
             out["tui_rss_peak_cached_mb"] = _median(warms, "rss_peak_mb")
+            table = [sys.executable, "-c", DATATABLE_APP, str(bills)]
+            out["datatable_rss_mb"] = in_pty(table, env, re.compile(rb"FR00000000"), None, folder)["rss_mb"]
             bare = [sys.executable, "-c", BARE_APP]
             out["bare_textual_s"] = _median(
                 [in_pty(bare, env, re.compile(rb"static line 29"), None, folder) for _ in range(runs)], "first_s"
