@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from textual import on, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.command import Provider
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from ovh_invoices_tui.actions.commands import run_command
 from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.config import ConfigError, Profile, Settings, resolve_profile
 from ovh_invoices_tui.core.accounts import AccountState
@@ -38,28 +38,32 @@ from ovh_invoices_tui.data.session import AccountSession
 from ovh_invoices_tui.data.workspace import StartedLoad, load_account, profile_client, request_log
 from ovh_invoices_tui.debug_log import log_failure
 from ovh_invoices_tui.debug_log import tee as also_log_requests
-from ovh_invoices_tui.export.jobs import ExportKind, Scope
-from ovh_invoices_tui.screens import action_menu, cancel_dialog, export_dialog, pay_dialog, payments, refunds
 from ovh_invoices_tui.screens.accounts import AccountsScreen
-from ovh_invoices_tui.screens.command_line import CommandLine, CommandProvider
-from ovh_invoices_tui.screens.detail import DetailScreen
-from ovh_invoices_tui.screens.help import HelpScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.screens.navigation import OpenActionMenu, OpenDetail
-from ovh_invoices_tui.screens.viewer import DocumentViewer
 from ovh_invoices_tui.screens.worker_failures import WorkerFailed, describe_failure
 from ovh_invoices_tui.state.accounts import AccountsStore
 from ovh_invoices_tui.state.invoices import Change, LoadProgress, Store
 from ovh_invoices_tui.widgets.binding_labels import localise_bindings
 
+if TYPE_CHECKING:
+    from ovh_invoices_tui.export.jobs import ExportKind, Scope
+
 ClientFactory = Callable[..., OvhClient]
+
+
+def _command_provider() -> type[Provider]:
+    """The command palette's provider, loaded when the palette first opens."""
+    from ovh_invoices_tui.screens.command_line import CommandProvider
+
+    return CommandProvider
 
 
 class OvhInvoicesApp(App[int]):
     """ovh-invoices: every invoice of the account, found, read, paid and exported from the keyboard."""
 
     TITLE = "ovh-invoices"
-    COMMANDS = App.COMMANDS | {CommandProvider}
+    COMMANDS = App.COMMANDS | {_command_provider}
     BINDINGS = [
         Binding("q", "quit", "Quit", show=False, id="app.quit", tooltip="Quit ovh-invoices"),
         Binding("question_mark", "help", "Help", id="app.help", tooltip="Every binding of this screen"),
@@ -304,9 +308,13 @@ class OvhInvoicesApp(App[int]):
         self.open_action_menu(message.bill_id)
 
     def open_detail(self, bill_id: str) -> None:
+        from ovh_invoices_tui.screens.detail import DetailScreen
+
         self.push_screen(DetailScreen(self.session, bill_id))
 
     def open_action_menu(self, bill_id: str) -> None:
+        from ovh_invoices_tui.screens import action_menu
+
         action_menu.open_action_menu(self, bill_id)
 
     def open_invoice(self, reference: str) -> None:
@@ -326,18 +334,28 @@ class OvhInvoicesApp(App[int]):
         self.open_detail(ref)
 
     def open_pay_dialog(self, bill_id: str | None = None) -> None:
+        from ovh_invoices_tui.screens import pay_dialog
+
         pay_dialog.open_pay_dialog(self, bill_id)
 
     def open_cancel_dialog(self, bill_id: str) -> None:
+        from ovh_invoices_tui.screens import cancel_dialog
+
         cancel_dialog.open_cancel_dialog(self, bill_id)
 
     def open_export_dialog(self, scope: Scope, kind: ExportKind) -> None:
+        from ovh_invoices_tui.screens import export_dialog
+
         export_dialog.open_export_dialog(self, scope, kind)
 
     def open_payments(self) -> None:
+        from ovh_invoices_tui.screens import payments
+
         payments.open_payments(self, self.session)
 
     def open_refunds(self) -> None:
+        from ovh_invoices_tui.screens import refunds
+
         refunds.open_refunds(self, self.session)
 
     def open_insights(self, scope: Literal["all", "view"] = "all") -> None:
@@ -348,6 +366,8 @@ class OvhInvoicesApp(App[int]):
     def show_document(
         self, title: str, text: str, *, note: str, open_outside: Callable[[], None], copy_link: Callable[[], None]
     ) -> None:
+        from ovh_invoices_tui.screens.viewer import DocumentViewer
+
         self.push_screen(DocumentViewer(title, text, note=note, open_outside=open_outside, copy_link=copy_link))
 
     @property
@@ -460,6 +480,8 @@ class OvhInvoicesApp(App[int]):
             self.push_screen(RequestLogScreen(self.request_log))
 
     def action_help(self) -> None:
+        from ovh_invoices_tui.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 
@@ -474,6 +496,9 @@ class OvhInvoicesApp(App[int]):
         self.show_accounts()
 
     def action_command_line(self) -> None:
+        from ovh_invoices_tui.actions.commands import run_command
+        from ovh_invoices_tui.screens.command_line import CommandLine
+
         def submitted(command: str | None) -> None:
             if command:
                 # Started from the App's queue: started here, the worker would run in the closing command

@@ -72,11 +72,25 @@ def test_the_command_index_matches_the_registered_commands() -> None:
 
 
 def test_the_app_starts_without_the_pdf_stack_the_charts_or_the_sandbox(tmp_path: Path) -> None:
-    probe = (
-        "import json, sys\nimport ovh_invoices_tui.app\n"
-        "print(json.dumps(sorted({m.split('.')[0] for m in sys.modules})))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
-    loaded = set(json.loads(done.stdout.strip().splitlines()[-1]))
+    loaded = {m.split(".")[0] for m in modules_of_the_app()}
     assert "textual" in loaded
     assert not loaded & {"fpdf", "pypdf", "plotext", "textual_plotext", "starlette", "uvicorn"}
+
+
+def test_the_app_starts_with_the_invoice_list_only_and_loads_each_other_screen_when_it_opens() -> None:
+    loaded = modules_of_the_app()
+    assert "ovh_invoices_tui.screens.invoices" in loaded
+    later = {
+        f"ovh_invoices_tui.screens.{name}"
+        for name in ("action_menu", "detail", "pay_dialog", "cancel_dialog", "export_dialog", "payments",
+                     "refunds", "help", "viewer", "command_line", "insights", "request_log")
+    }  # fmt: skip
+    assert not loaded & later, loaded & later
+    assert not loaded & {"ovh_invoices_tui.actions.commands", "ovh_invoices_tui.export.jobs"}
+
+
+def modules_of_the_app() -> set[str]:
+    """Every module loaded by importing the app in a new interpreter."""
+    probe = "import json, sys\nimport ovh_invoices_tui.app\nprint(json.dumps(sorted(sys.modules)))\n"
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120, check=True)
+    return set(json.loads(done.stdout.strip().splitlines()[-1]))
