@@ -265,7 +265,9 @@ def test_filter_helpers_keep_order_and_open_sides() -> None:
 
 
 @given(
-    keys=st.lists(st.text(max_size=40) | st.sampled_from(["fr00000001\x00123\x00", "a\nb", "x" * 31]), max_size=8),
+    keys=st.lists(
+        st.text(max_size=40) | st.sampled_from(["fr00000001\x00123\x00", "a\nb", "x" * 31, "y" * 32]), max_size=8
+    ),
     changed=st.lists(st.tuples(st.integers(0, 7), st.text(max_size=40)), max_size=3),
     text=st.text(min_size=1, max_size=3) | st.sampled_from(["\n", "A\nB", "FR0", "x" * 32]),
 )
@@ -278,10 +280,35 @@ def test_search_keys_match_exactly_as_the_texts_do(keys: list[str], changed: lis
     for position, key in changed:
         if position <= len(lowered):
             search[position] = key.lower()
-            lowered[position:position + 1] = [key.lower()]
+            lowered[position : position + 1] = [key.lower()]
     indices = list(range(len(lowered)))[::-1]
     assert len(search) == len(lowered) and [search[i] for i in indices] == [utf8(lowered[i]) for i in indices]
     assert search.containing(indices, text) == [i for i in indices if text.lower() in lowered[i]]
     accents = SearchKeys()
     accents.extend(["facture été \ud800", "autre"])
     assert accents.containing([0, 1], "ÉTÉ \ud800") == [0]
+
+
+@given(
+    batches=st.lists(
+        st.lists(
+            st.tuples(st.sampled_from("abcdefgh"), st.sampled_from(["fig", "Kiwi", "pêche", "k" * 40])), max_size=6
+        ),
+        max_size=5,
+    )
+)
+def test_batches_of_new_replaced_and_repeated_rows_land_as_one_at_a_time_would(
+    batches: list[list[tuple[str, str]]],
+) -> None:
+    """A batch of rows all new is stored at once, any other row by row: either way each id keeps the place of
+    its first arrival and the last version of it, and the quick filter finds it by its last name."""
+    listing, expected = Items(), {}
+    for number, batch in enumerate(batches):
+        listing.add(Item(key, name, number) for key, name in batch)
+        for key, name in batch:
+            expected[key] = Item(key, name, number)  # a dict keeps the place of the first insertion
+    assert listing.rows == list(expected.values())
+    assert [listing.position(key) for key in expected] == list(range(len(expected)))
+    assert listing.sizes == [item.size for item in expected.values()]
+    listing.set_filter(ItemFilter("KI"))
+    assert keys(listing.view) == sorted(key for key, item in expected.items() if "ki" in item.name.lower())

@@ -176,9 +176,18 @@ class Listing(Observable[ChangeT], Generic[RowT, KeyT, FilterT, ChangeT]):
         """
         stored, index, key = self.rows, self._index, self._key
         search_keys, search_key = self._search_keys, self._search_key
+        rows = list(rows)
+        if not rows:
+            return
+        keys = list(map(key, rows))
+        if index.keys().isdisjoint(keys) and len(set(keys)) == len(keys):  # all new (a page of a load): at once
+            index.update(zip(keys, range(len(stored), len(stored) + len(rows)), strict=True))
+            stored.extend(rows)
+            search_keys.extend(map(search_key, rows))
+            self._rows_appended(rows)
+            return
         appended: list[RowT] = []
-        for row in rows:
-            row_key = key(row)
+        for row, row_key in zip(rows, keys, strict=True):
             position = index.get(row_key)
             if position is None:
                 index[row_key] = len(stored) + len(appended)
