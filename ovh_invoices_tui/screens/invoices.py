@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextvars
 import time
+from collections.abc import Callable
+from typing import TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -23,6 +26,8 @@ from ovh_invoices_tui.widgets.bill_table import BillTable
 from ovh_invoices_tui.widgets.filter_bar import FilterBar
 from ovh_invoices_tui.widgets.filter_input import FilterInput
 from ovh_invoices_tui.widgets.status_line import StatusLine
+
+T = TypeVar("T")
 
 # While the pages of a load arrive, the list is drawn again at most this often: each drawing costs the event loop
 # some 15 ms that the next pages wait for. The first rows and the end of the load are drawn at once.
@@ -72,6 +77,7 @@ class InvoicesScreen(ListScreen):
         self._held: set[Change] = set()  # what a load changed that is not drawn yet
         self._held_timer: Timer | None = None
         self._rows_drawn_at: float | None = None  # when rows were last drawn (monotonic)
+        self._own_context_vars: contextvars.Context | None = None  # the screen's own (Textual's context variables set)
 
     @property
     def host(self) -> ActionHost:
@@ -103,6 +109,7 @@ class InvoicesScreen(ListScreen):
 
     def on_mount(self) -> None:
         store = self.session.store
+        self._own_context_vars = contextvars.copy_context()
         self._unsubscribe.append(store.subscribe(self._store_changed))
         self._show_changes(set(Change))
         self.list_table().focus()
@@ -129,9 +136,15 @@ class InvoicesScreen(ListScreen):
             if wait > 0 or self._held_timer is not None:
                 self._held |= changes
                 if self._held_timer is None:
-                    self._held_timer = self.set_timer(wait, self._show_changes)
+                    self._held_timer = self._in_own_context(self.set_timer, wait, self._show_changes)
                 return
         self._show_changes(changes)
+
+    def _in_own_context(self, call: Callable[..., T], *args: object) -> T:
+        """``call(*args)`` in the screen's context. A store can change in a task started before any UI (the load a
+        cold start begins while the UI is imported): a timer started there would lack the running app and die at
+        its first tick, and the rows it holds back would wait for the end of the load."""
+        return call(*args) if self._own_context_vars is None else self._own_context_vars.copy().run(call, *args)
 
     def _show_changes(self, changes: set[Change] | None = None) -> None:
         """Draw ``changes`` and whatever was held back (all of it when the timer calls)."""
