@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
+import httpx
+
+from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.core.models import Bill, Debt, Money
+from ovh_invoices_tui.sandbox import credentials
 
 PARIS = timezone(timedelta(hours=1))
 
@@ -45,3 +51,20 @@ def make_debt(bill: Bill, due: str, status: str = "UNPAID") -> Debt:
         todo_amount=zero,
         unmatured_amount=zero,
     )
+
+
+def sandbox_clients(transport: httpx.AsyncBaseTransport, **fixed: Any) -> Callable[..., OvhClient]:
+    """A client factory, as the App takes one: clients of the in-process sandbox's account through ``transport``
+    (``fixed``: options of every client, the App's own options coming on top)."""
+
+    def client(profile: object = None, **options: Any) -> OvhClient:
+        return OvhClient(
+            credentials.INPROCESS_BASE_URL,
+            application_key=credentials.APPLICATION_KEY,
+            application_secret=credentials.APPLICATION_SECRET,
+            consumer_key=credentials.CONSUMER_KEY,
+            transport=transport,
+            **{**fixed, **options},
+        )
+
+    return client

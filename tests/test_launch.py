@@ -5,19 +5,17 @@ from __future__ import annotations
 import asyncio
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
 import pytest
 
-from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.app import OvhInvoicesApp
-from ovh_invoices_tui.config import Profile, Settings, demo_profile
+from ovh_invoices_tui.config import Settings, demo_profile
 from ovh_invoices_tui.data.clients import make_client
 from ovh_invoices_tui.data.workspace import profile_client, request_log, start_load
-from ovh_invoices_tui.sandbox import credentials
 from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.widgets.bill_table import BillTable
 from tests.conftest import wait_for, wait_loaded
+from tests.factories import sandbox_clients
 from tests.screen_text import screen_lines
 from tests.test_load_order import BILLS as CUED_BILLS
 from tests.test_load_order import PAGE, PagesOnCue
@@ -60,19 +58,10 @@ async def test_a_load_started_before_the_ui_is_drawn_as_its_pages_arrive(
     settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path)
     transport = PagesOnCue(SandboxConfig(bills=CUED_BILLS, seed=23, now=datetime(2026, 12, 1, tzinfo=UTC)))
 
-    def client(profile: Profile, **options: Any) -> OvhClient:
-        return OvhClient(
-            credentials.INPROCESS_BASE_URL,
-            application_key=credentials.APPLICATION_KEY,
-            application_secret=credentials.APPLICATION_SECRET,
-            consumer_key=credentials.CONSUMER_KEY,
-            transport=transport,
-            **options,
-        )
-
     requests = request_log()
     # started here, in no app's context, as the process does before the UI is imported
-    started = start_load(profile_client(client, demo_profile(), settings, requests.append), None, requests, lang="en")
+    client = profile_client(sandbox_clients(transport), demo_profile(), settings, requests.append)
+    started = start_load(client, None, requests, lang="en")
     app = OvhInvoicesApp(settings=settings, profile=demo_profile(), lang="en", started=started)
     async with app.run_test(size=(120, 30)) as pilot:
         store, table = app.session.store, app.screen.query_one(BillTable)

@@ -9,16 +9,15 @@ from typing import Any
 import httpx
 import pytest
 
-from ovh_invoices_tui.api.client import OvhClient
 from ovh_invoices_tui.app import OvhInvoicesApp
 from ovh_invoices_tui.config import Settings, demo_profile
-from ovh_invoices_tui.sandbox import credentials
 from ovh_invoices_tui.sandbox.app import create_app
 from ovh_invoices_tui.sandbox.config import SandboxConfig
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.state.invoices import Change
 from ovh_invoices_tui.widgets.bill_table import BillTable
 from tests.conftest import wait_for, wait_loaded
+from tests.factories import sandbox_clients
 from tests.screen_text import screen_lines
 
 PAGE = 500
@@ -57,19 +56,10 @@ async def test_the_first_screen_shows_the_newest_bills_after_every_page(
             shown = screen.query_one(BillTable).current_row
             tops.append((len(store.rows), shown.bill.bill_id if shown else "", newest.bill.bill_id))
 
-    def client(profile: Any, **options: Any) -> OvhClient:
-        return OvhClient(
-            credentials.INPROCESS_BASE_URL,
-            application_key=credentials.APPLICATION_KEY,
-            application_secret=credentials.APPLICATION_SECRET,
-            consumer_key=credentials.CONSUMER_KEY,
-            transport=transport,
-            **options,
-        )
-
     monkeypatch.setattr(InvoicesScreen, "_on_store_change", after_the_screen)
     settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path)
-    app = OvhInvoicesApp(settings=settings, profile=demo_profile(), client_factory=client, lang="en")
+    clients = sandbox_clients(transport)
+    app = OvhInvoicesApp(settings=settings, profile=demo_profile(), client_factory=clients, lang="en")
     async with app.run_test(size=(100, 30)) as pilot:
         table = app.screen.query_one(BillTable)
         await wait_for(lambda: len(table.rows) == PAGE, pilot)
@@ -100,21 +90,12 @@ async def test_pages_arriving_together_are_drawn_together_and_the_end_of_the_loa
         if changes & {Change.ROWS, Change.PROGRESS}:
             drawn.append((len(screen.query_one(BillTable).rows), screen.session.store.progress.done))
 
-    def client(profile: Any, **options: Any) -> OvhClient:
-        return OvhClient(
-            credentials.INPROCESS_BASE_URL,
-            application_key=credentials.APPLICATION_KEY,
-            application_secret=credentials.APPLICATION_SECRET,
-            consumer_key=credentials.CONSUMER_KEY,
-            transport=transport,
-            **options,
-        )
-
     monkeypatch.setattr(InvoicesScreen, "_on_store_change", after_the_screen)
     # a drawing interval longer than the whole load, however busy the machine: the pages are surely held
     monkeypatch.setattr("ovh_invoices_tui.screens.invoices.LOADING_REDRAW_S", 60.0)
     settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path)
-    app = OvhInvoicesApp(settings=settings, profile=demo_profile(), client_factory=client, lang="en")
+    clients = sandbox_clients(transport)
+    app = OvhInvoicesApp(settings=settings, profile=demo_profile(), client_factory=clients, lang="en")
     async with app.run_test(size=(100, 30)) as pilot:
         table = app.screen.query_one(BillTable)
         await wait_for(lambda: len(table.rows) == PAGE, pilot)  # the first page is drawn alone, at once
@@ -134,13 +115,7 @@ async def test_a_refresh_joins_the_debts_to_the_bills_as_soon_as_they_are_read(t
 
     config = SandboxConfig(bills=BILLS, seed=23, now=datetime(2026, 12, 1, tzinfo=UTC))
     transport = PagesOnCue(config)
-    client = OvhClient(
-        credentials.INPROCESS_BASE_URL,
-        application_key=credentials.APPLICATION_KEY,
-        application_secret=credentials.APPLICATION_SECRET,
-        consumer_key=credentials.CONSUMER_KEY,
-        transport=transport,
-    )
+    client = sandbox_clients(transport)()
     store = Store()
     with BillCache.open(tmp_path / "cache.sqlite3") as cache:
         refresh = asyncio.create_task(refresh_with_cache(client, store, cache))

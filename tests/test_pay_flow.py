@@ -22,6 +22,7 @@ from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.screens.order_result import OrderResult, OutcomeUnknown
 from ovh_invoices_tui.screens.pay_dialog import PayDialog
 from tests.conftest import wait_for, wait_loaded
+from tests.factories import sandbox_clients
 from tests.screen_text import screen_text
 
 PAY_ALL = "POST /me/debtAccount/pay"
@@ -66,17 +67,7 @@ def build(
     if wrap is not None:
         transport = wrap(transport)
 
-    def client_factory(profile: Any, **options: Any) -> OvhClient:
-        return OvhClient(
-            credentials.INPROCESS_BASE_URL,
-            application_key=credentials.APPLICATION_KEY,
-            application_secret=credentials.APPLICATION_SECRET,
-            consumer_key=credentials.CONSUMER_KEY,
-            transport=transport,
-            retry_base_delay=0.001,
-            **options,
-        )
-
+    client_factory = sandbox_clients(transport, retry_base_delay=0.001)
     settings = Settings(path=tmp_path / "config.toml", download_dir=tmp_path / "downloads")
     app = OvhInvoicesApp(
         settings=settings, profile=demo_profile(), readonly=readonly, lang="en", client_factory=client_factory
@@ -329,7 +320,6 @@ async def test_a_gateway_error_on_the_pay_post_is_an_unknown_outcome_not_a_refus
     import httpx
 
     from ovh_invoices_tui.actions.money import pay
-    from ovh_invoices_tui.api.client import OvhClient
     from ovh_invoices_tui.core.models import Money
     from ovh_invoices_tui.core.paying import Outcome, PayPlan
 
