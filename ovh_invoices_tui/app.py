@@ -7,6 +7,10 @@ handles the navigation messages screens post (:mod:`ovh_invoices_tui.screens.nav
 from __future__ import annotations
 
 import asyncio
+import os
+import select
+import sys
+import threading
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -50,6 +54,7 @@ if TYPE_CHECKING:
     from ovh_invoices_tui.export.jobs import ExportKind, Scope
 
 ClientFactory = Callable[..., OvhClient]
+TERMINAL_HUNG_UP = 129  # the exit status of a process its terminal's hang-up ended (128 + SIGHUP)
 
 
 def _command_provider() -> type[Provider]:
@@ -150,6 +155,24 @@ class OvhInvoicesApp(App[int]):
         else:
             self._loaded_profile = self.profile.name
             self.load()
+        self._watch_terminal()
+
+    def _watch_terminal(self) -> None:
+        """Quit once the terminal has hung up (an SSH connection dropped, tmux killed) even if no SIGHUP came,
+        as when started by make or nohup: Textual's input thread would read its end of file forever, a core at
+        100 % for nobody. Polled each second; polling reads nothing, so no key is lost."""
+        stdin = sys.__stdin__
+        if self.is_headless or stdin is None or not stdin.isatty():
+            return
+        poller = select.poll()
+        poller.register(stdin.fileno(), 0)  # no event asked: only a hang-up or an error is reported
+
+        def check() -> None:
+            if poller.poll(0):
+                _leave_the_terminal()
+                self.exit(TERMINAL_HUNG_UP)
+
+        self.set_interval(1.0, check, name="terminal hang-up")
 
     def push_screen(self, *args: Any, **kwargs: Any) -> Any:
         """Every screen's footer speaks the UI language."""
@@ -510,6 +533,20 @@ class OvhInvoicesApp(App[int]):
     def get_system_commands(self, screen: Screen[Any]) -> Any:
         yield from super().get_system_commands(screen)
         yield SystemCommand("Refresh", "Re-read the balance and every invoice's status", self.action_refresh)
+
+
+def _leave_the_terminal() -> None:
+    """The terminal is gone: what the app still writes or reads goes to /dev/null, so that quitting (restoring a
+    terminal nobody sees, closing the caches) is not stuck on it; and should quitting hang all the same, the
+    process ends a few seconds later anyway."""
+    null = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(null, fd)
+    os.close(null)
+    # Textual's output thread may have died on the closed terminal already, leaving the exit blocked on its queue.
+    watchdog = threading.Timer(5.0, os._exit, (TERMINAL_HUNG_UP,))
+    watchdog.daemon = True  # it never delays an exit that completes
+    watchdog.start()
 
 
 def _endpoint_label(profile: Profile) -> str:
