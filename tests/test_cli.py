@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -214,3 +215,27 @@ def test_sandbox_serve_builds_config(monkeypatch: pytest.MonkeyPatch) -> None:
     assert cli.main(args) == 0
     assert seen["port"] == 9999 and seen["c"].bills == 12 and seen["c"].iceberg is False
     assert seen["c"].latency_ms == 5
+
+
+@pytest.mark.parametrize(("command", "key"), [("bills", "billId"), ("payments", "depositId")])
+def test_a_day_is_the_day_the_list_shows_even_near_midnight(
+    command: str, key: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``--from D --to D`` lists what is dated D in its own offset: 1 June at 00:55 in Paris (31 May, 22:55 UTC)."""
+    from datetime import UTC, datetime
+
+    fixed = factory.sandbox_config_for
+    monkeypatch.setattr(
+        factory, "sandbox_config_for", lambda profile: replace(fixed(profile), now=datetime(2026, 12, 1, tzinfo=UTC))
+    )
+    assert cli.main(["--demo", command, "list", "--format", "json"]) == 0
+    every = json.loads(capsys.readouterr().out)
+    utc_day = {item[key]: datetime.fromisoformat(item["date"]).astimezone(UTC).date().isoformat() for item in every}
+    near_midnight = [item for item in every if utc_day[item[key]] != item["date"][:10]]
+    assert near_midnight  # the demo account has some (Paris is ahead of UTC)
+    for item in near_midnight:
+        day = item["date"][:10]
+        assert cli.main(["--demo", command, "list", "--format", "json", "--from", day, "--to", day]) == 0
+        listed = json.loads(capsys.readouterr().out)
+        assert item[key] in {other[key] for other in listed}
+        assert {other["date"][:10] for other in listed} == {day}

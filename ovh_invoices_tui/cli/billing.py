@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import date, datetime, time
 from typing import Any
 
 from ovh_invoices_tui.api.client import OvhClient
@@ -13,13 +12,15 @@ from ovh_invoices_tui.cli.core import (
     CliContext,
     add_format_option,
     add_list_options,
+    api_days,
     command,
+    within_days,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
 from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.filters import days_overdue
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, status_label, t
-from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, BillRow, Debt, Deposit
+from ovh_invoices_tui.core.models import PAID, TO_BE_PAID, UNMATURED, UNPAID, Bill, BillRow, Debt, Deposit
 from ovh_invoices_tui.core.text import clean
 
 UNPAID_STATUSES = frozenset({UNPAID, TO_BE_PAID, UNMATURED})
@@ -27,10 +28,6 @@ BILL_KEYS = (
     "billId", "orderId", "date", "priceWithoutTax", "priceWithTax", "tax", "currency", "status", "balance",
 )  # fmt: skip
 DEPOSIT_KEYS = ("depositId", "orderId", "date", "amount", "currency", "paymentType")
-
-
-def _day_end(value: date | None) -> datetime | None:
-    return None if value is None else datetime.combine(value, time.max.replace(microsecond=0))
 
 
 def _matches_status(row: BillRow, wanted: str) -> bool:
@@ -47,12 +44,11 @@ async def load_bill_rows(ctx: CliContext, client: OvhClient) -> list[BillRow]:
     """Bills (API filters: dates, order) joined to ``/me/debtAccount/debt`` on orderId, then filtered."""
     args = ctx.args
 
-    async def bills() -> list[Any]:
-        found = []
-        async for page in client.iter_bills(
-            date_from=args.date_from, date_to=_day_end(args.date_to), order_id=args.order
-        ):
-            found.extend(page.items)
+    async def bills() -> list[Bill]:
+        found: list[Bill] = []
+        date_from, date_to = api_days(args.date_from, args.date_to)
+        async for page in client.iter_bills(date_from=date_from, date_to=date_to, order_id=args.order):
+            found.extend(b for b in page.items if within_days(b.date, args.date_from, args.date_to))
             for error in page.errors:
                 print(f"warning: skipped an unreadable invoice: {clean(error)}", file=ctx.err)
         return found
@@ -278,8 +274,9 @@ async def payments_list(ctx: CliContext) -> int:
     args = ctx.args
     async with ctx.client() as client:
         deposits: list[Deposit] = []
-        async for page in client.iter_deposits(date_from=args.date_from, date_to=_day_end(args.date_to)):
-            deposits.extend(page.items)
+        date_from, date_to = api_days(args.date_from, args.date_to)
+        async for page in client.iter_deposits(date_from=date_from, date_to=date_to):
+            deposits.extend(d for d in page.items if within_days(d.date, args.date_from, args.date_to))
         lang = await ctx.language(client) if args.format == "table" else "en"
     needle = (args.ref or "").lower()
     deposits = [

@@ -16,7 +16,7 @@ import re
 import sys
 from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO
 
@@ -195,6 +195,23 @@ def iso_date(text: str) -> date:
     if not FIRST_DATE <= day <= LAST_DATE:
         raise argparse.ArgumentTypeError(f"date out of range ({FIRST_DATE} to {LAST_DATE}): {text!r}")
     return day
+
+
+def api_days(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:
+    """The API's ``date.from`` and ``date.to`` for the days ``start`` to ``end``, widened by a day either side.
+
+    The API compares instants, the user means days as the list shows them, in the object's own offset: a bill of
+    1 June at 00:55 in Paris is 31 May at 22:55 UTC. :func:`within_days` then keeps the exact days.
+    """
+    first = datetime.combine(start - timedelta(days=1), time.min) if start else None
+    last = datetime.combine(end + timedelta(days=1), time.max.replace(microsecond=0)) if end else None
+    return first, last
+
+
+def within_days(moment: datetime, start: date | None, end: date | None) -> bool:
+    """``moment`` falls on one of the days ``start`` to ``end`` (either open), in its own offset."""
+    day = moment.date()
+    return (start is None or day >= start) and (end is None or day <= end)
 
 
 def check_date_order(args: argparse.Namespace) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from datetime import datetime, time, timedelta
+from datetime import datetime, time
 from pathlib import Path
 
 from ovh_invoices_tui.api.client import OvhClient
@@ -18,6 +18,7 @@ from ovh_invoices_tui.cli.core import (
     PROG,
     CliContext,
     add_csv_options,
+    api_days,
     check_writable_folder,
     command,
     destination_problem,
@@ -131,16 +132,9 @@ def _check_target(options: ExportOptions) -> None:
     check_writable_folder(options.path.parent)  # exit 8 before any work, not after the downloads
 
 
-def _day_bounds(flt: BillFilter) -> tuple[datetime | None, datetime | None]:
-    """The API's date filter, widened by a day: time zones must not drop a bill the local filter keeps."""
-    start = datetime.combine(flt.date_from - timedelta(days=1), time.min) if flt.date_from else None
-    end = datetime.combine(flt.date_to + timedelta(days=1), time.max.replace(microsecond=0)) if flt.date_to else None
-    return start, end
-
-
 async def load_rows(ctx: CliContext, client: OvhClient, flt: BillFilter, ids: list[str]) -> list[BillRow]:
     """Bills and debts joined and filtered by the app's :class:`Store` (newest first), then ``ids`` if given."""
-    date_from, date_to = _day_bounds(flt)
+    date_from, date_to = api_days(flt.date_from, flt.date_to)  # the store keeps the exact days
 
     async def bills() -> list[Bill]:
         found: list[Bill] = []

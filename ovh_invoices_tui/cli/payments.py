@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import dataclasses
-from datetime import datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,6 +19,7 @@ from ovh_invoices_tui.cli.core import (
     CliContext,
     add_csv_options,
     add_format_option,
+    api_days,
     check_writable_folder,
     command,
     destination_problem,
@@ -27,6 +27,7 @@ from ovh_invoices_tui.cli.core import (
     listed_ids,
     profile_cache,
     usage_error,
+    within_days,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_pairs, write_table
 from ovh_invoices_tui.core.i18n import format_date, format_money, payment_type_label, t
@@ -46,13 +47,6 @@ from ovh_invoices_tui.state.payments import PaymentFilter, PaymentsStore, Settle
 if TYPE_CHECKING:
     from ovh_invoices_tui.api.client import OvhClient
     from ovh_invoices_tui.data.cache.db import BillCache
-
-
-def _api_dates(args: argparse.Namespace) -> tuple[datetime | None, datetime | None]:
-    """The API's date filter widened by a day (time zones); the exact days are then filtered locally."""
-    start = datetime.combine(args.date_from - timedelta(days=1), time.min) if args.date_from else None
-    end = datetime.combine(args.date_to + timedelta(days=1), time.max.replace(microsecond=0)) if args.date_to else None
-    return start, end
 
 
 def _add_dates(parser: argparse.ArgumentParser) -> None:
@@ -187,7 +181,7 @@ def _configure_export(parser: argparse.ArgumentParser) -> None:
 async def _deposits(ctx: CliContext, client: Any, store: PaymentsStore, cache: BillCache | None) -> None:
     """The deposits: with a cache, the cached ones and those newer (saved); else (or when the cache has none
     yet and dates are given) those of the dates only, not saved (a partial listing would hide the rest)."""
-    date_from, date_to = _api_dates(ctx.args)
+    date_from, date_to = api_days(ctx.args.date_from, ctx.args.date_to)
     errors: list[Any] = []
     if cache is not None and (cache.newest_deposit_date() is not None or not (date_from or date_to)):
         await refresh_deposits(client, store, cache, errors=errors)
@@ -270,18 +264,13 @@ def _configure_refunds(parser: argparse.ArgumentParser) -> None:
 async def refunds_list(ctx: CliContext) -> int:
     args = ctx.args
     store = PaymentsStore()
-    date_from, date_to = _api_dates(args)
+    date_from, date_to = api_days(args.date_from, args.date_to)
     async with ctx.client() as client:
         async for page in client.iter_refunds(date_from=date_from, date_to=date_to):
             store.add_refunds(page.items)
         await load_refund_payments(client, store, [r.refund_id for r in store.refunds])
         lang = await ctx.language(client) if args.format == "table" else "en"
-    refunds = [
-        r
-        for r in store.refunds
-        if (args.date_from is None or r.date.date() >= args.date_from)
-        and (args.date_to is None or r.date.date() <= args.date_to)
-    ]
+    refunds = [r for r in store.refunds if within_days(r.date, args.date_from, args.date_to)]
     records = [refund_record(r, store) for r in refunds]
     if args.format == "json":
         write_json(ctx.out, records)
