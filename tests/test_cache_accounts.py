@@ -43,18 +43,21 @@ class Sandboxes:
     configs: dict[str, SandboxConfig]
     apps: dict[str, Any] = field(default_factory=dict)
     bill_pages: list[tuple[str, str]] = field(default_factory=list)  # (endpoint, date.from) of each bill listing
+    me_calls: list[str] = field(default_factory=list)  # endpoint of each GET /me
 
     def __post_init__(self) -> None:
         self.apps = {url: create_app(config) for url, config in self.configs.items()}
 
     def transport(self, base_url: str) -> httpx.AsyncBaseTransport:
         inner = httpx.ASGITransport(app=self.apps[base_url])
-        listings = self.bill_pages
+        listings, me_calls = self.bill_pages, self.me_calls
 
         class Counted(httpx.AsyncBaseTransport):
             async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
                 if request.url.path.endswith("/me/bill"):
                     listings.append((base_url, request.url.params.get("date.from", "")))
+                elif request.url.path.endswith("/me"):
+                    me_calls.append(base_url)
                 return await inner.handle_async_request(request)
 
         return Counted()
@@ -151,10 +154,13 @@ async def test_one_profile_pointed_at_two_accounts_shows_each_only_its_own(
     profile_a = point_at(monkeypatch, A_URL)
     shown, _, _ = await open_tui(profile_a, tmp_path)
     assert shown == a_bills
+    assert sandboxes.me_calls == [A_URL]  # one /me binds the cache and names the account
     assert (await export_payments(tmp_path, capsys))[0] == a_payments
 
     profile_b = point_at(monkeypatch, B_URL)  # the same ./ovh.conf, now at another account
+    sandboxes.me_calls.clear()
     shown, notices, from_cache = await open_tui(profile_b, tmp_path)
+    assert sandboxes.me_calls == [B_URL]
     assert shown == b_bills  # none of A's, all of B's
     assert from_cache == 0  # nothing cached was shown before /me named the account
     assert len([n for n in notices if "now reach account" in n]) == 1  # said once
@@ -163,8 +169,10 @@ async def test_one_profile_pointed_at_two_accounts_shows_each_only_its_own(
     assert "now reach account" not in err  # the CLI's cache was bound by the TUI's start already
 
     sandboxes.bill_pages.clear()
+    sandboxes.me_calls.clear()
     shown, notices, from_cache = await open_tui(point_at(monkeypatch, A_URL), tmp_path)  # A comes back
     assert shown == a_bills and from_cache > 0  # its cache was kept: shown at once
+    assert sandboxes.me_calls == [A_URL]  # the check of the cache's account and the refresh share it
     assert sandboxes.bill_pages and all(since for _, since in sandboxes.bill_pages)  # only bills newer than cached
     assert (await export_payments(tmp_path, capsys))[0] == a_payments
     assert cache_path(profile_a) != cache_path(profile_b)

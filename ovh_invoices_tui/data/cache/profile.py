@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -170,18 +170,22 @@ def clear_caches(profile: Profile | None = None, directory: Path | None = None) 
 # --- which account the cache holds ---------------------------------------------------------------------
 
 
-async def check_account(client: OvhClient, cache: BillCache, lang: str | None = None) -> str | None:
+async def check_account(
+    client: OvhClient, cache: BillCache, lang: str | None = None, *, me: Awaitable[Account] | None = None
+) -> str | None:
     """Ask ``/me`` which account the credentials reach and bind the cache to it (once per run).
 
-    Returns the notice to show once when the cache had to change account (also left in ``cache.notices``).
-    Raises what ``/me`` raises (a :class:`NetworkError` offline): the caller decides what may still show.
+    ``me``: the ``/me`` call the caller has under way already (a refresh reads the account anyway), awaited
+    instead of asking again. Returns the notice to show once when the cache had to change account (also left in
+    ``cache.notices``). Raises what ``/me`` raises (a :class:`NetworkError` offline): the caller decides what may
+    still show.
     """
     if cache.binding is None or cache.verified:
         return None
     if cache.binding.fixed is not None:  # a demo's own in-process sandbox: one account, nothing to ask
         cache.verified = True
         return None
-    return bind_account(cache, await client.me(), lang)
+    return bind_account(cache, await (me if me is not None else client.me()), lang)
 
 
 def bind_account(cache: BillCache, account: Account, lang: str | None = None) -> str | None:
