@@ -30,8 +30,9 @@ from ovh_invoices_tui.widgets.status_line import StatusLine
 T = TypeVar("T")
 
 # While the pages of a load arrive, the list is drawn again at most this often: each drawing costs the event loop
-# some 15 ms that the next pages wait for. The first rows and the end of the load are drawn at once.
-LOADING_REDRAW_S = 0.1
+# some 15 ms that the next pages wait for (100,000 bills from outside: all loaded 1.37 s at 0.1 s, 1.28 s at 0.25 s,
+# medians of 8). Four steps a second still show the count climbing. The first rows and the end are drawn at once.
+LOADING_REDRAW_S = 0.25
 
 
 class InvoicesScreen(ListScreen):
