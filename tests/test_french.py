@@ -206,7 +206,7 @@ async def test_a_cached_french_account_paints_french_from_the_first_frame(make_a
     def show_spy(bar: AccountBar, **kwargs: Any) -> None:
         show(bar, **kwargs)
         if kwargs["progress"].from_cache:
-            bar_texts.append(str(bar.content))
+            bar_texts.append(bar.render().plain)  # as drawn at this width
 
     with BillCache.open(path) as cache, pytest.MonkeyPatch.context() as patch:
         patch.setattr(InvoicesScreen, "apply_language", spy)

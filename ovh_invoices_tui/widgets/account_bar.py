@@ -11,11 +11,17 @@ from ovh_invoices_tui.state.invoices import LoadProgress
 
 
 class AccountBar(Static):
-    """``ovh-invoices │ xx1234-ovh │ demo (sandbox) │ READ-ONLY │ loading 5000/10000``."""
+    """``ovh-invoices │ xx1234-ovh │ demo (sandbox) │ READ-ONLY │ loading 5000/10000``.
+
+    When the line is too long for the terminal, the profile and endpoint give way (cut with "…"): the account, the
+    badges and the progress are what the user needs at 80 columns.
+    """
 
     DEFAULT_CSS = """
     AccountBar { height: 1; background: $panel; color: $foreground; padding: 0 1; }
     """
+
+    _parts: tuple[Text, Text, Text] = (Text(), Text(), Text())
 
     def show(
         self,
@@ -28,28 +34,46 @@ class AccountBar(Static):
         lang: str,
         new: int = 0,
     ) -> None:
-        line = Text(no_wrap=True, overflow="ellipsis")
-        line.append("ovh-invoices", style="bold")
-        line.append(" │ ")
-        line.append(clean(nichandle) if nichandle else "…", style="bold")
-        line.append(f" │ {clean(profile)} ({clean(endpoint)})", style="dim")
+        head = Text()
+        head.append("ovh-invoices", style="bold")
+        head.append(" │ ")
+        head.append(clean(nichandle) if nichandle else "…", style="bold")
+        where = Text(f" │ {clean(profile)} ({clean(endpoint)})", style="dim")
+        tail = Text()
         if readonly:
-            line.append(" ")
-            line.append(f" {t('bar.readonly', lang)} ", style="bold black on yellow")
+            tail.append(" ")
+            tail.append(f" {t('bar.readonly', lang)} ", style="bold black on yellow")
         if progress.offline:
-            line.append(" ")
-            line.append(f" {t('bar.offline', lang)} ", style="bold white on red")
-        line.append(" │ ")
+            tail.append(" ")
+            tail.append(f" {t('bar.offline', lang)} ", style="bold white on red")
+        tail.append(" │ ")
         if progress.error:
-            line.append(t("bar.failed", lang), style="bold red")
+            tail.append(t("bar.failed", lang), style="bold red")
         elif not progress.done:
             total = "?" if progress.total is None else format_count(progress.total, lang)
-            line.append(t("bar.loading", lang, loaded=format_count(progress.loaded, lang), total=total), style="italic")
+            tail.append(t("bar.loading", lang, loaded=format_count(progress.loaded, lang), total=total), style="italic")
         else:
-            line.append(t_count("bar.loaded", progress.loaded, lang))
+            tail.append(t_count("bar.loaded", progress.loaded, lang))
         if progress.from_cache:
-            line.append(f" ({t('bar.cached', lang)})", style="dim italic")
+            tail.append(f" ({t('bar.cached', lang)})", style="dim italic")
         if new:
-            line.append(" │ ")
-            line.append(t_count("bar.new", new, lang), style="bold green")
-        self.update(line)
+            tail.append(" │ ")
+            tail.append(t_count("bar.new", new, lang), style="bold green")
+        self._parts = (head, where, tail)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.refresh()  # what gives way depends on the width
+
+    def render(self) -> Text:
+        head, where, tail = self._parts
+        room = self.content_size.width - head.cell_len - tail.cell_len
+        if room < len(" │ x…"):  # the profile and endpoint give way first
+            where = Text()
+        elif room < where.cell_len:
+            where = where.copy()
+            where.truncate(room, overflow="ellipsis")
+        line = Text(no_wrap=True, overflow="ellipsis")
+        for part in (head, where, tail):
+            line.append_text(part)
+        return line
