@@ -105,3 +105,24 @@ def test_pack_breaks_only_between_parts() -> None:
     assert pack(items, 5, ITEM_SEPARATOR) == items  # a part wider than the line gets a line of its own
     assert pack(items, 0, ITEM_SEPARATOR) == ["y : copier · o : ouvrir · Échap : fermer"]  # not laid out yet
     assert pack(["a€", "b"], 4, " ") == ["a€ b"]  # cells, not bytes
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24), (60, 24)], ids=["120x40", "80x24", "60x24"])
+async def test_status_line_keeps_each_total_with_its_label(make_app, size: tuple[int, int]) -> None:
+    app = make_app()
+    async with app.run_test(size=size) as pilot:
+        await wait_loaded(app, pilot)
+        await pilot.press("space", "space", "space")
+        await wait_for(lambda: len(app.session.store.marked) == 3, pilot)
+        await pilot.pause()
+        shown = lines(app)
+        view = app.session.store.view_totals()
+        assert view.due  # the demo account owes something: the due total is shown
+    start = next(i for i, line in enumerate(shown) if line.startswith(f"{len(app.session.store.view)} invoices"))
+    end = next(i for i, line in enumerate(shown) if line.startswith("Filter:"))
+    status = shown[start:end]
+    assert any("marked" in line for line in status)
+    for line in status:  # every line starts with a whole fact and ends with an amount, never with a label
+        assert not line.endswith(("tax", "due")) and not line.startswith("€")
+        assert len(line) <= size[0]
+    assert sum(line.count("due €") for line in status) == 2  # the view's and the marks'
