@@ -12,7 +12,7 @@ from ovh_invoices_tui.screens.accounts import AccountsScreen
 from ovh_invoices_tui.screens.invoices import InvoicesScreen
 from ovh_invoices_tui.widgets.account_table import AccountTable
 from tests.conftest import wait_for, wait_loaded
-from tests.screen_text import screen_text
+from tests.screen_text import screen_lines, screen_text
 
 
 def _accounts_app(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, lang: str | None) -> Any:
@@ -142,6 +142,12 @@ async def test_the_list_shows_due_dates_filters_overdue_and_the_banner_names_the
         text = screen_text(app)
         assert "Due date" in text and f"+{days} d" in text, text
         assert "oldest overdue" in text and oldest.bill.bill_id in text
+        banner = next(line for line in screen_lines(app) if "oldest overdue" in line)
+        assert banner.rstrip().endswith(f"{days} d late"), banner
+        await pilot.resize_terminal(80, 24)  # told short, not cut mid-sentence
+        await pilot.pause()
+        banner = next(line for line in screen_lines(app) if "oldest overdue" in line)
+        assert banner.rstrip().endswith(f"oldest overdue {oldest.bill.bill_id}, {days} d late"), banner
 
 
 async def test_new_since_the_last_visit_is_flagged_until_the_user_leaves_the_account(accounts_app: Any) -> None:
