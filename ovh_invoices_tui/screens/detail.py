@@ -169,7 +169,7 @@ class DetailScreen(ReportsWorkerFailures, Screen[None]):
 
     BINDINGS = [
         Binding("escape", "app.pop_screen", "Back", id="detail.back", tooltip="Back to the list"),
-        Binding("full_stop", "action_menu", "…Actions", id="detail.menu", tooltip="Actions on this invoice"),
+        Binding("full_stop", "action_menu", "Actions", id="detail.menu", tooltip="Actions on this invoice"),
         Binding("p", "open_payment", "Open payment", id="detail.payment", tooltip="The payment that settled it"),
     ]
 
