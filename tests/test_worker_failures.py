@@ -204,10 +204,10 @@ async def test_payment_export_failure_is_noticed_and_shown_in_the_dialog(failing
     async with app.run_test(size=SIZE) as pilot:
         await open_tracking(app, pilot)
         await wait_notice(app, pilot, "cannot reach")  # the counts, first
-        before = len(error_notices(app))
         await pilot.press("e")
         dialog = app.screen
         assert isinstance(dialog, PaymentExportDialog)
+        before = len(error_notices(app))  # the dialog cleared the toasts left from before (they cover its buttons)
         assert dialog.focused is dialog.query_one("#pe-go", Button)
         await pilot.press("enter")
         await wait_for(lambda: "Export failed: cannot reach" in screen_text(app), pilot)

@@ -126,3 +126,19 @@ async def test_status_line_keeps_each_total_with_its_label(make_app, size: tuple
         assert not line.endswith(("tax", "due")) and not line.startswith("€")
         assert len(line) <= size[0]
     assert sum(line.count("due €") for line in status) == 2  # the view's and the marks'
+
+
+@pytest.mark.parametrize(("keys", "dialog"), [(("dollar_sign",), "PayDialog"), (("b", "p"), "ExportDialog")])
+async def test_a_toast_left_from_before_does_not_cover_a_dialogs_buttons(
+    make_app, keys: tuple[str, ...], dialog: str
+) -> None:
+    app = make_app()
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await wait_loaded(app, pilot)
+        app.notify("Exported 500 invoice(s), total €56,764.51, to /somewhere/with/a/long/name.pdf", timeout=60)
+        await wait_for(lambda: on_one_line(app, "Exported 500 invoice(s)"), pilot)  # the toast is drawn
+        await pilot.press(*keys)
+        await wait_for(lambda: type(app.screen).__name__ == dialog, pilot)
+        await pilot.pause()
+        assert not on_one_line(app, "Exported 500 invoice(s)")
+        assert on_one_line(app, "Cancel")

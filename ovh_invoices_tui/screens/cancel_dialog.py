@@ -94,6 +94,7 @@ class CancelDialog(ReportsWorkerFailures, ModalScreen[NewTicket | None]):
                 yield KeyHint(t("cancel.preview_hint", lang), classes="hint")
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast left from before must not cover the buttons (80×24)
         self.query_one(RadioSet).focus()
 
     def on_unmount(self) -> None:

@@ -162,6 +162,7 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[ExportOutcome | None]):
         return str(self.request.download_dir / name)
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast left from before must not cover the buttons (80×24)
         self.query_one("#export-go", Button).focus()
 
     # --- reading the form -------------------------------------------------------------------------

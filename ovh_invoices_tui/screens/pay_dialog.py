@@ -85,6 +85,7 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
             yield KeyHint(t("pay.hint", lang), id="pay-hint")
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast left from before must not cover the buttons (80×24)
         # Enter on open cancels. Set now, not with focus() (deferred): the first frame shows Cancel focused.
         self.set_focus(self.query_one("#pay-cancel", Button))
 

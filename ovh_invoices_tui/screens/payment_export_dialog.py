@@ -79,6 +79,7 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
             yield Static(id="pe-message")
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # a toast left from before must not cover the buttons (80×24)
         self.query_one("#pe-go", Button).focus()
 
     def show_failure(self, text: str) -> None:
