@@ -123,6 +123,20 @@ async def test_the_overview_filters_to_accounts_needing_attention_and_copies_a_s
         assert screen.store.filter.quick == ""
 
 
+async def test_at_80_columns_the_chosen_account_says_its_whole_problem_and_the_filter_stays(accounts_app: Any) -> None:
+    app = accounts_app
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await overview_refreshed(app, pilot)
+        broken = next(row for row in app.accounts_store.view if row.profile == "client")
+        assert broken.problem is not None
+        while screen.list_table().current_row is not broken:
+            await pilot.press("down")
+        await pilot.pause()
+        status = " ".join(line.strip() for line in screen_lines(app)[-6:-1])
+        assert f"client: {broken.problem.text}" in status, status  # the column cuts it; here it is whole
+        assert "Filter: every account" in status
+
+
 async def test_the_list_shows_due_dates_filters_overdue_and_the_banner_names_the_oldest(accounts_app: Any) -> None:
     from ovh_invoices_tui.core import clock
     from ovh_invoices_tui.core.filters import BillFilter, StatusFilter, days_overdue

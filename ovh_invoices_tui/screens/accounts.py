@@ -141,14 +141,15 @@ class AccountsScreen(ListScreen):
         if store.marked:
             line.append("  │  ")
             line.append(t_count("accounts.marked", len(store.marked), lang), style="bold reverse")
-        second = Text(no_wrap=True, overflow="ellipsis")
+        lines = [line]
         current = self.list_table().current_row
-        if current is not None and current.problem is not None:  # whole here, the column cuts it short
-            second.append(f"{current.profile}: {clean(current.problem.text)}", style="bold red")
-            second.append(" · ")
-        second.append(f"{t('accounts.filter', lang)}: ", style="dim")
-        second.append(clean(store.filter.describe(lang)), style="bold yellow" if store.filter.is_active else "dim")
-        self.query_one("#accounts-status", Static).update(Text("\n").join([line, second]))
+        if current is not None and current.problem is not None:  # whole here, on lines of its own: the column cuts it
+            lines.append(Text(f"{current.profile}: {clean(current.problem.text)}", style="bold red"))
+        filters = Text()
+        filters.append(f"{t('accounts.filter', lang)}: ", style="dim")
+        filters.append(clean(store.filter.describe(lang)), style="bold yellow" if store.filter.is_active else "dim")
+        lines.append(filters)
+        self.query_one("#accounts-status", Static).update(Text("\n").join(lines))
 
     # --- actions ----------------------------------------------------------------------------------
 
