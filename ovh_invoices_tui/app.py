@@ -180,6 +180,12 @@ class OvhInvoicesApp(App[int]):
         self.call_after_refresh(self.localise_bindings)
         return result
 
+    def pop_screen(self) -> Any:
+        """The screen uncovered speaks it too (the invoice list under the accounts overview was never relabelled)."""
+        result = super().pop_screen()
+        self.call_after_refresh(self.localise_bindings)
+        return result
+
     def localise_bindings(self) -> None:
         screen = self.screen
         localise_bindings([self, *screen.walk_children(with_self=True)], self.lang)

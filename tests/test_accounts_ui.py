@@ -215,3 +215,17 @@ async def test_opening_an_account_speaks_its_language_from_the_first_notice(
         await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
         said = [str(n.message) for n in app._notifications]
         assert "Profil filiale activé" in said and "Switched to profile filiale" not in said, said
+
+
+async def test_the_list_opened_from_the_overview_has_its_footer_in_the_ui_language(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = _accounts_app(tmp_path, monkeypatch, "fr")  # --lang fr
+    async with app.run_test(size=(120, 40)) as pilot:
+        await overview_refreshed(app, pilot)
+        await pilot.press("enter")
+        await wait_for(lambda: isinstance(app.screen, InvoicesScreen), pilot)
+        await wait_loaded(app, pilot)
+        await pilot.pause()
+        footer = screen_lines(app)[-1]
+        assert "Paiements" in footer and "Cocher" in footer and "Payments" not in footer, footer
