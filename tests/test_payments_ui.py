@@ -243,3 +243,20 @@ async def test_payment_detail_table_fits_its_rows_and_enter_is_in_the_footer(mak
         table.set_rows([row.bill for row in app.session.store.view[:30]])
         await pilot.pause()
         assert table.size.height == 11 and table.max_scroll_y > 0
+
+
+async def test_at_80_columns_a_payment_shows_its_order_number_whole(make_app) -> None:
+    app = make_app(lang="fr")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_tracking(app, pilot)
+        view = app.session.payments.view
+        longest = max(range(len(view)), key=lambda i: len(getattr(view[i].payment_info, "public_label", "") or ""))
+        deposit = view[longest]
+        app.screen.query_one(PaymentTable).move_cursor(longest)
+        await pilot.press("enter")
+        screen = app.screen
+        assert isinstance(screen, PaymentDetailScreen) and screen.deposit_id == deposit.deposit_id
+        await wait_for(lambda: screen.settlement is not None, pilot)
+        await pilot.pause()
+        text = screen_text(app)
+        assert f" {deposit.order_id}" in text and "…" not in text.split("Factures réglées")[0], text

@@ -27,8 +27,10 @@ from ovh_invoices_tui.widgets.payment_table import PaidBillTable
 
 def info_block(deposit: Deposit, lang: str) -> Table:
     table = Table.grid(padding=(0, 1))
-    for _ in range(4):
-        table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
+    table.add_column()  # the means ("SEPA direct debit (SEPA FR76 …)") wraps when narrow; ids and amounts never
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True)
     means = payment_type_label(deposit.payment_type, lang)
     label = deposit.payment_info.public_label if deposit.payment_info else None
     if label:
