@@ -154,3 +154,15 @@ def test_overdue_invoices_agree_between_list_and_overview(home: Path, capsys: py
             assert row["oldestOverdueBillId"] in {b["billId"] for b in late}
             assert all(b["balance"] != "0.00" for b in late)
             assert oldest["billId"]
+
+
+def test_the_demo_accounts_read_in_the_cli_as_in_the_app(capsys: pytest.CaptureFixture[str]) -> None:
+    """``--demo accounts``: only demo-desert's credentials are rejected (as the app's overview says); ``--demo
+    --profile demo-boutique`` is that account, not the classic demo one."""
+    cli.main(["--demo", "accounts", "--format", "json", "--refresh"])
+    rows = {row["profile"]: row for row in json.loads(capsys.readouterr().out)["accounts"]}
+    assert [name for name, row in rows.items() if row["problem"]] == ["demo-desert"]
+    for name in ("demo-boutique", "demo-bikes"):
+        assert cli.main(["--demo", "--profile", name, "balance", "--format", "json"]) == 0
+        balance = json.loads(capsys.readouterr().out)
+        assert (balance["dueAmount"], balance["currency"]) == (rows[name]["due"], rows[name]["currency"])

@@ -117,7 +117,7 @@ class CliContext:
     def profile(self) -> Profile:
         """The resolved profile; raises NotConfiguredError when nothing is configured."""
         if self._profile is None:
-            self._profile = resolve_profile(self.settings, self.args.profile, demo=self.args.demo)
+            self._profile = chosen_profile(self.settings, self.args)
             if self._profile is None:
                 raise NotConfiguredError(not_configured_hint(self.settings))
         return self._profile
@@ -195,6 +195,18 @@ def iso_date(text: str) -> date:
     if not FIRST_DATE <= day <= LAST_DATE:
         raise argparse.ArgumentTypeError(f"date out of range ({FIRST_DATE} to {LAST_DATE}): {text!r}")
     return day
+
+
+def chosen_profile(settings: Settings, args: argparse.Namespace) -> Profile | None:
+    """``--profile`` (or the default one) as :func:`resolve_profile` finds it; with ``--demo``, a name of the demo
+    accounts' overview (``demo-bikes`` …) is that account, as in the app."""
+    if args.demo and args.profile and args.profile not in settings.profiles:
+        from ovh_invoices_tui.data.accounts import demo_account_profiles
+
+        found = next((p for p in demo_account_profiles() if p.name == args.profile), None)
+        if found is not None:
+            return found
+    return resolve_profile(settings, args.profile, demo=args.demo)
 
 
 def api_days(start: date | None, end: date | None) -> tuple[datetime | None, datetime | None]:

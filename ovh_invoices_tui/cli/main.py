@@ -47,10 +47,11 @@ from ovh_invoices_tui.cli.core import (
     OneLineParser,
     UsageError,
     check_date_order,
+    chosen_profile,
     not_configured_hint,
     seconds,
 )
-from ovh_invoices_tui.config import ConfigError, Profile, Settings, demo_profile, load_settings, resolve_profile
+from ovh_invoices_tui.config import ConfigError, Profile, Settings, demo_profile, load_settings
 from ovh_invoices_tui.core.models import ModelError
 from ovh_invoices_tui.core.text import clean
 from ovh_invoices_tui.data.account_lock import PaymentInProgressError
@@ -299,7 +300,7 @@ def first_error(exc: BaseException) -> BaseException:
 
 def launch_tui(args: argparse.Namespace, settings: Settings) -> int:
     """Open the Textual app; with nothing configured, offer the sandbox demo on a terminal."""
-    profile = resolve_profile(settings, args.profile, demo=args.demo)
+    profile = chosen_profile(settings, args)
     if profile is None:
         if not sys.stdin.isatty():
             print(not_configured_hint(settings), file=sys.stderr)

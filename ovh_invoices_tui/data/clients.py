@@ -16,7 +16,8 @@ if TYPE_CHECKING:
 
 
 def sandbox_config_for(profile: Profile) -> SandboxConfig:
-    """The sandbox a demo profile asks for (``sandbox_bills``, ``sandbox_seed``), defaults otherwise."""
+    """The sandbox a demo profile asks for (``sandbox_bills``, ``sandbox_seed``; the four demo accounts' for one of
+    them), defaults otherwise: the CLI and the app see the same demo account."""
     from ovh_invoices_tui.sandbox.config import SandboxConfig
 
     options: dict[str, Any] = {"base_url": credentials.INPROCESS_BASE_URL}
@@ -24,7 +25,14 @@ def sandbox_config_for(profile: Profile) -> SandboxConfig:
         options["bills"] = profile.sandbox_bills
     if profile.sandbox_seed is not None:
         options["seed"] = profile.sandbox_seed
-    return SandboxConfig(**options)
+    config = SandboxConfig(**options)
+    if profile.sandbox_account is not None:  # one of the --demo accounts: the sandbox that serves all four
+        from dataclasses import replace
+
+        from ovh_invoices_tui.sandbox.accounts import demo_accounts
+
+        config = replace(config, accounts=demo_accounts(config.seed, config.bills))
+    return config
 
 
 def make_client(

@@ -134,10 +134,6 @@ def demo_client_factory(cache: BillCache | None) -> Callable[..., OvhClient]:
         key = "demo-accounts" if profile.sandbox_account is not None else profile.name
         if key not in apps:
             config = dataclasses.replace(sandbox_config_for(profile), now=sandbox_now(cache) if cache else None)
-            if profile.sandbox_account is not None:
-                from ovh_invoices_tui.sandbox.accounts import demo_accounts
-
-                config = dataclasses.replace(config, accounts=demo_accounts(config.seed, config.bills))
             apps[key] = create_app(config)
         return make_client(profile, sandbox_app=apps[key], **options)
 
