@@ -249,3 +249,28 @@ async def test_screen_saves_csv_and_pdf_in_the_download_folder(make_app, tmp_pat
         saved = sorted(p.suffix for p in (tmp_path / "downloads").iterdir())
         assert saved == [".csv", ".pdf"]
         assert "Saved" in screen_text(app) or any("Saved" in str(n.message) for n in app._notifications)
+
+
+def test_cli_a_month_asked_alone_compares_with_the_same_year_before_as_in_a_longer_range(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The year before counts the bills of its first day after midnight in their own offset, as the list shows them.
+
+    Pinned on 1 December 2026, the demo has a bill on 1 July 2025 at 01:29 in Paris (30 June, 23:29 UTC): July 2026
+    asked alone must compare with the same July 2025 as July 2026 inside a longer range.
+    """
+    from ovh_invoices_tui.data import clients as factory
+
+    fixed = factory.sandbox_config_for
+    monkeypatch.setattr(
+        factory, "sandbox_config_for", lambda profile: replace(fixed(profile), now=datetime(2026, 12, 1, tzinfo=UTC))
+    )
+
+    def months(start: str, end: str) -> list[dict[str, Any]]:
+        assert cli.main(["--demo", "insights", "--format", "json", "--from", start, "--to", end]) == 0
+        return json.loads(capsys.readouterr().out)["currencies"]["EUR"]
+
+    in_range = months("2025-01-01", "2026-10-31")
+    assert len(in_range) == 22
+    for figure in in_range:
+        assert months(f"{figure['month']}-01", f"{figure['month']}-01") == [figure]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import shutil
 from collections.abc import Sequence
-from datetime import date, datetime, time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -15,9 +15,11 @@ from ovh_invoices_tui.cli.core import (
     EXIT_USAGE,
     CliContext,
     add_format_option,
+    api_days,
     command,
     destination_problem,
     iso_date,
+    within_days,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_table
 from ovh_invoices_tui.core.i18n import format_money, format_percent, t
@@ -65,11 +67,16 @@ def month_range(date_from: date | None, date_to: date | None, today: date) -> Mo
 
 
 async def load_bills(client: OvhClient, span: MonthRange, ctx: CliContext) -> list[Bill]:
-    """The bills of ``span`` and of the year before it (the comparisons need them)."""
+    """The bills of ``span`` and of the year before it (the comparisons need them).
+
+    The API's dates are widened a day (:func:`api_days`): a bill of the first day at 00:55 in Paris is the day
+    before in UTC; :func:`within_days` then keeps the exact days.
+    """
     found: list[Bill] = []
-    until = datetime.combine(span.end, time.max.replace(microsecond=0))
-    async for page in client.iter_bills(date_from=span.shifted(-12).start, date_to=until):
-        found.extend(page.items)
+    first = span.shifted(-12).start
+    since, until = api_days(first, span.end)
+    async for page in client.iter_bills(date_from=since, date_to=until):
+        found.extend(bill for bill in page.items if within_days(bill.date, first, span.end))
         for error in page.errors:
             print(f"warning: skipped an unreadable invoice: {error}", file=ctx.err)
     return found
