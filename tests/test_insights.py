@@ -274,3 +274,23 @@ def test_cli_a_month_asked_alone_compares_with_the_same_year_before_as_in_a_long
     assert len(in_range) == 22
     for figure in in_range:
         assert months(f"{figure['month']}-01", f"{figure['month']}-01") == [figure]
+
+
+def test_cli_default_range_is_the_twelve_months_ending_with_the_running_month(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without --from/--to: January 2026 back to February 2025, January (the running month) flagged partial."""
+    from ovh_invoices_tui.core import clock
+    from ovh_invoices_tui.data import clients as factory
+
+    fixed = factory.sandbox_config_for
+    monkeypatch.setattr(
+        factory, "sandbox_config_for", lambda profile: replace(fixed(profile), now=datetime(2026, 1, 31, tzinfo=UTC))
+    )
+    monkeypatch.setattr(clock, "today", lambda: date(2026, 1, 31))
+    assert cli.main(["--demo", "insights", "--format", "json"]) == 0
+    figures = json.loads(capsys.readouterr().out)
+    assert (figures["from"], figures["to"]) == ("2025-02", "2026-01")
+    months = figures["currencies"]["EUR"]
+    assert [m["month"] for m in months][::11] == ["2025-02", "2026-01"] and len(months) == 12
+    assert [m["partial"] for m in months] == [False] * 11 + [True]

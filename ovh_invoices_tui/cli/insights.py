@@ -22,6 +22,7 @@ from ovh_invoices_tui.cli.core import (
     within_days,
 )
 from ovh_invoices_tui.cli.output import Column, decimal_text, write_csv, write_json, write_table
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.i18n import format_money, format_percent, t
 from ovh_invoices_tui.core.insights import (
     Basis,
@@ -130,7 +131,7 @@ def text_bars(labels: Sequence[str], amounts: Sequence[int], width: int) -> list
 @command("insights", help="spend per month, category or service (table, json, csv)", configure=_configure)
 async def insights(ctx: CliContext) -> int:
     args = ctx.args
-    today = date.today()
+    today = clock.today()  # the running month, as the screen counts it (tests pin it)
     span = month_range(args.date_from, args.date_to, today)
     if args.date_from and args.date_to and args.date_from > args.date_to:
         print(f"error: --from {args.date_from} is after --to {args.date_to}", file=ctx.err)
