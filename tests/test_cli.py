@@ -239,3 +239,37 @@ def test_a_day_is_the_day_the_list_shows_even_near_midnight(
         listed = json.loads(capsys.readouterr().out)
         assert item[key] in {other[key] for other in listed}
         assert {other["date"][:10] for other in listed} == {day}
+
+
+class OneHostileBill(httpx.AsyncBaseTransport):
+    """The demo sandbox, the first bill of each listing page unreadable (its date), with escapes in its id and date."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport) -> None:
+        self.inner = inner
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        if request.url.path != "/1.0/me/bill" or "X-Pagination-Mode" not in request.headers:
+            return response
+        data = json.loads(await response.aread())
+        data[0]["billId"] = "FR\x1b]0;pwned\x07\x1b[31m1"  # named in the warning
+        data[0]["date"] = "\x1b[31mnot a date"
+        headers = {k: v for k, v in response.headers.items() if k.lower() != "content-length"}
+        return httpx.Response(response.status_code, headers=headers, content=json.dumps(data).encode())
+
+
+@pytest.mark.parametrize("command", [["bills", "list"], ["insights"], ["bills", "export", "--csv", "-"]])
+def test_an_unreadable_invoice_is_named_without_its_escapes(
+    command: list[str], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    real = factory.OvhClient
+
+    def client(*args: Any, **kwargs: Any) -> Any:
+        kwargs["transport"] = OneHostileBill(kwargs["transport"])  # the demo's in-process sandbox
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(factory, "OvhClient", client)
+    cli.main(["--demo", *command])
+    err = capsys.readouterr().err
+    assert "skipped an unreadable invoice" in err and "not a date" in err, err
+    assert "\x1b" not in err and "\x07" not in err

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from textual import events
 from textual.widgets import Button
 
@@ -262,8 +264,17 @@ async def test_outcome_unknown_is_explained_and_never_resent(tmp_path: Path) -> 
         assert h.state.requests[PAY_ALL] == 1
         assert len(h.state.orders) == 1  # it did go through: that is why it must not be resent
         await pilot.press("escape")
-        await open_dialog(app, pilot)
-        assert "got no answer" in screen_text(app)
+        sent = app.session.guard.unknown_since
+        assert sent is not None
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr("ovh_invoices_tui.core.clock.today", lambda: sent.date())  # the same day, even at midnight
+            await open_dialog(app, pilot)
+            assert f"sent at {sent:%H:%M} got no answer" in screen_text(app)
+            await pilot.press("escape")
+            await pilot.pause()
+            patch.setattr("ovh_invoices_tui.core.clock.today", lambda: sent.date() + timedelta(days=1))
+            await open_dialog(app, pilot)  # the app still open the next day: the warning says which day
+            assert f"sent at {sent:%Y-%m-%d %H:%M} got no answer" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert h.state.requests[PAY_ALL] == 1

@@ -35,6 +35,7 @@ from ovh_invoices_tui.core.insights import (
     month_label,
 )
 from ovh_invoices_tui.core.models import Bill, Money
+from ovh_invoices_tui.core.text import clean
 
 MONTH_KEYS = (
     "month", "currency", "invoices", "withoutTax", "withTax", "partial",
@@ -79,7 +80,7 @@ async def load_bills(client: OvhClient, span: MonthRange, ctx: CliContext) -> li
     async for page in client.iter_bills(date_from=since, date_to=until):
         found.extend(bill for bill in page.items if within_days(bill.date, first, span.end))
         for error in page.errors:
-            print(f"warning: skipped an unreadable invoice: {error}", file=ctx.err)
+            print(f"warning: skipped an unreadable invoice: {clean(error)}", file=ctx.err)
     return found
 
 

@@ -8,7 +8,6 @@ progress bar (Esc cancels: the library then leaves no file). It dismisses with a
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -23,6 +22,7 @@ from textual.worker import Worker
 
 from ovh_invoices_tui.actions.host import ActionHost
 from ovh_invoices_tui.api.client import OvhClient
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import BillRow
 from ovh_invoices_tui.core.text import clean
@@ -158,7 +158,7 @@ class ExportDialog(ReportsWorkerFailures, ModalScreen[ExportOutcome | None]):
         yield failure
 
     def _default_path(self) -> str:
-        name = default_name(self.request.account, self.request.kind, day=date.today())
+        name = default_name(self.request.account, self.request.kind, day=clock.today())
         return str(self.request.download_dir / name)
 
     def on_mount(self) -> None:

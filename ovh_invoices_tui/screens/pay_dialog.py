@@ -20,6 +20,7 @@ from textual.widgets import Button, Label, Static
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
 from ovh_invoices_tui.actions.money import pay, plan_all
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.i18n import format_date, format_money, t
 from ovh_invoices_tui.core.paying import Flow, Outcome, PaymentInProgressError, PayPlan, PayResult, plan_bill
 from ovh_invoices_tui.core.text import clean
@@ -40,6 +41,12 @@ def invoice_lines(plan: PayPlan, lang: str) -> Text:
         text.append(f"\n{ref.ljust(width)}  {format_date(row.bill.date, lang).ljust(10)}  {balance}")
     return text
 
+
+
+def sent_at(moment: datetime, lang: str) -> str:
+    """``14:05`` today; ``2026-12-01 23:50`` (the day in the UI's format) when the app has run past midnight since."""
+    time = moment.strftime("%H:%M")
+    return time if moment.date() == clock.today() else f"{format_date(moment, lang)} {time}"
 
 class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
     """Confirms one payment; dismisses with its :class:`PayResult`, or None when cancelled."""
@@ -77,7 +84,7 @@ class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
             yield Static(Text(t("pay.order_note", lang)), id="pay-note")
             unknown = self.session.guard.unknown_since
             if unknown is not None:
-                yield Static(Text(t("pay.unknown_warning", lang, time=unknown.strftime("%H:%M"))), id="pay-warning")
+                yield Static(Text(t("pay.unknown_warning", lang, time=sent_at(unknown, lang))), id="pay-warning")
             yield Static(Text(t("pay.sending", lang)), id="pay-status")
             with Horizontal():
                 yield Button(t("pay.cancel", lang), id="pay-cancel", variant="default")

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Select, Static
 from textual.worker import Worker
 
 from ovh_invoices_tui.actions.host import ActionHost, host_of
+from ovh_invoices_tui.core import clock
 from ovh_invoices_tui.core.i18n import t
 from ovh_invoices_tui.core.models import Deposit
 from ovh_invoices_tui.core.text import clean
@@ -56,7 +57,7 @@ class PaymentExportDialog(ReportsWorkerFailures, ModalScreen[Path | None]):
         ]
         default_scope = "marked" if store.marked else ("view" if store.filter.is_active else "all")
         nichandle = self.session.store.account.nichandle if self.session.store.account else None
-        path = self.session.download_dir / default_export_name(nichandle, date.today())
+        path = self.session.download_dir / default_export_name(nichandle, clock.today())
         with Vertical():
             yield Label(t("payments.export.title", lang), id="pe-title")
             with Vertical(id="pe-form"):
