@@ -7,20 +7,31 @@ is given, so a key stays with what it does ("Échap : fermer") and "r pour actua
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TypeVar
 
 from rich.cells import cell_len
+from rich.text import Text
 
 NBSP = "\u00a0"  # glues two words in a text shown by WrappedText
 ITEM_SEPARATOR = " · "  # between the items of a key line or of a list of facts
 
 
-def pack(parts: Sequence[str], width: int, separator: str = " ") -> list[str]:
-    """``parts`` joined by ``separator`` into as few lines of at most ``width`` cells as they fit; a line
-    breaks only between two parts (a part wider than ``width`` gets a line of its own)."""
-    lines: list[str] = []
+Part = TypeVar("Part", str, Text)
+
+
+def pack(parts: Sequence[Part], width: int, separator: str = " ") -> list[Part]:
+    """``parts`` (plain or styled) joined by ``separator`` into as few lines of at most ``width`` cells as they fit;
+    a line breaks only between two parts (a part wider than ``width`` gets a line of its own). A styled line takes
+    its first part's base style: give styled parts their style in spans (``Text().append(..., style=...)``)."""
+    lines: list[Part] = []
     for part in parts:
-        if lines and (width <= 0 or cell_len(lines[-1] + separator + part) <= width):  # <= 0: not laid out yet
-            lines[-1] += separator + part
+        joined = lines[-1] + separator + part if lines else part
+        if lines and (width <= 0 or _cells(joined) <= width):  # <= 0: not laid out yet
+            lines[-1] = joined
         else:
             lines.append(part)
     return lines
+
+
+def _cells(text: str | Text) -> int:
+    return text.cell_len if isinstance(text, Text) else cell_len(text)

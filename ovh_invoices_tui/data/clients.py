@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from ovh_invoices_tui.api.client import OvhClient
@@ -27,8 +28,6 @@ def sandbox_config_for(profile: Profile) -> SandboxConfig:
         options["seed"] = profile.sandbox_seed
     config = SandboxConfig(**options)
     if profile.sandbox_account is not None:  # one of the --demo accounts: the sandbox that serves all four
-        from dataclasses import replace
-
         from ovh_invoices_tui.sandbox.accounts import demo_accounts
 
         config = replace(config, accounts=demo_accounts(config.seed, config.bills))

@@ -45,7 +45,7 @@ async def refresh_balance(client: OvhClient, store: Store) -> None:
 async def load_all(client: OvhClient, store: Store) -> None:
     """Account, bills (as pages arrive, with progress), debts and balance, concurrently."""
     store.set_progress(LoadProgress(loaded=0, total=None))
-    account_task = _account_task(client, store)
+    account_task = _publish_account(asyncio.create_task(client.me()), store)
     balance_task = asyncio.create_task(refresh_balance(client, store))
     loaded = 0
     total: int | None = None
@@ -100,20 +100,13 @@ async def load_with_cache(
     down (:class:`NetworkError`) and a cache to show, the store keeps the cached state, marked ``offline``;
     with nothing cached the error is raised.
     """
-    binding = account_task = None
-    if not cache.bound:
-        # Credentials never seen: no cached row may show before /me names the account, and no listing can start
-        # from a cached date: /me is asked while everything is listed (offline, both fail: nothing to show).
-        account_task = _account_task(client, store)  # the one /me of the refresh: it binds the cache too
-        binding = asyncio.create_task(check_account(client, cache, lang, me=account_task))
-        cached = CachedState()
-    else:
-        cached = await _show_cached(store, cache)
+    # Credentials never seen: no cached row may show before /me names the account, and no listing can start from
+    # a cached date: /me is asked while everything is listed (offline, both fail: nothing to show).
+    unbound = not cache.bound
+    cached = CachedState() if unbound else await _show_cached(store, cache)
     _tell(cache, on_notice)
     try:
-        fetched = await refresh_with_cache(
-            client, store, cache, lang=lang, binding=binding, account_task=account_task
-        )
+        fetched = await refresh_with_cache(client, store, cache, lang=lang, bind_while_listing=unbound)
     except NetworkError as exc:
         if not cached.bills:
             raise
@@ -155,28 +148,30 @@ async def refresh_with_cache(
     cache: BillCache,
     *,
     lang: str | None = None,
-    binding: asyncio.Task[str | None] | None = None,
-    account_task: asyncio.Task[Account] | None = None,
+    bind_while_listing: bool = False,
 ) -> int:
     """List the bills newer than the cache's, re-read debts, balance and account; save all; returns bills read.
 
     Nothing is saved unless every call succeeded: pages arrive in any order, and a partial save would move
-    the "newest cached bill" past bills never read. ``binding``: the /me check of credentials never seen, under
-    way (:func:`check_account`): everything is listed meanwhile, and saved once it has bound the cache.
-    ``account_task``: the ``/me`` call that binding awaits, under way; else it is asked here, once, for both.
+    the "newest cached bill" past bills never read. ``bind_while_listing``: credentials never seen: everything is
+    listed while /me binds the cache (:func:`check_account`), and saved once it has.
+
+    One /me serves the check of the cache's account and the account shown.
     """
-    if account_task is None:
-        me = asyncio.create_task(client.me())  # one /me: it checks the cache's account and names the account
-        try:
-            if binding is None and not cache.verified and await check_account(client, cache, lang, me=me):
-                # /me names another account than the cache these credentials reached last: drop its rows at
-                # once, show what the right account's own cache holds
-                store.clear()
-                await _show_cached(store, cache)
-        except BaseException:
-            me.cancel()
-            raise
-        account_task = _account_task(client, store, me)  # in the store once the cache holds its account
+    me = asyncio.create_task(client.me())
+    binding = None
+    try:
+        if bind_while_listing:
+            binding = asyncio.create_task(check_account(client, cache, lang, me=me))
+        elif not cache.verified and await check_account(client, cache, lang, me=me):
+            # /me names another account than the cache these credentials reached last: drop its rows at once,
+            # show what the right account's own cache holds
+            store.clear()
+            await _show_cached(store, cache)
+    except BaseException:
+        me.cancel()
+        raise
+    account_task = _publish_account(me, store)  # in the store as soon as the cache holds its account
     newest = None if binding is not None else await asyncio.to_thread(cache.newest_bill_date)
     date_from = None if newest is None else newest - CACHE_OVERLAP
     from_cache = newest is not None and bool(store.rows)
@@ -227,17 +222,15 @@ async def bill_details(client: OvhClient, store: Store, cache: BillCache | None,
     return details
 
 
-def _account_task(client: OvhClient, store: Store, me: asyncio.Task[Account] | None = None) -> asyncio.Task[Account]:
-    """``/me`` (``me`` if under way), put in the store as soon as it answers: its language is the UI's while bills
-    still load."""
+def _publish_account(me: asyncio.Task[Account], store: Store) -> asyncio.Task[Account]:
+    """``me`` (the /me call), put in the store as soon as it answers: its language is the UI's while bills load."""
 
     def publish(task: asyncio.Task[Account]) -> None:
         if not task.cancelled() and task.exception() is None:
             store.set_account(task.result())
 
-    task = me or asyncio.create_task(client.me())
-    task.add_done_callback(publish)
-    return task
+    me.add_done_callback(publish)
+    return me
 
 
 async def _balance_and_debts(client: OvhClient) -> tuple[DebtBalance, list[Debt], list[ModelError]]:

@@ -42,11 +42,11 @@ def invoice_lines(plan: PayPlan, lang: str) -> Text:
     return text
 
 
-
 def sent_at(moment: datetime, lang: str) -> str:
     """``14:05`` today; ``2026-12-01 23:50`` (the day in the UI's format) when the app has run past midnight since."""
     time = moment.strftime("%H:%M")
     return time if moment.date() == clock.today() else f"{format_date(moment, lang)} {time}"
+
 
 class PayDialog(ReportsWorkerFailures, ModalScreen[PayResult | None]):
     """Confirms one payment; dismisses with its :class:`PayResult`, or None when cancelled."""

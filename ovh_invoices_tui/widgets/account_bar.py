@@ -62,9 +62,6 @@ class AccountBar(Static):
         self._parts = (head, where, tail)
         self.refresh()
 
-    def on_resize(self) -> None:
-        self.refresh()  # what gives way depends on the width
-
     def render(self) -> Text:
         head, where, tail = self._parts
         room = self.content_size.width - head.cell_len - tail.cell_len

@@ -56,9 +56,6 @@ class BalanceBanner(Static):
             self._variants = [line.copy().append(full, style="red"), line.copy().append(short, style="red")]
         self.refresh()
 
-    def on_resize(self) -> None:
-        self.refresh()  # which variant fits depends on the width
-
     def render(self) -> Text:
         if not self._variants:
             return Text()

@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from rich.text import Text
+from textual.geometry import Size
 from textual.widgets import Static
 
 from ovh_invoices_tui.core.i18n import format_amounts, t, t_count
 from ovh_invoices_tui.core.text import clean
-from ovh_invoices_tui.core.wrapping import ITEM_SEPARATOR
+from ovh_invoices_tui.core.wrapping import ITEM_SEPARATOR, pack
 from ovh_invoices_tui.state.invoices import Totals
 
 
 def totals_facts(totals: Totals, currency: str, lang: str) -> list[Text]:
-    """``excl. tax €…``, ``incl. tax €…``, ``due €…`` (due in red when above zero): one fact each."""
+    """``excl. tax €…``, ``incl. tax €…``, ``due €…`` (due in red when above zero): one fact each, styled in spans
+    (:func:`pack` joins them)."""
     ht, ttc, due = totals.amounts(currency)
     facts = [
         Text(f"{t('status.ht', lang)} {format_amounts(ht, lang)}"),
@@ -25,21 +25,8 @@ def totals_facts(totals: Totals, currency: str, lang: str) -> list[Text]:
         fact.append(format_amounts(due, lang), style="bold red")
         facts.append(fact)
     if totals.unknown:
-        facts.append(Text(t("status.unknown_count", lang, count=totals.unknown), style="bold yellow"))
+        facts.append(Text().append(t("status.unknown_count", lang, count=totals.unknown), style="bold yellow"))
     return facts
-
-
-def packed(facts: Sequence[Text], width: int) -> list[Text]:
-    """``facts`` joined by `` · `` into as few lines of at most ``width`` cells as they fit, breaking only between
-    two facts: a label never ends a line its amount starts the next (``width`` <= 0: not laid out yet, one line)."""
-    lines: list[Text] = []
-    for fact in facts:
-        if lines and (width <= 0 or lines[-1].cell_len + len(ITEM_SEPARATOR) + fact.cell_len <= width):
-            lines[-1].append(ITEM_SEPARATOR)
-            lines[-1].append_text(fact)
-        else:
-            lines.append(Text().append_text(fact))  # a fact's style stays its own, not the line's
-    return lines
 
 
 class StatusLine(Static):
@@ -66,7 +53,8 @@ class StatusLine(Static):
         currency: str,
         lang: str,
     ) -> None:
-        blocks = [[Text(t_count("status.view", view.count, lang), style="bold"), *totals_facts(view, currency, lang)]]
+        count = Text().append(t_count("status.view", view.count, lang), style="bold")
+        blocks = [[count, *totals_facts(view, currency, lang)]]
         if marked.count:
             head = Text().append(t_count("status.marked", marked.count, lang), style="bold reverse")
             if hidden_marked:
@@ -78,14 +66,18 @@ class StatusLine(Static):
         self._blocks = blocks
         self.refresh(layout=True)  # the number of lines may change
 
-    def on_resize(self) -> None:
-        self.refresh(layout=True)  # where the totals break depends on the width
-
-    def render(self) -> Text:
-        width = self.content_size.width
-        lines = [line for facts in self._blocks[:-1] for line in packed(facts, width)]
+    def lines(self, width: int) -> list[Text]:
+        """The lines shown in ``width`` cells: the totals broken between facts (a label never ends a line its
+        amount starts the next), the filter line cut with an ellipsis."""
+        lines = [line for facts in self._blocks[:-1] for line in pack(facts, width, ITEM_SEPARATOR)]
         filters = self._blocks[-1][0].copy() if self._blocks else Text()
         filters.truncate(max(width, 1), overflow="ellipsis")
-        text = Text("\n").join([*lines, filters])
+        return [*lines, filters]
+
+    def render(self) -> Text:
+        text = Text("\n").join(self.lines(self.content_size.width))
         text.no_wrap = True
         return text
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.lines(width))  # the width being laid out, not the last one drawn
